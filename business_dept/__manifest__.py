@@ -1,0 +1,35 @@
+# Copyright 2026 business_dept contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Business Department Rules",
+    "summary": "业务部管理制度: quotation sign-off, framework agreements, order-review "
+    "timing, insert orders, backlog, logistics reconciliation, targets and KPIs",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Sales",
+    "website": "https://github.com/business-dept/business_dept",
+    "author": "business_dept contributors",
+    "license": "LGPL-3",
+    "application": False,
+    "installable": True,
+    "depends": [
+        "sale_management",
+        "sale_stock",
+        "stock_delivery",
+        "account",
+    ],
+    "external_dependencies": {
+        "python": ["xlsxwriter", "openupgradelib"],
+    },
+    "data": [
+        "security/res_groups.xml",
+        "security/ir.model.access.csv",
+        "security/ir_rules.xml",
+        "views/res_config_settings_views.xml",
+        "views/menus.xml",
+    ],
+    "demo": [
+        "demo/res_users_demo.xml",
+        "demo/res_partner_demo.xml",
+        "demo/sale_order_demo.xml",
+    ],
+}

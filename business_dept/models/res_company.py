@@ -1,0 +1,162 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ResCompany(models.Model):
+    """Thresholds of the business department (业务部管理制度), one set per company.
+
+    Defaults are the values of the seeds: 4 working days for an order review
+    (订单评审表), 3 months before stock is backlog (入库超过3个月), 90 % of the
+    monthly sales target (销售目标产值完成率), 80 points of customer
+    satisfaction (客户满意度).
+    """
+
+    _inherit = "res.company"
+
+    quote_signoff_required = fields.Boolean(
+        string="Quotation Sign-off Required",
+        default=True,
+        help="Quotations must be signed off by a General Manager before they are sent "
+        "or confirmed (报价需总经理确认签字).",
+    )
+    quote_signoff_min_amount = fields.Monetary(
+        string="Sign-off From Amount",
+        currency_field="currency_id",
+        default=0.0,
+        help="Sign-off applies to quotations whose total is at least this amount "
+        "(0 = every quotation).",
+    )
+    agreement_required = fields.Boolean(
+        string="Framework Agreement Required",
+        default=True,
+        help="An order may only be confirmed for a customer with a framework agreement "
+        "(购销框架协议) valid on the order date, or when the order carries its own contract.",
+    )
+    review_working_days = fields.Integer(
+        string="Order Review Working Days",
+        default=4,
+        help="Standard duration of an order review (订单评审), counted in working days of "
+        "the company's working calendar after the General Manager's signature.",
+    )
+    backlog_months = fields.Integer(
+        string="Backlog After (Months)",
+        default=3,
+        help="Stock received more than this many months ago is backlog (库存积压) and must "
+        "be explained every month.",
+    )
+    target_threshold = fields.Float(
+        string="Sales Target Threshold (%)",
+        default=90.0,
+        help="Minimum monthly sales target achievement (销售目标产值完成率).",
+    )
+    satisfaction_threshold = fields.Float(
+        string="Satisfaction Threshold (Points)",
+        default=80.0,
+        help="Minimum customer satisfaction score (客户满意度), out of 100.",
+    )
+    output_basis = fields.Selection(
+        selection=[("invoiced", "Invoiced"), ("delivered", "Delivered")],
+        string="Output Value Basis",
+        default="invoiced",
+        required=True,
+        help="What counts as the month's output value (产值) for the sales target: "
+        "invoiced amounts or delivered amounts.",
+    )
+    logistics_tolerance = fields.Monetary(
+        string="Logistics Tolerance",
+        currency_field="currency_id",
+        default=0.0,
+        help="A carrier's amount within this difference of the expected cost counts as "
+        "matched in the logistics reconciliation (物流对账).",
+    )
+    insert_gm_amount = fields.Monetary(
+        string="Insert Order: GM From Amount",
+        currency_field="currency_id",
+        default=0.0,
+        help="Insert orders (紧急插单) for orders of at least this amount also need the "
+        "General Manager's approval (0 = always).",
+    )
+    insert_gm_days = fields.Integer(
+        string="Insert Order: GM From Days Pulled In",
+        default=0,
+        help="Insert orders that pull the delivery date in by at least this many days also "
+        "need the General Manager's approval (0 = always).",
+    )
+    payment_ontime_threshold = fields.Float(
+        string="Payment On-time Threshold (%)",
+        default=90.0,
+        help="Minimum payment on-time rate (回款及时率).",
+    )
+    invoice_ontime_threshold = fields.Float(
+        string="Invoicing On-time Threshold (%)",
+        default=90.0,
+        help="Minimum invoicing timeliness (开票及时率).",
+    )
+    review_ontime_threshold = fields.Float(
+        string="Review On-time Threshold (%)",
+        default=90.0,
+        help="Minimum order review on-time rate (订单评审表及时率).",
+    )
+    backlog_explained_threshold = fields.Float(
+        string="Backlog Explained Threshold (%)",
+        default=90.0,
+        help="Minimum share of backlog products explained on time.",
+    )
+
+    @api.model
+    def _business_setting_ranges(self):
+        """Allowed (minimum, maximum) of each numeric setting; None = unbounded."""
+        percent = (0.0, 100.0)
+        return {
+            "target_threshold": percent,
+            "satisfaction_threshold": percent,
+            "payment_ontime_threshold": percent,
+            "invoice_ontime_threshold": percent,
+            "review_ontime_threshold": percent,
+            "backlog_explained_threshold": percent,
+            "review_working_days": (1, None),
+            "backlog_months": (1, None),
+            "insert_gm_days": (0, None),
+            "quote_signoff_min_amount": (0.0, None),
+            "logistics_tolerance": (0.0, None),
+            "insert_gm_amount": (0.0, None),
+        }
+
+    @api.constrains(
+        "target_threshold",
+        "satisfaction_threshold",
+        "payment_ontime_threshold",
+        "invoice_ontime_threshold",
+        "review_ontime_threshold",
+        "backlog_explained_threshold",
+        "review_working_days",
+        "backlog_months",
+        "insert_gm_days",
+        "quote_signoff_min_amount",
+        "logistics_tolerance",
+        "insert_gm_amount",
+    )
+    def _check_business_settings(self):
+        for company in self:
+            for fname, (low, high) in self._business_setting_ranges().items():
+                value = company[fname]
+                if (low is None or value >= low) and (high is None or value <= high):
+                    continue
+                setting = self._fields[fname]._description_string(self.env)
+                if high is None:
+                    message = self.env._(
+                        "%(setting)s must be at least %(minimum)s (got %(value)s).",
+                        setting=setting,
+                        minimum=low,
+                        value=value,
+                    )
+                else:
+                    message = self.env._(
+                        "%(setting)s must lie between %(minimum)s and %(maximum)s "
+                        "(got %(value)s).",
+                        setting=setting,
+                        minimum=low,
+                        maximum=high,
+                        value=value,
+                    )
+                raise ValidationError(message)

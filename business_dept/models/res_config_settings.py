@@ -1,0 +1,41 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    """Settings › Sales › Business Department: the company's thresholds."""
+
+    _inherit = "res.config.settings"
+
+    quote_signoff_required = fields.Boolean(
+        related="company_id.quote_signoff_required", readonly=False
+    )
+    quote_signoff_min_amount = fields.Monetary(
+        related="company_id.quote_signoff_min_amount", readonly=False
+    )
+    agreement_required = fields.Boolean(related="company_id.agreement_required", readonly=False)
+    review_working_days = fields.Integer(
+        related="company_id.review_working_days", readonly=False
+    )
+    backlog_months = fields.Integer(related="company_id.backlog_months", readonly=False)
+    target_threshold = fields.Float(related="company_id.target_threshold", readonly=False)
+    satisfaction_threshold = fields.Float(
+        related="company_id.satisfaction_threshold", readonly=False
+    )
+    output_basis = fields.Selection(related="company_id.output_basis", readonly=False)
+    logistics_tolerance = fields.Monetary(
+        related="company_id.logistics_tolerance", readonly=False
+    )
+    insert_gm_amount = fields.Monetary(related="company_id.insert_gm_amount", readonly=False)
+    insert_gm_days = fields.Integer(related="company_id.insert_gm_days", readonly=False)
+    payment_ontime_threshold = fields.Float(
+        related="company_id.payment_ontime_threshold", readonly=False
+    )
+    invoice_ontime_threshold = fields.Float(
+        related="company_id.invoice_ontime_threshold", readonly=False
+    )
+    review_ontime_threshold = fields.Float(
+        related="company_id.review_ontime_threshold", readonly=False
+    )
+    backlog_explained_threshold = fields.Float(
+        related="company_id.backlog_explained_threshold", readonly=False
+    )
