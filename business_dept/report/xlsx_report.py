@@ -57,7 +57,6 @@ class BusinessXlsxReport(models.AbstractModel):
                 "name": filename,
                 "datas": base64.b64encode(content),
                 "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                "res_model": self._name,
             }
         )
         return {
