@@ -65,6 +65,8 @@ class BusinessSalesTarget(models.Model):
     @api.constrains("amount", "line_ids")
     def _check_lines(self):
         for target in self:
+            if any(line.amount < 0 for line in target.line_ids):
+                raise ValidationError(self.env._("A monthly target cannot be negative."))
             months = target.line_ids.mapped("month")
             if sorted(months) != list(range(1, 13)):
                 raise ValidationError(
@@ -144,7 +146,7 @@ class BusinessSalesTargetLine(models.Model):
     _order = "target_id, month"
 
     target_id = fields.Many2one(
-        "business.sales.target", required=True, ondelete="cascade", index=True
+        "business.sales.target", string="Sales Target", required=True, ondelete="cascade", index=True
     )
     company_id = fields.Many2one(related="target_id.company_id", store=True, index=True)
     user_id = fields.Many2one(related="target_id.user_id", store=True, index=True)
@@ -157,5 +159,4 @@ class BusinessSalesTargetLine(models.Model):
     _sql_constraints = [
         ("month_unique", "unique(target_id, month)", "Each month appears once in a target."),
         ("month_range", "CHECK(month BETWEEN 1 AND 12)", "The month is a number from 1 to 12."),
-        ("amount_positive", "CHECK(amount >= 0)", "A monthly target cannot be negative."),
     ]

@@ -28,7 +28,7 @@ class BusinessKpiSummary(models.TransientModel):
         "res.users", string="Salespeople", help="Empty = every salesperson of the month."
     )
 
-    def _check_access(self):
+    def _check_summary_access(self):
         if not self.env.user.has_group("business_dept.group_business_manager"):
             raise AccessError(
                 self.env._("Only the business department reads the monthly summary.")
@@ -45,7 +45,7 @@ class BusinessKpiSummary(models.TransientModel):
 
     def action_export(self):
         """Download the XLSX of the month."""
-        self._check_access()
+        self._check_summary_access()
         self.ensure_one()
         xlsx = self.env["business.xlsx.report"]
         content = xlsx._xlsx_render(self._fill_workbook, constant_memory=True)
@@ -111,7 +111,7 @@ class BusinessKpiSummary(models.TransientModel):
 
     def _fill_workbook(self, workbook):
         self.ensure_one()
-        self._check_access()
+        self._check_summary_access()
         report = self.env["business.kpi.report"]
         company = self.company_id
         formats = self.env["business.xlsx.report"]._xlsx_formats(workbook)
