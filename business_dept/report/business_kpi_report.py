@@ -104,26 +104,31 @@ class BusinessKpiReport(models.Model):
 
     @api.model
     def _kpi_part_payment(self):
+        # Per invoice first (so that a month filter reaches the invoices), then per
+        # salesperson: the partials of its receivable lines dated by the due date.
         return SQL(
             """
-            SELECT am.company_id, am.invoice_user_id AS user_id, %(month)s AS month,
+            SELECT i.company_id, i.user_id, i.month,
                    count(*) AS payment_due_count,
-                   count(*) FILTER (WHERE am.amount_residual_signed = 0
-                                      AND pay.last_date <= am.invoice_date_due)
+                   count(*) FILTER (WHERE i.residual = 0 AND i.last_date <= i.due)
                        AS payment_ontime_count,
-                   sum(am.amount_total_signed) AS payment_due_amount,
-                   sum(LEAST(COALESCE(pay.ontime_amount, 0), am.amount_total_signed))
-                       AS payment_ontime_amount
-              FROM account_move am
-         LEFT JOIN (SELECT aml.move_id, max(apr.max_date) AS last_date,
-                           sum(apr.amount) FILTER (WHERE apr.max_date <= aml.date_maturity)
+                   sum(i.total) AS payment_due_amount,
+                   sum(LEAST(i.ontime_amount, i.total)) AS payment_ontime_amount
+              FROM (SELECT am.id, am.company_id, am.invoice_user_id AS user_id,
+                           %(month)s AS month, am.invoice_date_due AS due,
+                           am.amount_total_signed AS total,
+                           am.amount_residual_signed AS residual,
+                           max(apr.max_date) AS last_date,
+                           COALESCE(sum(apr.amount)
+                                    FILTER (WHERE apr.max_date <= am.invoice_date_due), 0)
                                AS ontime_amount
-                      FROM account_move_line aml
-                      JOIN account_partial_reconcile apr ON apr.debit_move_id = aml.id
-                     WHERE aml.display_type = 'payment_term'
-                  GROUP BY aml.move_id) pay ON pay.move_id = am.id
-             WHERE am.state = 'posted' AND am.move_type = 'out_invoice'
-               AND am.invoice_date_due IS NOT NULL
+                      FROM account_move am
+                 LEFT JOIN account_move_line aml
+                        ON aml.move_id = am.id AND aml.display_type = 'payment_term'
+                 LEFT JOIN account_partial_reconcile apr ON apr.debit_move_id = aml.id
+                     WHERE am.state = 'posted' AND am.move_type = 'out_invoice'
+                       AND am.invoice_date_due IS NOT NULL
+                  GROUP BY am.id) i
           GROUP BY 1, 2, 3
             """,
             month=self._kpi_month(SQL("am.invoice_date_due")),
