@@ -17,9 +17,7 @@ class BusinessKpiMixin(models.AbstractModel):
     achievement = fields.Float(string="Achievement (%)", readonly=True, aggregator="avg")
     achievement_ok = fields.Boolean(string="Achievement OK", readonly=True)
     payment_due_count = fields.Integer(string="Invoices Due", readonly=True, aggregator="sum")
-    payment_due_amount = fields.Monetary(
-        string="Amount Due", readonly=True, aggregator="sum"
-    )
+    payment_due_amount = fields.Monetary(string="Amount Due", readonly=True, aggregator="sum")
     payment_ontime_rate = fields.Float(
         string="Payment On-time (%)", readonly=True, aggregator="avg"
     )
@@ -27,9 +25,7 @@ class BusinessKpiMixin(models.AbstractModel):
     payment_ontime_amount_rate = fields.Float(
         string="Payment On-time by Amount (%)", readonly=True, aggregator="avg"
     )
-    payment_ontime_amount_ok = fields.Boolean(
-        string="Payment On-time by Amount OK", readonly=True
-    )
+    payment_ontime_amount_ok = fields.Boolean(string="Payment On-time by Amount OK", readonly=True)
     delivery_count = fields.Integer(string="Deliveries", readonly=True, aggregator="sum")
     invoice_ontime_rate = fields.Float(
         string="Invoicing On-time (%)", readonly=True, aggregator="avg"
@@ -66,7 +62,12 @@ class BusinessKpiMixin(models.AbstractModel):
                 "payment_ontime_threshold",
                 "payment_due_amount",
             ),
-            ("invoice_ontime_rate", "invoice_ontime_ok", "invoice_ontime_threshold", "delivery_count"),
+            (
+                "invoice_ontime_rate",
+                "invoice_ontime_ok",
+                "invoice_ontime_threshold",
+                "delivery_count",
+            ),
             ("review_ontime_rate", "review_ontime_ok", "review_ontime_threshold", "review_count"),
             ("satisfaction", "satisfaction_ok", "satisfaction_threshold", "survey_count"),
             (

@@ -38,7 +38,9 @@ class BusinessKpiSnapshot(models.Model):
         domain = [("company_id", "=", company.id), ("month", "=", month)]
         if self.sudo().search_count(domain, limit=1):
             raise UserError(
-                self.env._("The KPIs of %(month)s are already frozen.", month=month.strftime("%Y-%m"))
+                self.env._(
+                    "The KPIs of %(month)s are already frozen.", month=month.strftime("%Y-%m")
+                )
             )
         report = self.env["business.kpi.report"].sudo()
         fnames = report._kpi_copy_fields()

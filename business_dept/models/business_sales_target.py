@@ -113,9 +113,11 @@ class BusinessSalesTarget(models.Model):
                 company = self.env["res.company"].browse(
                     vals.get("company_id") or self.env.company.id
                 )
-                vals["line_ids"] = self.with_company(company).new(
-                    {"company_id": company.id}
-                )._line_commands(vals.get("amount", 0.0))
+                vals["line_ids"] = (
+                    self.with_company(company)
+                    .new({"company_id": company.id})
+                    ._line_commands(vals.get("amount", 0.0))
+                )
         return super().create(vals_list)
 
     def write(self, vals):
@@ -146,7 +148,11 @@ class BusinessSalesTargetLine(models.Model):
     _order = "target_id, month"
 
     target_id = fields.Many2one(
-        "business.sales.target", string="Sales Target", required=True, ondelete="cascade", index=True
+        "business.sales.target",
+        string="Sales Target",
+        required=True,
+        ondelete="cascade",
+        index=True,
     )
     company_id = fields.Many2one(related="target_id.company_id", store=True, index=True)
     user_id = fields.Many2one(related="target_id.user_id", store=True, index=True)

@@ -41,12 +41,10 @@ class BusinessStockBacklog(models.Model):
     product_id = fields.Many2one("product.product", required=True, index=True)
     uom_id = fields.Many2one(related="product_id.uom_id")
     quantity = fields.Float(digits="Product Unit of Measure", aggregator="sum")
-    value = fields.Monetary(aggregator="sum")
+    value = fields.Monetary(string="Stock Value", aggregator="sum")
     in_date = fields.Datetime(string="Oldest Incoming Date")
     age_days = fields.Integer(string="Age (Days)", aggregator="max")
-    user_id = fields.Many2one(
-        "res.users", string="Responsible Manager", index=True, tracking=True
-    )
+    user_id = fields.Many2one("res.users", string="Responsible Manager", index=True, tracking=True)
     reason = fields.Text(tracking=True)
     action_plan = fields.Text(tracking=True)
     state = fields.Selection(
@@ -92,7 +90,9 @@ class BusinessStockBacklog(models.Model):
         for backlog in self:
             if backlog.state != "to_explain":
                 raise UserError(
-                    self.env._("%(product)s is already explained.", product=backlog.product_id.display_name)
+                    self.env._(
+                        "%(product)s is already explained.", product=backlog.product_id.display_name
+                    )
                 )
             if not (backlog.reason or "").strip() or not (backlog.action_plan or "").strip():
                 raise UserError(
@@ -105,12 +105,16 @@ class BusinessStockBacklog(models.Model):
         self.activity_feedback(["mail.mail_activity_data_todo"])
         return True
 
-    def action_review(self):
-        """The director reviews the explanation."""
+    def _check_director_on_explained(self):
+        """Reviewing and sending back: a director, on explained records only."""
         if not self._is_director():
             raise AccessError(self.env._("Only a Business Director reviews backlog explanations."))
         if any(backlog.state != "explained" for backlog in self):
-            raise UserError(self.env._("Only an explained backlog can be reviewed."))
+            raise UserError(self.env._("Only an explained backlog can be reviewed or sent back."))
+
+    def action_review(self):
+        """The director reviews the explanation."""
+        self._check_director_on_explained()
         self.write(
             {
                 "state": "reviewed",
@@ -122,10 +126,7 @@ class BusinessStockBacklog(models.Model):
 
     def action_send_back(self):
         """The director sends an explanation back to the manager."""
-        if not self._is_director():
-            raise AccessError(self.env._("Only a Business Director sends explanations back."))
-        if any(backlog.state != "explained" for backlog in self):
-            raise UserError(self.env._("Only an explained backlog can be sent back."))
+        self._check_director_on_explained()
         self.write({"state": "to_explain", "explained_date": False})
         self._schedule_reminder()
         return True

@@ -246,12 +246,15 @@ class BusinessKpiReport(models.Model):
             (self._kpi_part_target(), ["target_amount"]),
             (self._kpi_part_output_invoiced(), ["invoiced_amount"]),
             (self._kpi_part_output_delivered(), ["delivered_amount"]),
-            (self._kpi_part_payment(), [
-                "payment_due_count",
-                "payment_ontime_count",
-                "payment_due_amount",
-                "payment_ontime_amount",
-            ]),
+            (
+                self._kpi_part_payment(),
+                [
+                    "payment_due_count",
+                    "payment_ontime_count",
+                    "payment_due_amount",
+                    "payment_ontime_amount",
+                ],
+            ),
             (self._kpi_part_invoicing(), ["delivery_count", "delivery_ontime_count"]),
             (self._kpi_part_review(), ["review_count", "review_ontime_count"]),
             (self._kpi_part_satisfaction(), ["survey_count", "survey_score"]),
@@ -268,8 +271,11 @@ class BusinessKpiReport(models.Model):
             SQL(
                 "SELECT company_id, user_id, month, %s FROM (%s) AS part",
                 SQL(", ").join(
-                    SQL("%s AS %s", SQL.identifier(m) if m in columns else SQL("0"),
-                        SQL.identifier(m))
+                    SQL(
+                        "%s AS %s",
+                        SQL.identifier(m) if m in columns else SQL("0"),
+                        SQL.identifier(m),
+                    )
                     for m in measures
                 ),
                 query,
@@ -306,9 +312,7 @@ class BusinessKpiReport(models.Model):
             "payment_ontime_amount_rate": rate(
                 SQL("f.payment_ontime_amount"), SQL("f.payment_due_amount")
             ),
-            "invoice_ontime_rate": rate(
-                SQL("f.delivery_ontime_count"), SQL("f.delivery_count")
-            ),
+            "invoice_ontime_rate": rate(SQL("f.delivery_ontime_count"), SQL("f.delivery_count")),
             "review_ontime_rate": rate(SQL("f.review_ontime_count"), SQL("f.review_count")),
             "satisfaction": SQL("(f.survey_score / NULLIF(f.survey_count, 0))::float"),
             "backlog_explained_rate": rate(
@@ -327,8 +331,8 @@ class BusinessKpiReport(models.Model):
                     + EXTRACT(MONTH FROM f.month)::int) AS id,
                    f.company_id, f.user_id, f.month,
                    f.target_amount, %(output)s AS output_amount,
-                   f.payment_due_count, f.payment_due_amount, f.delivery_count, f.review_count, f.survey_count,
-                   f.backlog_count, f.new_customers,
+                   f.payment_due_count, f.payment_due_amount, f.delivery_count,
+                   f.review_count, f.survey_count, f.backlog_count, f.new_customers,
                    %(rates)s, %(flags)s
               FROM (%(facts)s) f
               JOIN res_company c ON c.id = f.company_id

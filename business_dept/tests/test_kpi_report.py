@@ -1,6 +1,6 @@
 import base64
 import io
-from datetime import date, datetime
+from datetime import date
 
 import openpyxl
 
@@ -32,11 +32,21 @@ class TestKpiReport(BusinessDeptCase):
         cls.eur = cls.env.ref("base.EUR")
         cls.eur.active = True
         cls.env["res.currency.rate"].create(
-            {"name": "2026-01-01", "rate": 0.5, "currency_id": cls.eur.id, "company_id": cls.company.id}
+            {
+                "name": "2026-01-01",
+                "rate": 0.5,
+                "currency_id": cls.eur.id,
+                "company_id": cls.company.id,
+            }
         )
         cls.product = cls.env["product.product"].create(
-            {"name": "Pump", "is_storable": True, "list_price": 100.0, "invoice_policy": "order",
-             "taxes_id": [Command.clear()]}
+            {
+                "name": "Pump",
+                "is_storable": True,
+                "list_price": 100.0,
+                "invoice_policy": "order",
+                "taxes_id": [Command.clear()],
+            }
         )
         # Manager: annual target 120,000 -> 10,000 in March.
         cls.env["business.sales.target"].with_user(cls.director).create(
@@ -64,21 +74,35 @@ class TestKpiReport(BusinessDeptCase):
         Survey = cls.env["business.satisfaction.survey"]
         for score, state in ((90, "done"), (70, "done"), (10, "draft")):
             Survey.create(
-                {"partner_id": cls.customer.id, "date": "2026-03-12",
-                 "score_quality": score, "state": state}
+                {
+                    "partner_id": cls.customer.id,
+                    "date": "2026-03-12",
+                    "score_quality": score,
+                    "state": state,
+                }
             )
         # Backlog: one explained by the deadline, one not explained.
         Backlog = cls.env["business.stock.backlog"]
         for name, explained in (("Valve A", "2026-03-20"), ("Valve B", False)):
             product = cls.env["product.product"].create({"name": name, "is_storable": True})
             Backlog.create(
-                {"product_id": product.id, "month": MARCH, "user_id": cls.manager.id,
-                 "quantity": 1.0, "explained_date": explained,
-                 "state": "explained" if explained else "to_explain"}
+                {
+                    "product_id": product.id,
+                    "month": MARCH,
+                    "user_id": cls.manager.id,
+                    "quantity": 1.0,
+                    "explained_date": explained,
+                    "state": "explained" if explained else "to_explain",
+                }
             )
         # Manager2: three deliveries for a customer closing his books on the 25th.
         cls.customer2 = cls.env["res.partner"].create(
-            {"name": "Closing Co.", "is_company": True, "closing_day": 25, "user_id": cls.manager2.id}
+            {
+                "name": "Closing Co.",
+                "is_company": True,
+                "closing_day": 25,
+                "user_id": cls.manager2.id,
+            }
         )
         cls._deliver_and_invoice("2026-03-10 08:00:00", "2026-03-20")  # on time
         cls._deliver_and_invoice("2026-03-12 08:00:00", "2026-03-28")  # after the 25th: late
@@ -111,8 +135,12 @@ class TestKpiReport(BusinessDeptCase):
             cls.env["account.payment.register"]
             .with_context(active_model="account.move", active_ids=invoice.ids)
             .create(
-                {"payment_date": when, "amount": amount, "currency_id": invoice.currency_id.id,
-                 "payment_difference_handling": "open"}
+                {
+                    "payment_date": when,
+                    "amount": amount,
+                    "currency_id": invoice.currency_id.id,
+                    "payment_difference_handling": "open",
+                }
             )
             ._create_payments()
         )
@@ -123,7 +151,9 @@ class TestKpiReport(BusinessDeptCase):
             {
                 "partner_id": cls.customer2.id,
                 "user_id": cls.manager2.id,
-                "order_line": [Command.create({"product_id": cls.product.id, "product_uom_qty": 10})],
+                "order_line": [
+                    Command.create({"product_id": cls.product.id, "product_uom_qty": 10})
+                ],
             }
         )
         order.action_confirm()
@@ -239,7 +269,9 @@ class TestKpiReport(BusinessDeptCase):
     def _xlsx(self, user, **vals):
         wizard = self.env["business.kpi.summary"].with_user(user).create({"month": MARCH, **vals})
         action = wizard.action_export()
-        attachment = self.env["ir.attachment"].browse(int(action["url"].split("/")[3].split("?")[0]))
+        attachment = self.env["ir.attachment"].browse(
+            int(action["url"].split("/")[3].split("?")[0])
+        )
         return openpyxl.load_workbook(io.BytesIO(base64.b64decode(attachment.datas)))
 
     def test_monthly_summary_xlsx(self):

@@ -64,8 +64,10 @@ class TestSalesTarget(BusinessDeptCase):
         other = self._target(user=self.manager2)
         visible = self.Target.with_user(self.manager).search([("id", "in", (own | other).ids)])
         self.assertEqual(visible, own)
-        lines = self.env["business.sales.target.line"].with_user(self.manager).search(
-            [("target_id", "in", (own | other).ids)]
+        lines = (
+            self.env["business.sales.target.line"]
+            .with_user(self.manager)
+            .search([("target_id", "in", (own | other).ids)])
         )
         self.assertEqual(lines, own.line_ids)
         with self.assertRaises(AccessError):

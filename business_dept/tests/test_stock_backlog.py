@@ -32,7 +32,9 @@ class TestStockBacklog(BusinessDeptCase):
         )
         cls.Quant._update_available_quantity(cls.old, shelf, 3, in_date=datetime(2026, 4, 1))
         cls.Quant._update_available_quantity(cls.fresh, cls.stock, 7, in_date=datetime(2026, 4, 1))
-        cls.Quant._update_available_quantity(cls.orphan, cls.stock, 4, in_date=datetime(2025, 12, 1))
+        cls.Quant._update_available_quantity(
+            cls.orphan, cls.stock, 4, in_date=datetime(2025, 12, 1)
+        )
         # The last customer who bought the old valve belongs to manager2.
         for user, when in ((cls.manager, "2026-01-05"), (cls.manager2, "2026-02-05")):
             order = cls.env["sale.order"].create(

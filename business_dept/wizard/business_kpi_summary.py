@@ -3,7 +3,7 @@ import re
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError
 
 
 class BusinessKpiSummary(models.TransientModel):
@@ -30,14 +30,15 @@ class BusinessKpiSummary(models.TransientModel):
 
     def _check_summary_access(self):
         if not self.env.user.has_group("business_dept.group_business_manager"):
-            raise AccessError(
-                self.env._("Only the business department reads the monthly summary.")
-            )
+            raise AccessError(self.env._("Only the business department reads the monthly summary."))
 
     def _rows(self):
         """The month's KPI rows the user may read, by salesperson name."""
         self.ensure_one()
-        domain = [("company_id", "=", self.company_id.id), ("month", "=", self.month.replace(day=1))]
+        domain = [
+            ("company_id", "=", self.company_id.id),
+            ("month", "=", self.month.replace(day=1)),
+        ]
         if self.user_ids:
             domain.append(("user_id", "in", self.user_ids.ids))
         rows = self.env["business.kpi.report"].search(domain)
@@ -49,9 +50,7 @@ class BusinessKpiSummary(models.TransientModel):
         self.ensure_one()
         xlsx = self.env["business.xlsx.report"]
         content = xlsx._xlsx_render(self._fill_workbook, constant_memory=True)
-        filename = self.env._(
-            "Monthly Summary %(month)s.xlsx", month=self.month.strftime("%Y-%m")
-        )
+        filename = self.env._("Monthly Summary %(month)s.xlsx", month=self.month.strftime("%Y-%m"))
         return xlsx._xlsx_download(content, filename)
 
     def action_freeze(self):
@@ -157,7 +156,12 @@ class BusinessKpiSummary(models.TransientModel):
             sheet.write_row(
                 2,
                 0,
-                [self.env._("KPI"), self.env._("Value"), self.env._("Threshold"), self.env._("Status")],
+                [
+                    self.env._("KPI"),
+                    self.env._("Value"),
+                    self.env._("Threshold"),
+                    self.env._("Status"),
+                ],
                 formats["header"],
             )
             sheet.write(3, 0, labels["target_amount"], formats["text"])
