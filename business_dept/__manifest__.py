@@ -37,5 +37,6 @@
         "demo/res_users_demo.xml",
         "demo/res_partner_demo.xml",
         "demo/sale_order_demo.xml",
+        "demo/business_kpi_demo.xml",
     ],
 }
