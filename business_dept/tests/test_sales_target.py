@@ -80,3 +80,13 @@ class TestSalesTarget(BusinessDeptCase):
             own.line_ids[0].with_user(self.manager).write({"amount": 1.0})
         with self.assertRaises(AccessError):
             own.with_user(self.manager).action_split_evenly()
+
+    def test_multi_company(self):
+        other = self.env["res.company"].create({"name": "Other Co."})
+        foreign = self.Target.create(
+            {"user_id": self.manager.id, "year": 2026, "amount": 12.0, "company_id": other.id}
+        )
+        own = self._target()
+        for user in (self.manager, self.director):
+            visible = self.Target.with_user(user).search([("id", "in", (own | foreign).ids)])
+            self.assertEqual(visible, own)
