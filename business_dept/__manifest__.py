@@ -25,11 +25,18 @@
         "security/ir.model.access.csv",
         "security/ir_rules.xml",
         "views/res_config_settings_views.xml",
+        "data/business_kpi_data.xml",
+        "views/business_sales_target_views.xml",
+        "views/business_satisfaction_survey_views.xml",
+        "views/business_stock_backlog_views.xml",
+        "views/business_kpi_report_views.xml",
+        "wizard/business_kpi_summary_views.xml",
         "views/menus.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",
         "demo/res_partner_demo.xml",
         "demo/sale_order_demo.xml",
+        "demo/business_kpi_demo.xml",
     ],
 }

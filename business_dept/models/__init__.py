@@ -2,3 +2,8 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import sale_order
+from . import business_sales_target
+from . import business_satisfaction_survey
+from . import business_stock_backlog
+from . import business_kpi_mixin
+from . import business_kpi_snapshot

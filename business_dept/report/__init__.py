@@ -1,1 +1,2 @@
 from . import xlsx_report
+from . import business_kpi_report

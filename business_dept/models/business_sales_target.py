@@ -1,0 +1,168 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import float_round
+
+
+class BusinessSalesTarget(models.Model):
+    """Annual sales target of a salesperson or a sales team (年度销售目标), split
+    into twelve monthly targets (每月销售目标).
+
+    The lines are split evenly by default and can be edited, but they must always
+    add up to the annual amount. Targets are set by the Business Director; a
+    Business Manager only reads his own.
+    """
+
+    _name = "business.sales.target"
+    _description = "Sales Target"
+    _inherit = ["mail.thread"]
+    _order = "year desc, id desc"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    user_id = fields.Many2one("res.users", string="Salesperson", index=True, tracking=True)
+    team_id = fields.Many2one("crm.team", string="Sales Team", index=True, tracking=True)
+    year = fields.Integer(
+        required=True, default=lambda self: fields.Date.context_today(self).year, tracking=True
+    )
+    amount = fields.Monetary(string="Annual Target", required=True, tracking=True)
+    new_customer_target = fields.Integer(string="New Customers Target", tracking=True)
+    new_product_target = fields.Integer(string="New Products Target", tracking=True)
+    line_ids = fields.One2many(
+        "business.sales.target.line", "target_id", string="Monthly Targets", copy=True
+    )
+
+    _sql_constraints = [
+        (
+            "target_unique",
+            "unique(company_id, user_id, team_id, year)",
+            "There is already a target for this salesperson or team and year.",
+        ),
+    ]
+
+    @api.depends("user_id", "team_id", "year")
+    def _compute_name(self):
+        for target in self:
+            owner = target.user_id.name or target.team_id.name or ""
+            target.name = f"{owner} {target.year}".strip()
+
+    @api.constrains("user_id", "team_id", "year", "amount")
+    def _check_target(self):
+        for target in self:
+            if bool(target.user_id) == bool(target.team_id):
+                raise ValidationError(
+                    self.env._("A sales target is set for a salesperson or for a sales team.")
+                )
+            if not 2000 <= target.year <= 2100:
+                raise ValidationError(
+                    self.env._("The year %(year)s is not valid.", year=target.year)
+                )
+            if target.amount < 0:
+                raise ValidationError(self.env._("A sales target cannot be negative."))
+
+    @api.constrains("amount", "line_ids")
+    def _check_lines(self):
+        for target in self:
+            if any(line.amount < 0 for line in target.line_ids):
+                raise ValidationError(self.env._("A monthly target cannot be negative."))
+            months = target.line_ids.mapped("month")
+            if sorted(months) != list(range(1, 13)):
+                raise ValidationError(
+                    self.env._("A sales target has exactly one line for each month, 1 to 12.")
+                )
+            total = sum(target.line_ids.mapped("amount"))
+            if target.currency_id.compare_amounts(total, target.amount):
+                raise ValidationError(
+                    self.env._(
+                        "The monthly targets add up to %(total)s, not to the annual target "
+                        "%(amount)s.",
+                        total=total,
+                        amount=target.amount,
+                    )
+                )
+
+    def _check_director(self):
+        if not self.env.user.has_group("business_dept.group_business_director") and not (
+            self.env.su
+        ):
+            raise AccessError(self.env._("Only a Business Director sets sales targets."))
+
+    @api.model
+    def _split_amount(self, amount, currency):
+        """Twelve even monthly amounts; the rounding rest goes to December."""
+        digits = currency.decimal_places
+        monthly = float_round(amount / 12.0, precision_digits=digits)
+        amounts = [monthly] * 11
+        amounts.append(float_round(amount - sum(amounts), precision_digits=digits))
+        return amounts
+
+    def _line_commands(self, amount):
+        currency = self.currency_id or self.env.company.currency_id
+        return [
+            (0, 0, {"month": month, "amount": value})
+            for month, value in enumerate(self._split_amount(amount, currency), start=1)
+        ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_director()
+        for vals in vals_list:
+            if not vals.get("line_ids"):
+                company = self.env["res.company"].browse(
+                    vals.get("company_id") or self.env.company.id
+                )
+                vals["line_ids"] = (
+                    self.with_company(company)
+                    .new({"company_id": company.id})
+                    ._line_commands(vals.get("amount", 0.0))
+                )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_director()
+        if "amount" in vals and "line_ids" not in vals:
+            # A new annual amount without new lines: split it evenly again.
+            for target in self:
+                lines = [(5, 0, 0)] + target._line_commands(vals["amount"])
+                super(BusinessSalesTarget, target).write(dict(vals, line_ids=lines))
+            return True
+        return super().write(vals)
+
+    def unlink(self):
+        self._check_director()
+        return super().unlink()
+
+    def action_split_evenly(self):
+        """Split the annual target evenly over the months again."""
+        self._check_director()
+        for target in self:
+            target.line_ids = [(5, 0, 0)] + target._line_commands(target.amount)
+        return True
+
+
+class BusinessSalesTargetLine(models.Model):
+    _name = "business.sales.target.line"
+    _description = "Monthly Sales Target"
+    _order = "target_id, month"
+
+    target_id = fields.Many2one(
+        "business.sales.target",
+        string="Sales Target",
+        required=True,
+        ondelete="cascade",
+        index=True,
+    )
+    company_id = fields.Many2one(related="target_id.company_id", store=True, index=True)
+    user_id = fields.Many2one(related="target_id.user_id", store=True, index=True)
+    team_id = fields.Many2one(related="target_id.team_id", store=True)
+    year = fields.Integer(related="target_id.year", store=True)
+    currency_id = fields.Many2one(related="target_id.currency_id")
+    month = fields.Integer(required=True)
+    amount = fields.Monetary(string="Target")
+
+    _sql_constraints = [
+        ("month_unique", "unique(target_id, month)", "Each month appears once in a target."),
+        ("month_range", "CHECK(month BETWEEN 1 AND 12)", "The month is a number from 1 to 12."),
+    ]

@@ -1,0 +1,222 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+
+
+class BusinessStockBacklog(models.Model):
+    """Inventory backlog (库存积压: 入库超过3个月须每月书面说明原因及处理措施).
+
+    Each month (scheduled action, or the button of the list) the stock held in
+    internal locations whose incoming date (``stock.quant.in_date``) is older than
+    the company's ``backlog_months`` gives one record per product and month, with
+    the quantity, its value at the product's cost, the oldest incoming date and its
+    age in days.
+
+    Responsible manager: standard Odoo has no salesperson per product, so it is the
+    salesperson of the most recent confirmed sale order that sold the product
+    (the manager of the last customer who bought it); without one it is left empty
+    and only directors see the record.
+
+    The manager files a reason and an action plan by the end of the month
+    (``deadline``), the director reviews it. Each new record gives the manager an
+    activity due on the deadline as reminder.
+    """
+
+    _name = "business.stock.backlog"
+    _description = "Inventory Backlog"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "month desc, value desc, id"
+    _rec_name = "product_id"
+
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    month = fields.Date(required=True, index=True, help="First day of the month.")
+    deadline = fields.Date(
+        compute="_compute_deadline", store=True, help="The explanation is due by this date."
+    )
+    product_id = fields.Many2one("product.product", required=True, index=True)
+    uom_id = fields.Many2one(related="product_id.uom_id")
+    quantity = fields.Float(digits="Product Unit of Measure", aggregator="sum")
+    value = fields.Monetary(string="Stock Value", aggregator="sum")
+    in_date = fields.Datetime(string="Oldest Incoming Date")
+    age_days = fields.Integer(string="Age (Days)", aggregator="max")
+    user_id = fields.Many2one("res.users", string="Responsible Manager", index=True, tracking=True)
+    reason = fields.Text(tracking=True)
+    action_plan = fields.Text(tracking=True)
+    state = fields.Selection(
+        [("to_explain", "To Explain"), ("explained", "Explained"), ("reviewed", "Reviewed")],
+        default="to_explain",
+        required=True,
+        tracking=True,
+    )
+    explained_date = fields.Date(readonly=True, copy=False)
+    explained_on_time = fields.Boolean(compute="_compute_explained_on_time", store=True)
+    reviewed_by_id = fields.Many2one("res.users", string="Reviewed By", readonly=True)
+    reviewed_date = fields.Date(readonly=True, copy=False)
+
+    _sql_constraints = [
+        (
+            "product_month_unique",
+            "unique(company_id, product_id, month)",
+            "A product has one backlog record per month.",
+        ),
+    ]
+
+    @api.depends("month")
+    def _compute_deadline(self):
+        for backlog in self:
+            backlog.deadline = backlog.month and backlog.month + relativedelta(day=31)
+
+    @api.depends("explained_date", "deadline")
+    def _compute_explained_on_time(self):
+        for backlog in self:
+            backlog.explained_on_time = bool(
+                backlog.explained_date and backlog.explained_date <= backlog.deadline
+            )
+
+    def _is_director(self):
+        return self.env.su or self.env.user.has_group("business_dept.group_business_director")
+
+    def action_explain(self):
+        """The responsible manager files the reason and the action plan."""
+        if not self._is_director() and any(b.user_id != self.env.user for b in self):
+            raise AccessError(
+                self.env._("Only the responsible manager explains an inventory backlog.")
+            )
+        for backlog in self:
+            if backlog.state != "to_explain":
+                raise UserError(
+                    self.env._(
+                        "%(product)s is already explained.", product=backlog.product_id.display_name
+                    )
+                )
+            if not (backlog.reason or "").strip() or not (backlog.action_plan or "").strip():
+                raise UserError(
+                    self.env._(
+                        "Give the reason and the action plan of the backlog of %(product)s.",
+                        product=backlog.product_id.display_name,
+                    )
+                )
+        self.write({"state": "explained", "explained_date": fields.Date.context_today(self)})
+        self.activity_feedback(["mail.mail_activity_data_todo"])
+        return True
+
+    def _check_director_on_explained(self):
+        """Reviewing and sending back: a director, on explained records only."""
+        if not self._is_director():
+            raise AccessError(self.env._("Only a Business Director reviews backlog explanations."))
+        if any(backlog.state != "explained" for backlog in self):
+            raise UserError(self.env._("Only an explained backlog can be reviewed or sent back."))
+
+    def action_review(self):
+        """The director reviews the explanation."""
+        self._check_director_on_explained()
+        self.write(
+            {
+                "state": "reviewed",
+                "reviewed_by_id": self.env.user.id,
+                "reviewed_date": fields.Date.context_today(self),
+            }
+        )
+        return True
+
+    def action_send_back(self):
+        """The director sends an explanation back to the manager."""
+        self._check_director_on_explained()
+        self.write({"state": "to_explain", "explained_date": False})
+        self._schedule_reminder()
+        return True
+
+    @api.model
+    def action_generate(self):
+        """Button: find this month's backlog of the current company."""
+        if not self._is_director():
+            raise AccessError(self.env._("Only a Business Director runs the backlog check."))
+        self.sudo()._generate_backlog(self.env.company)
+        return {"type": "ir.actions.client", "tag": "soft_reload"}
+
+    @api.model
+    def _cron_generate_backlog(self):
+        for company in self.env["res.company"].search([]):
+            self._generate_backlog(company)
+
+    def _schedule_reminder(self):
+        for backlog in self.filtered("user_id"):
+            backlog.activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=backlog.deadline,
+                user_id=backlog.user_id.id,
+                summary=self.env._("Explain the inventory backlog"),
+            )
+
+    @api.model
+    def _last_salespeople(self, company, products):
+        """{product id: salesperson of the last confirmed order that sold it}."""
+        if not products:
+            return {}
+        self.env["sale.order.line"].flush_model(["product_id", "order_id"])
+        self.env["sale.order"].flush_model(["state", "user_id", "date_order", "company_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT ON (sol.product_id) sol.product_id, so.user_id
+                  FROM sale_order_line sol
+                  JOIN sale_order so ON so.id = sol.order_id
+                 WHERE so.state = 'sale' AND so.company_id = %s AND so.user_id IS NOT NULL
+                   AND sol.product_id IN %s
+              ORDER BY sol.product_id, so.date_order DESC, so.id DESC
+                """,
+                company.id,
+                tuple(products.ids),
+            )
+        )
+        return dict(self.env.cr.fetchall())
+
+    @api.model
+    def _generate_backlog(self, company, today=None):
+        """Create or refresh this month's backlog records of ``company``."""
+        today = today or fields.Date.context_today(self)
+        month = today.replace(day=1)
+        cutoff = today - relativedelta(months=company.backlog_months)
+        groups = self.env["stock.quant"]._read_group(
+            [
+                ("company_id", "=", company.id),
+                ("location_id.usage", "=", "internal"),
+                ("in_date", "<", fields.Datetime.to_datetime(cutoff)),
+                ("quantity", ">", 0),
+            ],
+            ["product_id"],
+            ["quantity:sum", "in_date:min"],
+        )
+        products = self.env["product.product"].concat(*(product for product, __, __ in groups))
+        salespeople = self._last_salespeople(company, products)
+        existing = {
+            backlog.product_id: backlog
+            for backlog in self.search([("company_id", "=", company.id), ("month", "=", month)])
+        }
+        vals_list = []
+        for product, quantity, in_date in groups:
+            vals = {
+                "quantity": quantity,
+                "value": quantity * product.with_company(company).standard_price,
+                "in_date": in_date,
+                "age_days": (today - in_date.date()).days,
+            }
+            if product in existing:
+                if existing[product].state == "to_explain":
+                    existing[product].write(vals)
+                continue
+            vals.update(
+                company_id=company.id,
+                month=month,
+                product_id=product.id,
+                user_id=salespeople.get(product.id, False),
+            )
+            vals_list.append(vals)
+        created = self.create(vals_list)
+        created._schedule_reminder()
+        return created

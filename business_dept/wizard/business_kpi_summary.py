@@ -1,0 +1,197 @@
+import re
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+
+class BusinessKpiSummary(models.TransientModel):
+    """Monthly summary report (月度总结报告): every KPI of the month against its
+    threshold, one sheet for the department and one per manager, in XLSX.
+
+    Read with the user's own rights: a manager only gets his own figures.
+    """
+
+    _name = "business.kpi.summary"
+    _description = "Monthly Summary Report"
+
+    @api.model
+    def _default_month(self):
+        return fields.Date.context_today(self).replace(day=1) - relativedelta(months=1)
+
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    month = fields.Date(required=True, default=_default_month, help="Any day of the month.")
+    user_ids = fields.Many2many(
+        "res.users", string="Salespeople", help="Empty = every salesperson of the month."
+    )
+
+    def _check_summary_access(self):
+        if not self.env.user.has_group("business_dept.group_business_manager"):
+            raise AccessError(self.env._("Only the business department reads the monthly summary."))
+
+    def _rows(self):
+        """The month's KPI rows the user may read, by salesperson name."""
+        self.ensure_one()
+        domain = [
+            ("company_id", "=", self.company_id.id),
+            ("month", "=", self.month.replace(day=1)),
+        ]
+        if self.user_ids:
+            domain.append(("user_id", "in", self.user_ids.ids))
+        rows = self.env["business.kpi.report"].search(domain)
+        return rows.sorted(lambda row: (row.user_id.name or "", row.id))
+
+    def action_export(self):
+        """Download the XLSX of the month."""
+        self._check_summary_access()
+        self.ensure_one()
+        xlsx = self.env["business.xlsx.report"]
+        content = xlsx._xlsx_render(self._fill_workbook, constant_memory=True)
+        filename = self.env._("Monthly Summary %(month)s.xlsx", month=self.month.strftime("%Y-%m"))
+        return xlsx._xlsx_download(content, filename)
+
+    def action_freeze(self):
+        """Freeze the month's KPIs (director)."""
+        self.ensure_one()
+        snapshots = self.env["business.kpi.snapshot"]._freeze(self.month, self.company_id)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "business.kpi.snapshot",
+            "name": self.env._("KPI Snapshots"),
+            "view_mode": "list,pivot",
+            "domain": [("id", "in", snapshots.ids)],
+        }
+
+    # ----------------------------------------------------------------- XLSX
+    def _kpi_labels(self):
+        report = self.env["business.kpi.report"]
+        return {name: field._description_string(self.env) for name, field in report._fields.items()}
+
+    def _row_figures(self, row):
+        """A report row as a dict; a rate without any base is None (no figure)."""
+        figures = {
+            "target_amount": row.target_amount,
+            "output_amount": row.output_amount,
+            "new_customers": row.new_customers,
+        }
+        for rate, flag, __, weight in self.env["business.kpi.report"]._kpi_columns():
+            figures[rate] = row[rate] if row[weight] else None
+            figures[flag] = row[flag]
+        return figures
+
+    def _department_figures(self, rows):
+        """Department totals: amounts summed, rates weighted by their base."""
+        report = self.env["business.kpi.report"]
+        company = self.company_id
+        figures = {
+            "target_amount": sum(rows.mapped("target_amount")),
+            "output_amount": sum(rows.mapped("output_amount")),
+            "new_customers": sum(rows.mapped("new_customers")),
+        }
+        for rate, flag, threshold, weight in report._kpi_columns():
+            rated = rows.filtered(lambda row, rate=rate, weight=weight: row[weight])
+            total = sum(rated.mapped(weight))
+            value = sum(row[rate] * row[weight] for row in rated) / total if total else None
+            figures[rate] = value
+            figures[flag] = value is not None and value >= company[threshold]
+        return figures
+
+    @staticmethod
+    def _sheet_name(name, used):
+        name = re.sub(r"[\[\]:*?/\\]", " ", name or "-")[:28].strip() or "-"
+        candidate, index = name, 2
+        while candidate.lower() in used:
+            candidate, index = f"{name[:25]} {index}", index + 1
+        used.add(candidate.lower())
+        return candidate
+
+    def _fill_workbook(self, workbook):
+        self.ensure_one()
+        self._check_summary_access()
+        report = self.env["business.kpi.report"]
+        company = self.company_id
+        formats = self.env["business.xlsx.report"]._xlsx_formats(workbook)
+        labels = self._kpi_labels()
+        columns = report._kpi_columns()
+        rows = self._rows()
+        month = self.month.strftime("%Y-%m")
+        used = set()
+
+        def mark(value, ok):
+            if value is None:
+                return formats["text"]
+            return formats["ok"] if ok else formats["bad"]
+
+        # Department sheet: one line per salesperson, the thresholds, the total.
+        sheet = workbook.add_worksheet(self._sheet_name(self.env._("Department"), used))
+        sheet.set_column(0, 0, 24)
+        sheet.set_column(1, 3 + len(columns), 16)
+        sheet.write(0, 0, self.env._("Monthly Summary %(month)s", month=month), formats["title"])
+        sheet.write(1, 0, company.name)
+        headers = [self.env._("Salesperson"), labels["target_amount"], labels["output_amount"]]
+        headers += [labels[rate] for rate, *__ in columns] + [labels["new_customers"]]
+        for col, header in enumerate(headers):
+            sheet.write(3, col, header, formats["header"])
+        sheet.write(4, 0, self.env._("Threshold"), formats["header"])
+        for col, (__, __, threshold, __) in enumerate(columns, start=3):
+            sheet.write(4, col, company[threshold], formats["percent"])
+        line = 5
+        for row in rows:
+            name = row.user_id.name or self.env._("(none)")
+            self._write_line(sheet, line, name, self._row_figures(row), formats, mark)
+            line += 1
+        self._write_line(
+            sheet, line, self.env._("Department"), self._department_figures(rows), formats, mark
+        )
+
+        # One sheet per manager: each KPI with its threshold and mark.
+        for row in rows:
+            sheet = workbook.add_worksheet(self._sheet_name(row.user_id.name, used))
+            sheet.set_column(0, 0, 30)
+            sheet.set_column(1, 3, 16)
+            sheet.write(0, 0, f"{row.user_id.name or ''} {month}", formats["title"])
+            sheet.write_row(
+                2,
+                0,
+                [
+                    self.env._("KPI"),
+                    self.env._("Value"),
+                    self.env._("Threshold"),
+                    self.env._("Status"),
+                ],
+                formats["header"],
+            )
+            sheet.write(3, 0, labels["target_amount"], formats["text"])
+            sheet.write(3, 1, row.target_amount, formats["amount"])
+            sheet.write(4, 0, labels["output_amount"], formats["text"])
+            sheet.write(4, 1, row.output_amount, formats["amount"])
+            figures = self._row_figures(row)
+            line = 5
+            for rate, flag, threshold, __ in columns:
+                sheet.write(line, 0, labels[rate], formats["text"])
+                if figures[rate] is None:
+                    sheet.write_blank(line, 1, None, formats["text"])
+                else:
+                    sheet.write(line, 1, figures[rate], mark(figures[rate], figures[flag]))
+                sheet.write(line, 2, company[threshold], formats["percent"])
+                status = self.env._("OK") if figures[flag] else self.env._("Below")
+                sheet.write(line, 3, status, mark(figures[rate], figures[flag]))
+                line += 1
+            sheet.write(line, 0, labels["new_customers"], formats["text"])
+            sheet.write(line, 1, row.new_customers, formats["text"])
+
+    def _write_line(self, sheet, line, name, figures, formats, mark):
+        sheet.write(line, 0, name, formats["text"])
+        sheet.write(line, 1, figures["target_amount"], formats["amount"])
+        sheet.write(line, 2, figures["output_amount"], formats["amount"])
+        col = 3
+        for rate, flag, __, __ in self.env["business.kpi.report"]._kpi_columns():
+            if figures[rate] is None:
+                sheet.write_blank(line, col, None, formats["text"])
+            else:
+                sheet.write(line, col, figures[rate], mark(figures[rate], figures[flag]))
+            col += 1
+        sheet.write(line, col, figures["new_customers"], formats["text"])
