@@ -25,11 +25,16 @@
         "security/ir.model.access.csv",
         "security/ir_rules.xml",
         "views/res_config_settings_views.xml",
+        "data/business_logistics_data.xml",
+        "views/business_logistics_agreement_views.xml",
+        "views/business_logistics_statement_views.xml",
+        "wizard/business_logistics_statement_import_views.xml",
         "views/menus.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",
         "demo/res_partner_demo.xml",
         "demo/sale_order_demo.xml",
+        "demo/business_logistics_demo.xml",
     ],
 }
