@@ -8,6 +8,7 @@ GROUP_ASSISTANT = "business_dept.group_business_assistant"
 GROUP_FINANCE = "business_dept.group_business_finance"
 GROUP_DIRECTOR = "business_dept.group_business_director"
 TOTAL_FIELDS = ["amount_carrier", "amount_expected", "amount_agreed"]
+TOTAL_LINE_FIELDS = ["amount", "expected_amount", "agreed_amount"]
 EDITABLE_STATES = ("draft", "matched")
 WORKFLOW_FIELDS = {
     "state",
@@ -70,9 +71,7 @@ class BusinessLogisticsStatement(models.Model):
         copy=False,
         tracking=True,
     )
-    amount_carrier = fields.Monetary(
-        string="Carrier Total", compute="_compute_amounts", store=True
-    )
+    amount_carrier = fields.Monetary(string="Carrier Total", compute="_compute_amounts", store=True)
     amount_expected = fields.Monetary(
         string="Expected Total", compute="_compute_amounts", store=True
     )
@@ -82,9 +81,7 @@ class BusinessLogisticsStatement(models.Model):
         store=True,
         help="Total to pay the carrier: matched lines and settled differences.",
     )
-    unsettled_count = fields.Integer(
-        string="Open Differences", compute="_compute_unsettled_count"
-    )
+    unsettled_count = fields.Integer(string="Open Differences", compute="_compute_unsettled_count")
     approved_user_id = fields.Many2one("res.users", string="Approved By", copy=False)
     approved_date = fields.Date(copy=False)
     signed_user_id = fields.Many2one("res.users", string="Signed By", copy=False)
@@ -110,11 +107,23 @@ class BusinessLogisticsStatement(models.Model):
 
     @api.depends("line_ids.amount", "line_ids.expected_amount", "line_ids.agreed_amount")
     def _compute_amounts(self):
+        stored = self.filtered(lambda statement: isinstance(statement.id, int))
+        sums = {
+            statement: values
+            for statement, *values in self.env["business.logistics.statement.line"]._read_group(
+                [("statement_id", "in", stored.ids)],
+                ["statement_id"],
+                ["amount:sum", "expected_amount:sum", "agreed_amount:sum"],
+            )
+        }
         for statement in self:
-            lines = statement.line_ids
-            statement.amount_carrier = sum(lines.mapped("amount"))
-            statement.amount_expected = sum(lines.mapped("expected_amount"))
-            statement.amount_agreed = sum(lines.mapped("agreed_amount"))
+            if statement in stored:
+                values = sums.get(statement, (0.0, 0.0, 0.0))
+            else:  # a statement being edited in the form
+                lines = statement.line_ids
+                values = [sum(lines.mapped(fname)) for fname in TOTAL_LINE_FIELDS]
+            for fname, value in zip(TOTAL_FIELDS, values, strict=True):
+                statement[fname] = value
 
     def _compute_unsettled_count(self):
         counts = dict(
@@ -135,9 +144,9 @@ class BusinessLogisticsStatement(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].next_by_code(
-                    "business.logistics.statement"
-                ) or "/"
+                vals["name"] = (
+                    self.env["ir.sequence"].next_by_code("business.logistics.statement") or "/"
+                )
         return super().create(vals_list)
 
     def write(self, vals):
@@ -354,9 +363,7 @@ class BusinessLogisticsStatement(models.Model):
     def _check_settled(self):
         for statement in self:
             if not statement.line_ids:
-                raise UserError(
-                    self.env._("Statement %(name)s has no lines.", name=statement.name)
-                )
+                raise UserError(self.env._("Statement %(name)s has no lines.", name=statement.name))
             if statement.unsettled_count:
                 raise UserError(
                     self.env._(
@@ -385,18 +392,16 @@ class BusinessLogisticsStatement(models.Model):
                 SQL(
                     """
                     UPDATE business_logistics_statement_line l
-                       SET picking_id = p.id
-                      FROM (SELECT DISTINCT ON (p.carrier_tracking_ref) p.carrier_tracking_ref, p.id
-                              FROM stock_picking p
+                       SET picking_id = m.picking_id
+                      FROM (SELECT DISTINCT ON (l2.id) l2.id AS line_id, p.id AS picking_id
+                              FROM business_logistics_statement_line l2
+                              JOIN stock_picking p ON p.carrier_tracking_ref = l2.waybill
                               JOIN stock_picking_type t ON t.id = p.picking_type_id
-                             WHERE p.state = 'done' AND t.code = 'outgoing'
+                             WHERE l2.statement_id = %(statement)s AND l2.picking_id IS NULL
+                               AND p.state = 'done' AND t.code = 'outgoing'
                                AND p.carrier_id = ANY(%(carriers)s)
-                               AND p.carrier_tracking_ref IN (
-                                   SELECT waybill FROM business_logistics_statement_line
-                                    WHERE statement_id = %(statement)s AND picking_id IS NULL)
-                          ORDER BY p.carrier_tracking_ref, p.id) p
-                     WHERE l.statement_id = %(statement)s AND l.picking_id IS NULL
-                       AND l.waybill = p.carrier_tracking_ref
+                          ORDER BY l2.id, p.id) m
+                     WHERE l.id = m.line_id
                     """,
                     carriers=statement._carrier_ids(),
                     statement=statement.id,
@@ -436,7 +441,7 @@ class BusinessLogisticsStatement(models.Model):
                   FROM (SELECT u.id, u.expected,
                                CASE WHEN u.duplicate THEN 'duplicate'
                                     WHEN l2.picking_id IS NULL THEN 'unknown'
-                                    WHEN NOT COALESCE(l2.carrier_listed, FALSE) THEN 'missing_carrier'
+                                    WHEN l2.carrier_listed IS NOT TRUE THEN 'missing_carrier'
                                     WHEN ABS(COALESCE(l2.amount, 0) - u.expected) <= %(tolerance)s
                                         THEN 'matched'
                                     ELSE 'amount_diff' END AS state
@@ -526,7 +531,9 @@ class BusinessLogisticsStatement(models.Model):
             fmt = formats["ok"] if line.match_state == "matched" else formats["bad"]
             sheet.write(row, 0, line.waybill, formats["text"])
             if line.date:
-                sheet.write_datetime(row, 1, fields.Datetime.to_datetime(line.date), formats["date"])
+                sheet.write_datetime(
+                    row, 1, fields.Datetime.to_datetime(line.date), formats["date"]
+                )
             else:
                 sheet.write_blank(row, 1, None, formats["text"])
             sheet.write(row, 2, line.picking_id.name or "", formats["text"])

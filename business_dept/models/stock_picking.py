@@ -4,6 +4,9 @@ from odoo import fields, models
 class StockPicking(models.Model):
     _inherit = "stock.picking"
 
+    # indexed: the logistics statement matches carrier waybills against it
+    carrier_tracking_ref = fields.Char(index="btree_not_null")
+
     logistics_expected_cost = fields.Monetary(
         string="Expected Logistics Cost",
         compute="_compute_logistics_expected_cost",

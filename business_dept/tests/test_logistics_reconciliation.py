@@ -8,10 +8,9 @@ import openpyxl
 import xlsxwriter
 
 from odoo import Command
+from odoo.addons.business_dept.wizard import business_logistics_statement_import
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
-
-from odoo.addons.business_dept.wizard import business_logistics_statement_import
 
 from .common import BusinessDeptCase
 
@@ -39,9 +38,11 @@ class LogisticsCase(BusinessDeptCase):
         cls.product = cls.env["product.product"].create(
             {"name": "Crate", "type": "consu", "weight": 2.5, "volume": 0.1}
         )
-        cls.out_type = cls.env["stock.warehouse"].search(
-            [("company_id", "=", cls.company.id)], limit=1
-        ).out_type_id
+        cls.out_type = (
+            cls.env["stock.warehouse"]
+            .search([("company_id", "=", cls.company.id)], limit=1)
+            .out_type_id
+        )
         cls.agreement = cls.env["business.logistics.agreement"].create(
             {
                 "name": "Test Express 2026",
@@ -173,17 +174,13 @@ class TestLogisticsAgreement(LogisticsCase):
 
     def test_zone(self):
         china = self.env.ref("base.cn")
-        shanghai = self.env["res.country.state"].search(
-            [("country_id", "=", china.id)], limit=1
-        )
+        shanghai = self.env["res.country.state"].search([("country_id", "=", china.id)], limit=1)
         self.agreement.write(
             {
                 "pricing_mode": "zone",
                 "zone_ids": [
                     Command.create({"country_id": china.id, "rate": 15.0}),
-                    Command.create(
-                        {"country_id": china.id, "state_id": shanghai.id, "rate": 12.0}
-                    ),
+                    Command.create({"country_id": china.id, "state_id": shanghai.id, "rate": 12.0}),
                 ],
             }
         )
@@ -279,11 +276,17 @@ class TestLogisticsMatching(LogisticsCase):
         self.assertEqual(statement.state, "draft")
         self.assertEqual(statement.unsettled_count, 5)
         # idempotent
-        before = [(l.id, l.match_state, l.expected_amount, l.picking_id) for l in statement.line_ids]
+        before = [
+            (line.id, line.match_state, line.expected_amount, line.picking_id)
+            for line in statement.line_ids
+        ]
         statement.action_match()
-        after = [(l.id, l.match_state, l.expected_amount, l.picking_id) for l in statement.line_ids]
+        after = [
+            (line.id, line.match_state, line.expected_amount, line.picking_id)
+            for line in statement.line_ids
+        ]
         self.assertEqual(before, after)
-        duplicate = statement.line_ids.filtered(lambda l: l.match_state == "duplicate")
+        duplicate = statement.line_ids.filtered(lambda line: line.match_state == "duplicate")
         self.assertEqual(duplicate.expected_amount, 0.0)
 
     def test_links_carrier_lines_to_deliveries(self):
@@ -347,7 +350,7 @@ class TestLogisticsImport(LogisticsCase):
             sorted(statement.line_ids.mapped("match_state")),
             ["duplicate", "matched", "matched", "missing_carrier"],
         )
-        line = statement.line_ids.filtered(lambda l: l.waybill == "WB001")
+        line = statement.line_ids.filtered(lambda line: line.waybill == "WB001")
         self.assertEqual(line.date, date(2026, 1, 5))
         self.assertEqual(line.picking_id, self.p1)
 
@@ -380,8 +383,12 @@ class TestLogisticsImport(LogisticsCase):
             self._assert_refused(self._csv([["waybill", "amount"], ["WB1", "1"]]), "s.csv", "MB")
 
     def test_missing_columns(self):
-        self._assert_refused(self._csv([["date", "amount"], ["2026-01-05", "1"]]), "s.csv", "Waybill")
-        self._assert_refused(self._csv([["运单号", "日期"], ["WB001", "2026-01-05"]]), "s.csv", "Amount")
+        self._assert_refused(
+            self._csv([["date", "amount"], ["2026-01-05", "1"]]), "s.csv", "Waybill"
+        )
+        self._assert_refused(
+            self._csv([["运单号", "日期"], ["WB001", "2026-01-05"]]), "s.csv", "Amount"
+        )
 
     def test_bad_rows(self):
         header = ["运单号", "日期", "金额"]

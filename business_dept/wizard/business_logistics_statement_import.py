@@ -15,10 +15,29 @@ MAX_FILE_SIZE = 10 * 1024 * 1024
 # Header names accepted for each column, compared without spaces, case or punctuation.
 COLUMN_ALIASES = {
     "waybill": {
-        "waybill", "waybillno", "waybillnumber", "trackingreference", "trackingnumber",
-        "trackingno", "运单号", "运单编号", "快递单号", "物流单号", "单号",
+        "waybill",
+        "waybillno",
+        "waybillnumber",
+        "trackingreference",
+        "trackingnumber",
+        "trackingno",
+        "运单号",
+        "运单编号",
+        "快递单号",
+        "物流单号",
+        "单号",
     },
-    "amount": {"amount", "freight", "cost", "charge", "金额", "运费", "费用", "运费金额", "应付金额"},
+    "amount": {
+        "amount",
+        "freight",
+        "cost",
+        "charge",
+        "金额",
+        "运费",
+        "费用",
+        "运费金额",
+        "应付金额",
+    },
     "date": {"date", "shipdate", "shippingdate", "日期", "发货日期", "寄件日期", "发运日期"},
 }
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
@@ -108,13 +127,13 @@ class BusinessLogisticsStatementImport(models.TransientModel):
         for key, aliases in COLUMN_ALIASES.items():
             columns[key] = next((i for i, name in enumerate(header) if name in aliases), None)
         labels = {
-            "waybill": _("Waybill"), "amount": _("Amount"), "date": _("Date"),
+            "waybill": _("Waybill"),
+            "amount": _("Amount"),
+            "date": _("Date"),
         }
         for key in ("waybill", "amount"):
             if columns[key] is None:
-                raise UserError(
-                    _("The file has no %(column)s column (row 1).", column=labels[key])
-                )
+                raise UserError(_("The file has no %(column)s column (row 1).", column=labels[key]))
         if len(table) == 1:
             raise UserError(_("The file has a header but no rows."))
         statement = self.statement_id
@@ -175,7 +194,7 @@ class BusinessLogisticsStatementImport(models.TransientModel):
     def _to_amount(value):
         if isinstance(value, bool):
             return None
-        if isinstance(value, (int, float)):
+        if isinstance(value, int | float):
             return float(value)
         text = re.sub(r"[,\s¥￥元]|RMB|CNY", "", str(value or ""))
         try:
@@ -189,7 +208,7 @@ class BusinessLogisticsStatementImport(models.TransientModel):
             return value.date()
         if isinstance(value, date):
             return value
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if isinstance(value, int | float) and not isinstance(value, bool):
             # a date cell without a date format: Excel's serial day number
             try:
                 return from_excel(value).date()
@@ -211,7 +230,7 @@ class BusinessLogisticsStatementImport(models.TransientModel):
         first row of its waybill; every other row becomes a new line, so a waybill
         listed twice gives two lines and the second is flagged 'duplicate'.
         Collected lines that receive a row are replaced in one batch: one
-        ``create(vals_list)`` and one ``unlink``, no write per line.
+        ``unlink`` and one SQL ``INSERT``, no write per line.
         """
         statement = self.statement_id
         Line = self.env["business.logistics.statement.line"]
@@ -231,20 +250,39 @@ class BusinessLogisticsStatementImport(models.TransientModel):
         for line_id, waybill, picking_id, expected, collected_date in self.env.cr.fetchall():
             collected.setdefault(waybill, (line_id, picking_id, expected, collected_date))
         replaced = []
-        vals_list = []
+        columns = {"waybill": [], "date": [], "amount": [], "picking_id": [], "expected": []}
         for waybill, day, amount in rows:
-            vals = {
-                "statement_id": statement.id,
-                "waybill": waybill,
-                "date": day,
-                "amount": amount,
-                "carrier_listed": True,
-            }
+            picking_id, expected = None, 0.0
             if waybill in collected:
                 line_id, picking_id, expected, collected_date = collected.pop(waybill)
                 replaced.append(line_id)
-                vals.update(picking_id=picking_id, expected_amount=expected)
-                vals["date"] = day or collected_date
-            vals_list.append(vals)
+            else:
+                collected_date = None
+            columns["waybill"].append(waybill)
+            columns["date"].append(day or collected_date)
+            columns["amount"].append(statement.currency_id.round(amount))
+            columns["picking_id"].append(picking_id)
+            columns["expected"].append(expected)
         Line.browse(replaced).unlink()
-        Line.create(vals_list)
+        # one INSERT for all rows; ``_match_lines`` then sets the computed values
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO business_logistics_statement_line
+                       (statement_id, waybill, date, amount, picking_id, expected_amount,
+                        agreed_amount, carrier_listed, create_uid, write_uid, create_date,
+                        write_date)
+                SELECT %(statement)s, u.waybill, u.date, u.amount, u.picking_id, u.expected,
+                       0, TRUE, %(uid)s, %(uid)s, NOW() AT TIME ZONE 'UTC',
+                       NOW() AT TIME ZONE 'UTC'
+                  FROM unnest(%(waybill)s::varchar[], %(date)s::date[], %(amount)s::numeric[],
+                              %(picking_id)s::int[], %(expected)s::numeric[])
+                       WITH ORDINALITY AS u(waybill, date, amount, picking_id, expected, seq)
+              ORDER BY u.seq
+                """,
+                statement=statement.id,
+                uid=self.env.uid,
+                **columns,
+            )
+        )
+        statement.invalidate_recordset(["line_ids"])
