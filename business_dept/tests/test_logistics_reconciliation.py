@@ -119,6 +119,13 @@ class LogisticsCase(BusinessDeptCase):
         )
         return wizard.action_import()
 
+    def _collected_and_imported(self, rows):
+        """A January statement with our deliveries collected and the carrier's CSV imported."""
+        statement = self._statement()
+        statement.action_collect()
+        self._import(statement, self._csv(rows), "statement.csv")
+        return statement
+
     @staticmethod
     def _csv(rows, encoding="utf-8"):
         buffer = io.StringIO()
@@ -299,12 +306,8 @@ class TestLogisticsMatching(LogisticsCase):
         self.assertEqual(statement.amount_agreed, 20.0)
 
     def test_resolutions(self):
-        statement = self._statement()
-        statement.action_collect()
-        self._import(
-            statement,
-            self._csv([["waybill", "amount"], ["WB001", "26"], ["WB002", "20"], ["WB777", "9"]]),
-            "s.csv",
+        statement = self._collected_and_imported(
+            [["waybill", "amount"], ["WB001", "26"], ["WB002", "20"], ["WB777", "9"]]
         )
         self.assertEqual(statement.state, "draft")
         lines = {line.waybill: line for line in statement.line_ids}
@@ -428,12 +431,8 @@ class TestLogisticsImport(LogisticsCase):
 @tagged("post_install", "-at_install")
 class TestLogisticsWorkflow(LogisticsCase):
     def _matched_statement(self):
-        statement = self._statement()
-        statement.action_collect()
-        self._import(
-            statement,
-            self._csv([["waybill", "amount"], ["WB001", "20"], ["WB002", "20"], ["WB003", "20"]]),
-            "s.csv",
+        statement = self._collected_and_imported(
+            [["waybill", "amount"], ["WB001", "20"], ["WB002", "20"], ["WB003", "20"]]
         )
         self.assertEqual(statement.state, "matched")
         return statement
