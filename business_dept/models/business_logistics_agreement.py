@@ -80,6 +80,15 @@ class BusinessLogisticsAgreement(models.Model):
                 raise ValidationError(self.env._("A rate cannot be negative."))
 
     @api.model
+    def _sql_done_date(self, alias="p"):
+        """SQL for a picking's done date in the user's time zone (a delivery at 07:00 in
+        Shanghai on the 1st belongs to that month, not to the previous one in UTC)."""
+        tz = self.env.context.get("tz") or self.env.user.tz or "UTC"
+        return SQL(
+            "(%s AT TIME ZONE 'UTC' AT TIME ZONE %s)::date", SQL.identifier(alias, "date_done"), tz
+        )
+
+    @api.model
     def _expected_costs(self, picking_ids):
         """Return ``{picking_id: expected cost}`` for done deliveries.
 
@@ -94,7 +103,7 @@ class BusinessLogisticsAgreement(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-                SELECT p.id, p.date_done::date, p.carrier_id, COALESCE(p.weight, 0),
+                SELECT p.id, %(done_date)s, p.carrier_id, COALESCE(p.weight, 0),
                        COALESCE(vol.volume, 0), rp.country_id, rp.state_id
                   FROM stock_picking p
              LEFT JOIN res_partner rp ON rp.id = p.partner_id
@@ -106,6 +115,7 @@ class BusinessLogisticsAgreement(models.Model):
                  WHERE p.id = ANY(%(ids)s) AND p.carrier_id IS NOT NULL
                 """,
                 ids=list(picking_ids),
+                done_date=self._sql_done_date(),
             )
         )
         rows = self.env.cr.fetchall()
@@ -171,18 +181,19 @@ class BusinessLogisticsAgreement(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-                SELECT a.id, EXTRACT(YEAR FROM p.date_done)::int,
-                       EXTRACT(MONTH FROM p.date_done)::int, COUNT(*)
+                SELECT a.id, EXTRACT(YEAR FROM %(done_date)s)::int,
+                       EXTRACT(MONTH FROM %(done_date)s)::int, COUNT(*)
                   FROM business_logistics_agreement a
                   JOIN business_logistics_agreement_carrier_rel rel ON rel.agreement_id = a.id
                   JOIN stock_picking p ON p.carrier_id = rel.carrier_id
                   JOIN stock_picking_type t ON t.id = p.picking_type_id
                  WHERE a.id = ANY(%(ids)s) AND p.state = 'done' AND t.code = 'outgoing'
-                   AND p.date_done::date >= a.date_start
-                   AND (a.date_end IS NULL OR p.date_done::date <= a.date_end)
+                   AND %(done_date)s >= a.date_start
+                   AND (a.date_end IS NULL OR %(done_date)s <= a.date_end)
               GROUP BY 1, 2, 3
                 """,
                 ids=self.ids,
+                done_date=self._sql_done_date(),
             )
         )
         return {(aid, year, month): count for aid, year, month, count in self.env.cr.fetchall()}

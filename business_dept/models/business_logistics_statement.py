@@ -211,17 +211,18 @@ class BusinessLogisticsStatement(models.Model):
             self.env.cr.execute(
                 SQL(
                     """
-                    SELECT p.id, COALESCE(p.carrier_tracking_ref, p.name), p.date_done::date
+                    SELECT p.id, COALESCE(p.carrier_tracking_ref, p.name), %(done_date)s
                       FROM stock_picking p
                       JOIN stock_picking_type t ON t.id = p.picking_type_id
                      WHERE p.state = 'done' AND t.code = 'outgoing'
                        AND p.carrier_id = ANY(%(carriers)s) AND p.company_id = %(company)s
-                       AND p.date_done::date BETWEEN %(date_from)s AND %(date_to)s
+                       AND %(done_date)s BETWEEN %(date_from)s AND %(date_to)s
                        AND NOT EXISTS (SELECT 1 FROM business_logistics_statement_line l
                                         WHERE l.picking_id = p.id)
                   ORDER BY p.date_done, p.id
                     """,
                     carriers=carrier_ids,
+                    done_date=self.env["business.logistics.agreement"]._sql_done_date(),
                     company=statement.company_id.id,
                     date_from=statement.date_from,
                     date_to=statement.date_to,

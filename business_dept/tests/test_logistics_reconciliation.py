@@ -248,6 +248,20 @@ class TestLogisticsMatching(LogisticsCase):
         other.action_collect()
         self.assertFalse(other.line_ids)
 
+    def test_collect_in_user_time_zone(self):
+        """Done at 04:00 on 1 February in Shanghai (31 January in UTC): a February delivery."""
+        late = self._delivery("WB010", datetime(2026, 1, 31, 20, 0))
+        january = self._statement()
+        january.action_collect()
+        self.assertNotIn(late, january.line_ids.picking_id)
+        february = self._statement(date_from=date(2026, 2, 1), date_to=date(2026, 2, 28))
+        february.action_collect()
+        self.assertIn(late, february.line_ids.picking_id)
+        self.assertEqual(
+            february.line_ids.filtered(lambda line: line.picking_id == late).date,
+            date(2026, 2, 1),
+        )
+
     def test_every_match_state_and_tolerance(self):
         self.company.logistics_tolerance = 1.0
         statement = self._statement()
