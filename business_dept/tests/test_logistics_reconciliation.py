@@ -10,7 +10,7 @@ import xlsxwriter
 from odoo import Command
 from odoo.addons.business_dept.wizard import business_logistics_statement_import
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import BusinessDeptCase
 
@@ -214,6 +214,30 @@ class TestLogisticsAgreement(LogisticsCase):
         self.assertEqual(self._cost(self.p_feb), 22.0)
         self.agreement.write({"date_start": date(2026, 1, 15)})
         self.assertIsNone(self._cost(self.p1))
+
+    def test_forms(self):
+        """The assistant fills an agreement with zones and a statement with a line in the forms."""
+        with Form(self.env["business.logistics.agreement"].with_user(self.assistant)) as form:
+            form.name = "Zone agreement"
+            form.partner_id = self.carrier_partner
+            form.carrier_ids.add(self.other_carrier)
+            form.pricing_mode = "zone"
+            with form.zone_ids.new() as zone:
+                zone.country_id = self.env.ref("base.cn")
+                zone.rate = 9.0
+        self.assertEqual(form.record.zone_ids.rate, 9.0)
+        with Form(self.env["business.logistics.statement"].with_user(self.assistant)) as form:
+            form.partner_id = self.carrier_partner
+            form.date_from = date(2026, 1, 1)
+            form.date_to = date(2026, 1, 31)
+            with form.line_ids.new() as line:
+                line.waybill = "WB001"
+                line.amount = 21.0
+            self.assertEqual(form.amount_carrier, 21.0)
+        statement = form.record
+        self.assertTrue(statement.name.startswith("LS/"))
+        statement.action_match()
+        self.assertEqual(statement.line_ids.picking_id, self.p1)
 
     def test_bad_agreement(self):
         with self.assertRaises(ValidationError):
