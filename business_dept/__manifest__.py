@@ -31,6 +31,10 @@
         "views/business_stock_backlog_views.xml",
         "views/business_kpi_report_views.xml",
         "wizard/business_kpi_summary_views.xml",
+        "data/business_logistics_data.xml",
+        "views/business_logistics_agreement_views.xml",
+        "views/business_logistics_statement_views.xml",
+        "wizard/business_logistics_statement_import_views.xml",
         "views/menus.xml",
     ],
     "demo": [
@@ -38,5 +42,6 @@
         "demo/res_partner_demo.xml",
         "demo/sale_order_demo.xml",
         "demo/business_kpi_demo.xml",
+        "demo/business_logistics_demo.xml",
     ],
 }

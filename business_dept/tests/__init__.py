@@ -7,3 +7,4 @@ from . import test_sales_target
 from . import test_satisfaction_survey
 from . import test_stock_backlog
 from . import test_kpi_report
+from . import test_logistics_reconciliation

@@ -1,1 +1,2 @@
 from . import business_kpi_summary
+from . import business_logistics_statement_import

@@ -1,0 +1,217 @@
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+
+
+class BusinessLogisticsAgreement(models.Model):
+    """Cooperation agreement with a carrier (物流合作协议).
+
+    The assistant first makes clear each carrier's way of charging
+    (明确各物流公司和我们的合作模式): per shipment, per kg, per m³, a flat monthly
+    amount or a rate per destination zone. The agreement valid on a delivery's
+    date gives that delivery's expected cost, so that the month-end statement
+    (物流对账单) is checked line by line.
+    """
+
+    _name = "business.logistics.agreement"
+    _description = "Logistics Cooperation Agreement"
+    _inherit = ["mail.thread"]
+    _order = "date_start desc, id desc"
+
+    name = fields.Char(string="Reference", required=True, tracking=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Carrier", required=True, index=True, tracking=True
+    )
+    carrier_ids = fields.Many2many(
+        "delivery.carrier",
+        relation="business_logistics_agreement_carrier_rel",
+        column1="agreement_id",
+        column2="carrier_id",
+        string="Delivery Methods",
+        required=True,
+        help="The shipping methods of our deliveries that this carrier carries.",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    pricing_mode = fields.Selection(
+        selection=[
+            ("per_shipment", "Per Shipment"),
+            ("per_kg", "Per kg"),
+            ("per_m3", "Per m³"),
+            ("flat_monthly", "Flat Monthly"),
+            ("zone", "By Destination Zone"),
+        ],
+        required=True,
+        default="per_shipment",
+        tracking=True,
+    )
+    rate = fields.Monetary(
+        tracking=True,
+        help="Price per shipment, per kg, per m³ or per month, depending on the pricing mode.",
+    )
+    zone_ids = fields.One2many(
+        "business.logistics.zone", "agreement_id", string="Zone Rates", copy=True
+    )
+    date_start = fields.Date(
+        string="Valid From", required=True, default=fields.Date.context_today, tracking=True
+    )
+    date_end = fields.Date(string="Valid Until", tracking=True)
+    statement_day = fields.Integer(
+        default=25,
+        help="Day of the month on which the carrier's statement is reconciled (1-31).",
+    )
+    active = fields.Boolean(default=True)
+    note = fields.Text()
+
+    @api.constrains("date_start", "date_end", "statement_day", "rate")
+    def _check_agreement(self):
+        for agreement in self:
+            if agreement.date_end and agreement.date_end < agreement.date_start:
+                raise ValidationError(
+                    self.env._("The agreement %(name)s ends before it starts.", name=agreement.name)
+                )
+            if not 1 <= agreement.statement_day <= 31:
+                raise ValidationError(self.env._("The statement day must lie between 1 and 31."))
+            if agreement.rate < 0:
+                raise ValidationError(self.env._("A rate cannot be negative."))
+
+    @api.model
+    def _sql_done_date(self, alias="p"):
+        """SQL for a picking's done date in the user's time zone (a delivery at 07:00 in
+        Shanghai on the 1st belongs to that month, not to the previous one in UTC)."""
+        tz = self.env.context.get("tz") or self.env.user.tz or "UTC"
+        return SQL(
+            "(%s AT TIME ZONE 'UTC' AT TIME ZONE %s)::date", SQL.identifier(alias, "date_done"), tz
+        )
+
+    @api.model
+    def _expected_costs(self, picking_ids):
+        """Return ``{picking_id: expected cost}`` for done deliveries.
+
+        Set-based: one query reads the pickings (date, carrier, weight, volume,
+        destination), one query counts each flat-monthly agreement's deliveries
+        per month; the rates are then applied in memory. A picking without a
+        valid agreement gets no entry.
+        """
+        if not picking_ids:
+            return {}
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT p.id, %(done_date)s, p.carrier_id, COALESCE(p.weight, 0),
+                       COALESCE(vol.volume, 0), rp.country_id, rp.state_id
+                  FROM stock_picking p
+             LEFT JOIN res_partner rp ON rp.id = p.partner_id
+             LEFT JOIN (SELECT m.picking_id, SUM(m.quantity * COALESCE(pp.volume, 0)) AS volume
+                          FROM stock_move m
+                          JOIN product_product pp ON pp.id = m.product_id
+                         WHERE m.picking_id = ANY(%(ids)s) AND m.state = 'done'
+                      GROUP BY m.picking_id) vol ON vol.picking_id = p.id
+                 WHERE p.id = ANY(%(ids)s) AND p.carrier_id IS NOT NULL
+                """,
+                ids=list(picking_ids),
+                done_date=self._sql_done_date(),
+            )
+        )
+        rows = self.env.cr.fetchall()
+        agreements = self.with_context(active_test=False).search(
+            [("carrier_ids", "in", list({row[2] for row in rows}))]
+        )
+        by_carrier = defaultdict(list)
+        for agreement in agreements:
+            for carrier in agreement.carrier_ids:
+                by_carrier[carrier.id].append(agreement)
+        flat_counts = agreements.filtered(
+            lambda a: a.pricing_mode == "flat_monthly"
+        )._monthly_delivery_counts()
+        costs = {}
+        for pid, day, carrier_id, weight, volume, country_id, state_id in rows:
+            agreement = next(
+                (
+                    a
+                    for a in by_carrier[carrier_id]
+                    if a.date_start <= day and (not a.date_end or day <= a.date_end)
+                ),
+                None,
+            )
+            if agreement:
+                costs[pid] = agreement._cost_of(
+                    day, weight, volume, country_id, state_id, flat_counts
+                )
+        return costs
+
+    def _cost_of(self, day, weight, volume, country_id, state_id, flat_counts):
+        """Expected cost of one delivery under this agreement."""
+        self.ensure_one()
+        mode = self.pricing_mode
+        if mode == "per_shipment":
+            amount = self.rate
+        elif mode == "per_kg":
+            amount = self.rate * weight
+        elif mode == "per_m3":
+            amount = self.rate * volume
+        elif mode == "flat_monthly":
+            count = flat_counts.get((self.id, day.year, day.month)) or 1
+            amount = self.rate / count
+        else:
+            amount = self._zone_rate(country_id, state_id)
+        return self.currency_id.round(amount)
+
+    def _zone_rate(self, country_id, state_id):
+        """Rate of the most precise zone: same state first, then the whole country."""
+        zones = self.zone_ids
+        for zone in zones:
+            if state_id and zone.state_id.id == state_id:
+                return zone.rate
+        for zone in zones:
+            if not zone.state_id and zone.country_id.id == country_id:
+                return zone.rate
+        return 0.0
+
+    def _monthly_delivery_counts(self):
+        """``{(agreement_id, year, month): number of done deliveries}`` for flat-monthly
+        agreements, counted in one query over the agreements' delivery methods."""
+        if not self:
+            return {}
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT a.id, EXTRACT(YEAR FROM %(done_date)s)::int,
+                       EXTRACT(MONTH FROM %(done_date)s)::int, COUNT(*)
+                  FROM business_logistics_agreement a
+                  JOIN business_logistics_agreement_carrier_rel rel ON rel.agreement_id = a.id
+                  JOIN stock_picking p ON p.carrier_id = rel.carrier_id
+                  JOIN stock_picking_type t ON t.id = p.picking_type_id
+                 WHERE a.id = ANY(%(ids)s) AND p.state = 'done' AND t.code = 'outgoing'
+                   AND %(done_date)s >= a.date_start
+                   AND (a.date_end IS NULL OR %(done_date)s <= a.date_end)
+              GROUP BY 1, 2, 3
+                """,
+                ids=self.ids,
+                done_date=self._sql_done_date(),
+            )
+        )
+        return {(aid, year, month): count for aid, year, month, count in self.env.cr.fetchall()}
+
+
+class BusinessLogisticsZone(models.Model):
+    """A destination zone of a carrier agreement, priced per shipment."""
+
+    _name = "business.logistics.zone"
+    _description = "Logistics Zone Rate"
+    _order = "agreement_id, country_id, state_id"
+
+    agreement_id = fields.Many2one(
+        "business.logistics.agreement", required=True, ondelete="cascade", index=True
+    )
+    currency_id = fields.Many2one(related="agreement_id.currency_id")
+    country_id = fields.Many2one("res.country", required=True)
+    state_id = fields.Many2one(
+        "res.country.state", string="State", domain="[('country_id', '=', country_id)]"
+    )
+    rate = fields.Monetary(string="Rate per Shipment", required=True)

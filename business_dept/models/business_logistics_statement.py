@@ -1,0 +1,636 @@
+from datetime import timedelta
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
+
+GROUP_ASSISTANT = "business_dept.group_business_assistant"
+GROUP_FINANCE = "business_dept.group_business_finance"
+GROUP_DIRECTOR = "business_dept.group_business_director"
+TOTAL_FIELDS = ["amount_carrier", "amount_expected", "amount_agreed"]
+TOTAL_LINE_FIELDS = ["amount", "expected_amount", "agreed_amount"]
+EDITABLE_STATES = ("draft", "matched")
+WORKFLOW_FIELDS = {
+    "state",
+    "approved_user_id",
+    "approved_date",
+    "signed_user_id",
+    "signed_date",
+    "vendor_bill_id",
+    "invoice_received_date",
+}
+
+
+class BusinessLogisticsStatement(models.Model):
+    """Month-end statement of a carrier (物流对账单).
+
+    The assistant collects our deliveries of the period, imports the carrier's
+    statement and matches it waybill by waybill; finance approves and the
+    director signs before it is submitted to finance (经财务核准业务总监签字后上报
+    财务部); the carrier's invoice is then chased until it arrives (跟催物流发票).
+    """
+
+    _name = "business.logistics.statement"
+    _description = "Logistics Statement"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_from desc, id desc"
+
+    name = fields.Char(
+        string="Reference", required=True, copy=False, readonly=True, default="/", index=True
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Carrier", required=True, index=True, tracking=True
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    user_id = fields.Many2one(
+        "res.users",
+        string="Assistant",
+        default=lambda self: self.env.user,
+        tracking=True,
+        help="Business assistant who prepares the statement and chases the carrier's invoice.",
+    )
+    date_from = fields.Date(string="From", required=True)
+    date_to = fields.Date(string="To", required=True)
+    line_ids = fields.One2many(
+        "business.logistics.statement.line", "statement_id", string="Waybills"
+    )
+    state = fields.Selection(
+        selection=[
+            ("draft", "Draft"),
+            ("matched", "Reconciled"),
+            ("approved", "Finance Approved"),
+            ("signed", "Director Signed"),
+            ("submitted", "Submitted to Finance"),
+            ("done", "Invoice Received"),
+        ],
+        default="draft",
+        required=True,
+        copy=False,
+        tracking=True,
+    )
+    amount_carrier = fields.Monetary(string="Carrier Total", compute="_compute_amounts", store=True)
+    amount_expected = fields.Monetary(
+        string="Expected Total", compute="_compute_amounts", store=True
+    )
+    amount_agreed = fields.Monetary(
+        string="Agreed Total",
+        compute="_compute_amounts",
+        store=True,
+        help="Total to pay the carrier: matched lines and settled differences.",
+    )
+    unsettled_count = fields.Integer(string="Open Differences", compute="_compute_unsettled_count")
+    approved_user_id = fields.Many2one("res.users", string="Approved By", copy=False)
+    approved_date = fields.Date(copy=False)
+    signed_user_id = fields.Many2one("res.users", string="Signed By", copy=False)
+    signed_date = fields.Date(copy=False)
+    vendor_bill_id = fields.Many2one(
+        "account.move", string="Vendor Bill", copy=False, readonly=True
+    )
+    invoice_expected_date = fields.Date(
+        string="Invoice Expected On",
+        copy=False,
+        tracking=True,
+        help="When the carrier's invoice (发票) should arrive; the assistant is reminded "
+        "until it is received.",
+    )
+    invoice_received_date = fields.Date(
+        string="Invoice Received On", copy=False, readonly=True, tracking=True
+    )
+    note = fields.Text()
+
+    _sql_constraints = [
+        ("date_check", "CHECK (date_from <= date_to)", "The period must end after it starts."),
+    ]
+
+    @api.depends("line_ids.amount", "line_ids.expected_amount", "line_ids.agreed_amount")
+    def _compute_amounts(self):
+        stored = self.filtered(lambda statement: isinstance(statement.id, int))
+        sums = {
+            statement: values
+            for statement, *values in self.env["business.logistics.statement.line"]._read_group(
+                [("statement_id", "in", stored.ids)],
+                ["statement_id"],
+                ["amount:sum", "expected_amount:sum", "agreed_amount:sum"],
+            )
+        }
+        for statement in self:
+            if statement in stored:
+                values = sums.get(statement, (0.0, 0.0, 0.0))
+            else:  # a statement being edited in the form
+                lines = statement.line_ids
+                values = [sum(lines.mapped(fname)) for fname in TOTAL_LINE_FIELDS]
+            for fname, value in zip(TOTAL_FIELDS, values, strict=True):
+                statement[fname] = value
+
+    def _compute_unsettled_count(self):
+        counts = dict(
+            self.env["business.logistics.statement.line"]._read_group(
+                self._unsettled_domain() + [("statement_id", "in", self.ids)],
+                ["statement_id"],
+                ["__count"],
+            )
+        )
+        for statement in self:
+            statement.unsettled_count = counts.get(statement, 0)
+
+    @api.model
+    def _unsettled_domain(self):
+        return [("match_state", "!=", "matched"), ("resolution", "=", False)]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = (
+                    self.env["ir.sequence"].next_by_code("business.logistics.statement") or "/"
+                )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if WORKFLOW_FIELDS.intersection(vals) and not self.env.context.get(
+            "business_logistics_workflow"
+        ):
+            raise AccessError(
+                self.env._("A logistics statement changes state only through its buttons.")
+            )
+        return super().write(vals)
+
+    def unlink(self):
+        if any(statement.state != "draft" for statement in self):
+            raise UserError(self.env._("Only draft logistics statements can be deleted."))
+        return super().unlink()
+
+    # ------------------------------------------------------------------ checks
+    def _check_group(self, *groups):
+        if not any(self.env.user.has_group(group) for group in groups):
+            names = ", ".join(self.env.ref(group).name for group in groups)
+            raise AccessError(
+                self.env._(
+                    "Only these roles may do this on a logistics statement: %(groups)s.",
+                    groups=names,
+                )
+            )
+
+    def _check_state(self, *states):
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        for statement in self:
+            if statement.state not in states:
+                raise UserError(
+                    self.env._(
+                        "Statement %(name)s is %(state)s: this needs it to be %(expected)s.",
+                        name=statement.name,
+                        state=labels[statement.state],
+                        expected=" / ".join(labels[s] for s in states),
+                    )
+                )
+
+    def _workflow_write(self, vals):
+        """Write workflow fields once the action has checked role and state; finance
+        and the director have no write access of their own to statements."""
+        return self.sudo().with_context(business_logistics_workflow=True).write(vals)
+
+    # ------------------------------------------------------------------ actions
+    def action_collect(self):
+        """Add a line per done delivery of the carrier in the period (收集物流单据)."""
+        self._check_group(GROUP_ASSISTANT)
+        self._check_state(*EDITABLE_STATES)
+        vals_list = []
+        for statement in self:
+            carrier_ids = statement._carrier_ids()
+            if not carrier_ids:
+                raise UserError(
+                    self.env._(
+                        "There is no logistics agreement with %(carrier)s naming its delivery "
+                        "methods.",
+                        carrier=statement.partner_id.display_name,
+                    )
+                )
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT p.id, COALESCE(p.carrier_tracking_ref, p.name), %(done_date)s
+                      FROM stock_picking p
+                      JOIN stock_picking_type t ON t.id = p.picking_type_id
+                     WHERE p.state = 'done' AND t.code = 'outgoing'
+                       AND p.carrier_id = ANY(%(carriers)s) AND p.company_id = %(company)s
+                       AND %(done_date)s BETWEEN %(date_from)s AND %(date_to)s
+                       AND NOT EXISTS (SELECT 1 FROM business_logistics_statement_line l
+                                        WHERE l.picking_id = p.id)
+                  ORDER BY p.date_done, p.id
+                    """,
+                    carriers=carrier_ids,
+                    done_date=self.env["business.logistics.agreement"]._sql_done_date(),
+                    company=statement.company_id.id,
+                    date_from=statement.date_from,
+                    date_to=statement.date_to,
+                )
+            )
+            vals_list += [
+                {"statement_id": statement.id, "picking_id": pid, "waybill": ref, "date": day}
+                for pid, ref, day in self.env.cr.fetchall()
+            ]
+        self.env["business.logistics.statement.line"].create(vals_list)
+        self._match_lines()
+
+    def action_match(self):
+        """Match the lines by waybill and set each line's state (set-based)."""
+        self._check_group(GROUP_ASSISTANT)
+        self._check_state(*EDITABLE_STATES)
+        self._match_lines()
+
+    def action_finance_approve(self):
+        """Finance checks the reconciled statement (经财务核准)."""
+        self._check_group(GROUP_FINANCE)
+        self._check_state("matched")
+        self._check_settled()
+        self._workflow_write(
+            {
+                "state": "approved",
+                "approved_user_id": self.env.user.id,
+                "approved_date": fields.Date.context_today(self),
+            }
+        )
+
+    def action_director_sign(self):
+        """The business director signs the approved statement (业务总监签字)."""
+        self._check_group(GROUP_DIRECTOR)
+        self._check_state("approved")
+        self._workflow_write(
+            {
+                "state": "signed",
+                "signed_user_id": self.env.user.id,
+                "signed_date": fields.Date.context_today(self),
+            }
+        )
+
+    def action_submit(self):
+        """Submit to finance (上报财务部): prepare the carrier's vendor bill and start
+        chasing the carrier's invoice (跟催物流发票)."""
+        self._check_group(GROUP_ASSISTANT, GROUP_DIRECTOR)
+        self._check_state("signed")
+        today = fields.Date.context_today(self)
+        activity_type = self.env.ref("business_dept.mail_activity_type_logistics_invoice")
+        for statement in self:
+            if statement.currency_id.is_zero(statement.amount_agreed):
+                raise UserError(
+                    self.env._("Statement %(name)s has nothing to bill.", name=statement.name)
+                )
+            # The assistant has no accounting rights: the bill is prepared on their behalf
+            # once the role and state checks above have passed.
+            bill = (
+                self.env["account.move"]
+                .sudo()
+                .with_company(statement.company_id)
+                .create(statement._vendor_bill_vals())
+            )
+            expected = statement.invoice_expected_date or today + timedelta(days=30)
+            statement._workflow_write(
+                {
+                    "state": "submitted",
+                    "vendor_bill_id": bill.id,
+                    "invoice_expected_date": expected,
+                }
+            )
+            statement.activity_schedule(
+                act_type_xmlid="business_dept.mail_activity_type_logistics_invoice",
+                date_deadline=expected,
+                summary=activity_type.summary,
+                user_id=(statement.user_id or self.env.user).id,
+            )
+
+    def action_invoice_received(self):
+        """The carrier's invoice has arrived: stop chasing it."""
+        self._check_group(GROUP_ASSISTANT, GROUP_FINANCE)
+        self._check_state("submitted")
+        self._workflow_write(
+            {"state": "done", "invoice_received_date": fields.Date.context_today(self)}
+        )
+        # finance may close the assistant's reminder without write access to the statement
+        self.sudo().activity_feedback(["business_dept.mail_activity_type_logistics_invoice"])
+
+    def action_reset_to_draft(self):
+        """Send a statement back to the assistant before it is submitted."""
+        self._check_group(GROUP_FINANCE, GROUP_DIRECTOR)
+        self._check_state("matched", "approved", "signed")
+        self._workflow_write(
+            {
+                "state": "draft",
+                "approved_user_id": False,
+                "approved_date": False,
+                "signed_user_id": False,
+                "signed_date": False,
+            }
+        )
+
+    def action_open_vendor_bill(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "res_id": self.vendor_bill_id.id,
+            "view_mode": "form",
+        }
+
+    def action_open_import(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Import Carrier Statement"),
+            "res_model": "business.logistics.statement.import",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_statement_id": self.id},
+        }
+
+    def action_export_xlsx(self):
+        """Download the statement as XLSX to send back to the carrier."""
+        self.ensure_one()
+        report = self.env["business.xlsx.report"]
+        content = report._xlsx_render(self._xlsx_fill)
+        return report._xlsx_download(content, f"{self.name.replace('/', '-')}.xlsx")
+
+    # ------------------------------------------------------------------ business
+    def _carrier_ids(self):
+        """Delivery methods served by the carrier's agreements of the company."""
+        self.ensure_one()
+        agreements = self.env["business.logistics.agreement"].search(
+            [("partner_id", "=", self.partner_id.id), ("company_id", "=", self.company_id.id)]
+        )
+        return agreements.carrier_ids.ids
+
+    def _check_settled(self):
+        for statement in self:
+            if not statement.line_ids:
+                raise UserError(self.env._("Statement %(name)s has no lines.", name=statement.name))
+            if statement.unsettled_count:
+                raise UserError(
+                    self.env._(
+                        "Statement %(name)s still has %(count)s differences without a "
+                        "resolution.",
+                        name=statement.name,
+                        count=statement.unsettled_count,
+                    )
+                )
+
+    def _match_lines(self):
+        """Link, price and classify every line of the statements in a few queries.
+
+        Idempotent: running it again gives the same result. Lines are linked to the
+        carrier's done delivery with that tracking reference; the second and later
+        lines of a waybill are 'duplicate'.
+        """
+        if not self:
+            return
+        Line = self.env["business.logistics.statement.line"]
+        self.flush_recordset()
+        Line.flush_model()
+        cr = self.env.cr
+        for statement in self:
+            cr.execute(
+                SQL(
+                    """
+                    UPDATE business_logistics_statement_line l
+                       SET picking_id = m.picking_id
+                      FROM (SELECT DISTINCT ON (l2.id) l2.id AS line_id, p.id AS picking_id
+                              FROM business_logistics_statement_line l2
+                              JOIN stock_picking p ON p.carrier_tracking_ref = l2.waybill
+                              JOIN stock_picking_type t ON t.id = p.picking_type_id
+                             WHERE l2.statement_id = %(statement)s AND l2.picking_id IS NULL
+                               AND p.state = 'done' AND t.code = 'outgoing'
+                               AND p.carrier_id = ANY(%(carriers)s)
+                          ORDER BY l2.id, p.id) m
+                     WHERE l.id = m.line_id
+                    """,
+                    carriers=statement._carrier_ids(),
+                    statement=statement.id,
+                )
+            )
+        # rank of each line within its waybill: the first one carries the delivery
+        cr.execute(
+            SQL(
+                """
+                SELECT id, picking_id,
+                       ROW_NUMBER() OVER (PARTITION BY statement_id, waybill ORDER BY id)
+                  FROM business_logistics_statement_line
+                 WHERE statement_id = ANY(%(ids)s)
+                """,
+                ids=self.ids,
+            )
+        )
+        ranked = cr.fetchall()
+        costs = self.env["business.logistics.agreement"]._expected_costs(
+            {pid for __, pid, rank in ranked if pid and rank == 1}
+        )
+        line_ids = [lid for lid, __, __ in ranked]
+        expected = [costs.get(pid, 0.0) if pid and rank == 1 else 0.0 for __, pid, rank in ranked]
+        duplicate = [rank > 1 for __, __, rank in ranked]
+        cr.execute(
+            SQL(
+                """
+                UPDATE business_logistics_statement_line l
+                   SET expected_amount = v.expected,
+                       match_state = v.state,
+                       agreed_amount = CASE
+                           WHEN l.resolution = 'accept_carrier' THEN COALESCE(l.amount, 0)
+                           WHEN l.resolution = 'accept_ours' THEN v.expected
+                           WHEN l.resolution = 'disputed' THEN 0
+                           WHEN v.state = 'matched' THEN COALESCE(l.amount, 0)
+                           ELSE 0 END
+                  FROM (SELECT u.id, u.expected,
+                               CASE WHEN u.duplicate THEN 'duplicate'
+                                    WHEN l2.picking_id IS NULL THEN 'unknown'
+                                    WHEN l2.carrier_listed IS NOT TRUE THEN 'missing_carrier'
+                                    WHEN ABS(COALESCE(l2.amount, 0) - u.expected) <= %(tolerance)s
+                                        THEN 'matched'
+                                    ELSE 'amount_diff' END AS state
+                          FROM unnest(%(ids)s::int[], %(expected)s::numeric[], %(dup)s::bool[])
+                               AS u(id, expected, duplicate)
+                          JOIN business_logistics_statement_line l2 ON l2.id = u.id) v
+                 WHERE l.id = v.id
+                """,
+                ids=line_ids,
+                expected=expected,
+                dup=duplicate,
+                tolerance=self.company_id[:1].logistics_tolerance or 0.0,
+            )
+        )
+        Line.invalidate_model(["picking_id", "expected_amount", "match_state", "agreed_amount"])
+        self.invalidate_recordset([*TOTAL_FIELDS, "unsettled_count"])
+        for fname in TOTAL_FIELDS:
+            self.env.add_to_compute(self._fields[fname], self)
+        self.flush_recordset(TOTAL_FIELDS)
+        for statement in self:
+            settled = statement.line_ids and not statement.unsettled_count
+            statement._workflow_write({"state": "matched" if settled else "draft"})
+
+    def _vendor_bill_vals(self):
+        self.ensure_one()
+        return {
+            "move_type": "in_invoice",
+            "partner_id": self.partner_id.id,
+            "company_id": self.company_id.id,
+            "currency_id": self.currency_id.id,
+            "ref": self.name,
+            "invoice_origin": self.name,
+            "invoice_line_ids": [
+                Command.create(
+                    {
+                        "name": self.env._(
+                            "Logistics %(name)s: %(date_from)s - %(date_to)s",
+                            name=self.name,
+                            date_from=self.date_from,
+                            date_to=self.date_to,
+                        ),
+                        "quantity": 1,
+                        "price_unit": self.amount_agreed,
+                        "tax_ids": [Command.clear()],
+                    }
+                )
+            ],
+        }
+
+    def _xlsx_fill(self, workbook):
+        formats = self.env["business.xlsx.report"]._xlsx_formats(workbook)
+        sheet = workbook.add_worksheet(self.name.replace("/", "-"))
+        _ = self.env._
+        sheet.write(0, 0, _("Logistics Statement %(name)s", name=self.name), formats["title"])
+        sheet.write(
+            1,
+            0,
+            _(
+                "%(carrier)s, %(date_from)s - %(date_to)s",
+                carrier=self.partner_id.display_name,
+                date_from=self.date_from,
+                date_to=self.date_to,
+            ),
+        )
+        headers = [
+            _("Waybill"),
+            _("Date"),
+            _("Delivery"),
+            _("Carrier Amount"),
+            _("Expected Amount"),
+            _("Difference"),
+            _("Match State"),
+            _("Resolution"),
+            _("Agreed Amount"),
+            _("Note"),
+        ]
+        sheet.write_row(3, 0, headers, formats["header"])
+        sheet.set_column(0, 2, 18)
+        sheet.set_column(3, 5, 14)
+        sheet.set_column(6, 7, 20)
+        sheet.set_column(8, 9, 16)
+        Line = self.env["business.logistics.statement.line"]
+        states = dict(Line._fields["match_state"]._description_selection(self.env))
+        resolutions = dict(Line._fields["resolution"]._description_selection(self.env))
+        row = 4
+        for line in self.line_ids:
+            fmt = formats["ok"] if line.match_state == "matched" else formats["bad"]
+            sheet.write(row, 0, line.waybill, formats["text"])
+            if line.date:
+                sheet.write_datetime(
+                    row, 1, fields.Datetime.to_datetime(line.date), formats["date"]
+                )
+            else:
+                sheet.write_blank(row, 1, None, formats["text"])
+            sheet.write(row, 2, line.picking_id.name or "", formats["text"])
+            sheet.write_number(row, 3, line.amount, formats["amount"])
+            sheet.write_number(row, 4, line.expected_amount, formats["amount"])
+            sheet.write_number(row, 5, line.difference, formats["amount"])
+            sheet.write(row, 6, states.get(line.match_state, ""), fmt)
+            sheet.write(row, 7, resolutions.get(line.resolution, ""), formats["text"])
+            sheet.write_number(row, 8, line.agreed_amount, formats["amount"])
+            sheet.write(row, 9, line.note or "", formats["text"])
+            row += 1
+        sheet.write(row, 0, _("Total"), formats["header"])
+        sheet.write_number(row, 3, self.amount_carrier, formats["amount"])
+        sheet.write_number(row, 4, self.amount_expected, formats["amount"])
+        sheet.write_number(row, 5, self.amount_carrier - self.amount_expected, formats["amount"])
+        sheet.write_number(row, 8, self.amount_agreed, formats["amount"])
+
+
+class BusinessLogisticsStatementLine(models.Model):
+    """One waybill of a logistics statement."""
+
+    _name = "business.logistics.statement.line"
+    _description = "Logistics Statement Line"
+    _order = "statement_id, id"
+
+    statement_id = fields.Many2one(
+        "business.logistics.statement", required=True, ondelete="cascade", index=True
+    )
+    currency_id = fields.Many2one(related="statement_id.currency_id")
+    waybill = fields.Char(required=True, index=True, help="The carrier's tracking reference.")
+    date = fields.Date()
+    carrier_listed = fields.Boolean(
+        string="On Carrier Statement",
+        help="The carrier's statement lists this waybill (with its amount).",
+    )
+    amount = fields.Monetary(string="Carrier Amount")
+    expected_amount = fields.Monetary(readonly=True)
+    difference = fields.Monetary(compute="_compute_difference")
+    agreed_amount = fields.Monetary(compute="_compute_agreed_amount", store=True)
+    picking_id = fields.Many2one("stock.picking", string="Delivery", index="btree_not_null")
+    match_state = fields.Selection(
+        selection=[
+            ("matched", "Matched"),
+            ("amount_diff", "Amount Differs"),
+            ("missing_carrier", "Missing on Carrier Side"),
+            ("unknown", "Unknown Waybill"),
+            ("duplicate", "Duplicate"),
+        ],
+        readonly=True,
+        index=True,
+    )
+    resolution = fields.Selection(
+        selection=[
+            ("accept_carrier", "Accept Carrier Amount"),
+            ("accept_ours", "Accept Our Amount"),
+            ("disputed", "Disputed"),
+        ],
+        help="How a difference was settled with the carrier.",
+    )
+    note = fields.Char()
+
+    @api.depends("amount", "expected_amount")
+    def _compute_difference(self):
+        for line in self:
+            line.difference = line.amount - line.expected_amount
+
+    @api.depends("amount", "expected_amount", "match_state", "resolution")
+    def _compute_agreed_amount(self):
+        """Same rule as the SQL of ``_match_lines``, for edits made in the form."""
+        for line in self:
+            if line.resolution == "accept_carrier":
+                line.agreed_amount = line.amount
+            elif line.resolution == "accept_ours":
+                line.agreed_amount = line.expected_amount
+            elif line.resolution != "disputed" and line.match_state == "matched":
+                line.agreed_amount = line.amount
+            else:
+                line.agreed_amount = 0.0
+
+    @api.constrains("amount")
+    def _check_amount(self):
+        if any(line.amount < 0 for line in self):
+            raise ValidationError(self.env._("A carrier amount cannot be negative."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        statement_ids = {vals["statement_id"] for vals in vals_list if vals.get("statement_id")}
+        self.env["business.logistics.statement"].browse(statement_ids)._check_state(
+            *EDITABLE_STATES
+        )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.statement_id._check_state(*EDITABLE_STATES)
+        return super().write(vals)
+
+    def unlink(self):
+        self.statement_id._check_state(*EDITABLE_STATES)
+        return super().unlink()

@@ -1,0 +1,586 @@
+import base64
+import csv
+import io
+from datetime import date, datetime
+from unittest.mock import patch
+
+import openpyxl
+import xlsxwriter
+
+from odoo import Command
+from odoo.addons.business_dept.wizard import business_logistics_statement_import
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, tagged
+
+from .common import BusinessDeptCase
+
+
+class LogisticsCase(BusinessDeptCase):
+    """Carriers, an agreement and done deliveries in January 2026."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.write({"quote_signoff_required": False, "agreement_required": False})
+        cls.carrier_partner = cls.env["res.partner"].create(
+            {"name": "Test Express Co.", "is_company": True}
+        )
+        freight = cls.env["product.product"].create({"name": "Test Freight", "type": "service"})
+        cls.carrier = cls.env["delivery.carrier"].create(
+            {
+                "name": "Test Express",
+                "product_id": freight.id,
+                "delivery_type": "fixed",
+                "integration_level": "rate",
+            }
+        )
+        cls.other_carrier = cls.carrier.copy({"name": "Other Express"})
+        cls.product = cls.env["product.product"].create(
+            {"name": "Crate", "type": "consu", "weight": 2.5, "volume": 0.1}
+        )
+        cls.out_type = (
+            cls.env["stock.warehouse"]
+            .search([("company_id", "=", cls.company.id)], limit=1)
+            .out_type_id
+        )
+        cls.agreement = cls.env["business.logistics.agreement"].create(
+            {
+                "name": "Test Express 2026",
+                "partner_id": cls.carrier_partner.id,
+                "carrier_ids": [Command.set(cls.carrier.ids)],
+                "pricing_mode": "per_shipment",
+                "rate": 20.0,
+                "date_start": date(2026, 1, 1),
+            }
+        )
+        cls.p1 = cls._delivery("WB001", datetime(2026, 1, 5, 3, 0))
+        cls.p2 = cls._delivery("WB002", datetime(2026, 1, 10, 3, 0), qty=4)
+        cls.p3 = cls._delivery("WB003", datetime(2026, 1, 20, 3, 0))
+        cls.p_feb = cls._delivery("WB004", datetime(2026, 2, 3, 3, 0))
+        cls.p_other = cls._delivery("WB005", datetime(2026, 1, 6, 3, 0), carrier=cls.other_carrier)
+
+    @classmethod
+    def _delivery(cls, ref, when, qty=1, carrier=None, partner=None):
+        """A done outgoing picking of ``qty`` crates with a tracking reference."""
+        src = cls.out_type.default_location_src_id
+        dest = cls.env.ref("stock.stock_location_customers")
+        picking = cls.env["stock.picking"].create(
+            {
+                "picking_type_id": cls.out_type.id,
+                "partner_id": (partner or cls.customer).id,
+                "carrier_id": (carrier or cls.carrier).id,
+                "location_id": src.id,
+                "location_dest_id": dest.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": cls.product.name,
+                            "product_id": cls.product.id,
+                            "product_uom_qty": qty,
+                            "product_uom": cls.product.uom_id.id,
+                            "location_id": src.id,
+                            "location_dest_id": dest.id,
+                        }
+                    )
+                ],
+            }
+        )
+        picking.action_confirm()
+        picking.move_ids.write({"quantity": qty, "picked": True})
+        picking._action_done()
+        picking.write({"date_done": when, "carrier_tracking_ref": ref})
+        return picking
+
+    def _statement(self, **vals):
+        return (
+            self.env["business.logistics.statement"]
+            .with_user(self.assistant)
+            .create(
+                {
+                    "partner_id": self.carrier_partner.id,
+                    "date_from": date(2026, 1, 1),
+                    "date_to": date(2026, 1, 31),
+                    **vals,
+                }
+            )
+        )
+
+    def _import(self, statement, content, filename):
+        wizard = (
+            self.env["business.logistics.statement.import"]
+            .with_user(self.assistant)
+            .create(
+                {
+                    "statement_id": statement.id,
+                    "file": base64.b64encode(content),
+                    "filename": filename,
+                }
+            )
+        )
+        return wizard.action_import()
+
+    def _collected_and_imported(self, rows):
+        """A January statement with our deliveries collected and the carrier's CSV imported."""
+        statement = self._statement()
+        statement.action_collect()
+        self._import(statement, self._csv(rows), "statement.csv")
+        return statement
+
+    @staticmethod
+    def _csv(rows, encoding="utf-8"):
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(rows)
+        return buffer.getvalue().encode(encoding)
+
+    @staticmethod
+    def _xlsx(rows):
+        output = io.BytesIO()
+        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+        sheet = workbook.add_worksheet()
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if isinstance(value, date):
+                    sheet.write_datetime(r, c, datetime(value.year, value.month, value.day))
+                else:
+                    sheet.write(r, c, value)
+        workbook.close()
+        return output.getvalue()
+
+    def _states(self, statement):
+        return {(line.waybill, line.match_state) for line in statement.line_ids}
+
+
+@tagged("post_install", "-at_install")
+class TestLogisticsAgreement(LogisticsCase):
+    def _cost(self, picking):
+        return self.env["business.logistics.agreement"]._expected_costs(picking.ids).get(picking.id)
+
+    def test_per_shipment(self):
+        self.assertEqual(self._cost(self.p2), 20.0)
+        self.assertEqual(self.p2.logistics_expected_cost, 20.0)
+
+    def test_per_kg(self):
+        self.agreement.write({"pricing_mode": "per_kg", "rate": 3.0})
+        # 4 crates of 2.5 kg
+        self.assertAlmostEqual(self._cost(self.p2), 30.0)
+
+    def test_per_m3(self):
+        self.agreement.write({"pricing_mode": "per_m3", "rate": 200.0})
+        # 4 crates of 0.1 m³
+        self.assertAlmostEqual(self._cost(self.p2), 80.0)
+
+    def test_flat_monthly(self):
+        self.agreement.write({"pricing_mode": "flat_monthly", "rate": 900.0})
+        # three January deliveries of the carrier share the month's amount
+        costs = self.env["business.logistics.agreement"]._expected_costs(
+            (self.p1 | self.p2 | self.p3 | self.p_feb).ids
+        )
+        self.assertEqual(costs[self.p1.id], 300.0)
+        self.assertEqual(costs[self.p3.id], 300.0)
+        self.assertEqual(costs[self.p_feb.id], 900.0)
+
+    def test_zone(self):
+        china = self.env.ref("base.cn")
+        shanghai = self.env["res.country.state"].search([("country_id", "=", china.id)], limit=1)
+        self.agreement.write(
+            {
+                "pricing_mode": "zone",
+                "zone_ids": [
+                    Command.create({"country_id": china.id, "rate": 15.0}),
+                    Command.create({"country_id": china.id, "state_id": shanghai.id, "rate": 12.0}),
+                ],
+            }
+        )
+        self.customer.write({"country_id": china.id})
+        self.assertEqual(self._cost(self.p1), 15.0)
+        self.customer.write({"state_id": shanghai.id})
+        self.assertEqual(self._cost(self.p1), 12.0)
+        self.customer.write({"country_id": self.env.ref("base.fr").id, "state_id": False})
+        self.assertEqual(self._cost(self.p1), 0.0)
+
+    def test_validity(self):
+        """The agreement valid on the delivery's date prices it; none, no cost."""
+        self.agreement.write({"date_end": date(2026, 1, 31)})
+        self.env["business.logistics.agreement"].create(
+            {
+                "name": "Test Express from February",
+                "partner_id": self.carrier_partner.id,
+                "carrier_ids": [Command.set(self.carrier.ids)],
+                "rate": 22.0,
+                "date_start": date(2026, 2, 1),
+            }
+        )
+        self.assertEqual(self._cost(self.p1), 20.0)
+        self.assertEqual(self._cost(self.p_feb), 22.0)
+        self.agreement.write({"date_start": date(2026, 1, 15)})
+        self.assertIsNone(self._cost(self.p1))
+
+    def test_forms(self):
+        """The assistant fills an agreement with zones and a statement with a line in the forms."""
+        with Form(self.env["business.logistics.agreement"].with_user(self.assistant)) as form:
+            form.name = "Zone agreement"
+            form.partner_id = self.carrier_partner
+            form.carrier_ids.add(self.other_carrier)
+            form.pricing_mode = "zone"
+            with form.zone_ids.new() as zone:
+                zone.country_id = self.env.ref("base.cn")
+                zone.rate = 9.0
+        self.assertEqual(form.record.zone_ids.rate, 9.0)
+        with Form(self.env["business.logistics.statement"].with_user(self.assistant)) as form:
+            form.partner_id = self.carrier_partner
+            form.date_from = date(2026, 1, 1)
+            form.date_to = date(2026, 1, 31)
+            with form.line_ids.new() as line:
+                line.waybill = "WB001"
+                line.amount = 21.0
+            self.assertEqual(form.amount_carrier, 21.0)
+        statement = form.record
+        self.assertTrue(statement.name.startswith("LS/"))
+        statement.action_match()
+        self.assertEqual(statement.line_ids.picking_id, self.p1)
+
+    def test_bad_agreement(self):
+        with self.assertRaises(ValidationError):
+            self.agreement.write({"date_end": date(2025, 12, 1)})
+        with self.assertRaises(ValidationError):
+            self.agreement.write({"statement_day": 32})
+        with self.assertRaises(ValidationError):
+            self.agreement.write({"rate": -1})
+
+    def test_access(self):
+        Agreement = self.env["business.logistics.agreement"]
+        self.assertTrue(Agreement.with_user(self.finance).search([]))
+        with self.assertRaises(AccessError):
+            self.agreement.with_user(self.finance).write({"rate": 1.0})
+        with self.assertRaises(AccessError):
+            Agreement.with_user(self.manager).search([])
+
+
+@tagged("post_install", "-at_install")
+class TestLogisticsMatching(LogisticsCase):
+    def test_collect(self):
+        statement = self._statement()
+        statement.action_collect()
+        self.assertEqual(statement.line_ids.picking_id, self.p1 | self.p2 | self.p3)
+        self.assertEqual(set(statement.line_ids.mapped("expected_amount")), {20.0})
+        self.assertEqual(set(statement.line_ids.mapped("match_state")), {"missing_carrier"})
+        self.assertRegex(statement.name, r"^LS/\d{4}/\d{4}$")
+        # collecting again adds nothing; another statement does not take them again
+        statement.action_collect()
+        self.assertEqual(len(statement.line_ids), 3)
+        other = self._statement()
+        other.action_collect()
+        self.assertFalse(other.line_ids)
+
+    def test_collect_in_user_time_zone(self):
+        """Done at 04:00 on 1 February in Shanghai (31 January in UTC): a February delivery."""
+        late = self._delivery("WB010", datetime(2026, 1, 31, 20, 0))
+        january = self._statement()
+        january.action_collect()
+        self.assertNotIn(late, january.line_ids.picking_id)
+        february = self._statement(date_from=date(2026, 2, 1), date_to=date(2026, 2, 28))
+        february.action_collect()
+        self.assertIn(late, february.line_ids.picking_id)
+        self.assertEqual(
+            february.line_ids.filtered(lambda line: line.picking_id == late).date,
+            date(2026, 2, 1),
+        )
+
+    def test_every_match_state_and_tolerance(self):
+        self.company.logistics_tolerance = 1.0
+        statement = self._statement()
+        statement.action_collect()
+        content = self._csv(
+            [
+                ["Waybill", "Date", "Amount"],
+                ["WB001", "2026-01-05", "20.00"],  # matched
+                ["WB002", "2026-01-10", "20.80"],  # within the tolerance
+                ["WB999", "2026-01-11", "20"],  # not ours
+                ["WB001", "2026-01-05", "20"],  # listed twice
+                ["WB005", "2026-01-06", "25"],  # another carrier's waybill
+            ]
+        )
+        self._import(statement, content, "statement.csv")
+        # WB003 is ours and not on the carrier's statement
+        self.assertEqual(
+            self._states(statement),
+            {
+                ("WB001", "matched"),
+                ("WB002", "matched"),
+                ("WB003", "missing_carrier"),
+                ("WB999", "unknown"),
+                ("WB001", "duplicate"),
+                ("WB005", "unknown"),
+            },
+        )
+        self.company.logistics_tolerance = 0.5
+        statement.action_match()
+        line = statement.line_ids.filtered(lambda line: line.waybill == "WB002")
+        self.assertEqual(line.match_state, "amount_diff")
+        self.assertAlmostEqual(line.difference, 0.8)
+        self.assertEqual(statement.state, "draft")
+        self.assertEqual(statement.unsettled_count, 5)
+        # idempotent
+        before = [
+            (line.id, line.match_state, line.expected_amount, line.picking_id)
+            for line in statement.line_ids
+        ]
+        statement.action_match()
+        after = [
+            (line.id, line.match_state, line.expected_amount, line.picking_id)
+            for line in statement.line_ids
+        ]
+        self.assertEqual(before, after)
+        duplicate = statement.line_ids.filtered(lambda line: line.match_state == "duplicate")
+        self.assertEqual(duplicate.expected_amount, 0.0)
+
+    def test_links_carrier_lines_to_deliveries(self):
+        """Lines imported without collecting are linked to the delivery by waybill."""
+        statement = self._statement()
+        self._import(statement, self._csv([["运单号", "运费"], ["WB003", "20"]]), "s.csv")
+        self.assertEqual(statement.line_ids.picking_id, self.p3)
+        self.assertEqual(statement.line_ids.match_state, "matched")
+        self.assertEqual(statement.state, "matched")
+        self.assertEqual(statement.amount_agreed, 20.0)
+
+    def test_resolutions(self):
+        statement = self._collected_and_imported(
+            [["waybill", "amount"], ["WB001", "26"], ["WB002", "20"], ["WB777", "9"]]
+        )
+        self.assertEqual(statement.state, "draft")
+        lines = {line.waybill: line for line in statement.line_ids}
+        lines["WB001"].with_user(self.assistant).resolution = "accept_ours"
+        lines["WB003"].with_user(self.assistant).resolution = "accept_ours"
+        lines["WB777"].with_user(self.assistant).resolution = "disputed"
+        statement.action_match()
+        self.assertEqual(statement.state, "matched")
+        self.assertEqual(lines["WB001"].agreed_amount, 20.0)
+        self.assertEqual(statement.amount_agreed, 60.0)
+        lines["WB001"].with_user(self.assistant).resolution = "accept_carrier"
+        self.assertEqual(statement.amount_agreed, 66.0)
+
+    def test_matching_refusals(self):
+        statement = self._statement()
+        with self.assertRaises(AccessError):
+            statement.with_user(self.finance).action_match()
+        with self.assertRaises(AccessError):
+            statement.with_user(self.manager).read(["name"])
+        with self.assertRaises(AccessError):
+            statement.with_user(self.finance).action_collect()
+        lonely = self._statement(partner_id=self.customer.id)
+        with self.assertRaises(UserError):
+            lonely.action_collect()
+
+
+@tagged("post_install", "-at_install")
+class TestLogisticsImport(LogisticsCase):
+    def test_xlsx_chinese_headers(self):
+        statement = self._statement()
+        statement.action_collect()
+        content = self._xlsx(
+            [
+                ["序号", "运单号", "发货日期", "金额"],
+                [1, "WB001", date(2026, 1, 5), 20],
+                [2, "WB002", date(2026, 1, 10), 20.0],
+                [3, "WB002", date(2026, 1, 10), 20.0],
+            ]
+        )
+        self._import(statement, content, "对账单.xlsx")
+        self.assertEqual(len(statement.line_ids), 4)
+        self.assertEqual(
+            sorted(statement.line_ids.mapped("match_state")),
+            ["duplicate", "matched", "matched", "missing_carrier"],
+        )
+        line = statement.line_ids.filtered(lambda line: line.waybill == "WB001")
+        self.assertEqual(line.date, date(2026, 1, 5))
+        self.assertEqual(line.picking_id, self.p1)
+
+    def test_csv_utf8_bom_and_gb18030(self):
+        rows = [["快递单号", "日期", "运费金额"], ["WB001", "2026/01/05", "¥20.00"]]
+        statement = self._statement()
+        self._import(statement, "\ufeff".encode() + self._csv(rows), "s.csv")
+        self.assertEqual(statement.line_ids.amount, 20.0)
+        other = self._statement(date_from=date(2026, 1, 1), date_to=date(2026, 1, 31))
+        self._import(other, self._csv(rows, "gb18030"), "s.csv")
+        self.assertEqual(other.line_ids.waybill, "WB001")
+        self.assertEqual(other.line_ids.date, date(2026, 1, 5))
+
+    def _assert_refused(self, content, filename, *fragments):
+        statement = self._statement()
+        statement.action_collect()
+        before = statement.line_ids.read(["waybill", "amount", "carrier_listed"])
+        with self.assertRaises(UserError) as caught:
+            self._import(statement, content, filename)
+        for fragment in fragments:
+            self.assertIn(fragment, str(caught.exception))
+        self.assertEqual(statement.line_ids.read(["waybill", "amount", "carrier_listed"]), before)
+
+    def test_bad_files(self):
+        self._assert_refused(b"", "s.csv", "empty")
+        self._assert_refused(b"PK\x03\x04 not a workbook", "s.xlsx", "XLSX")
+        self._assert_refused(b"\xff\xfe\x00\x00\x81", "s.csv")
+        self._assert_refused(self._csv([["waybill", "amount"]]), "s.csv", "no rows")
+        with patch.object(business_logistics_statement_import, "MAX_FILE_SIZE", 10):
+            self._assert_refused(self._csv([["waybill", "amount"], ["WB1", "1"]]), "s.csv", "MB")
+
+    def test_missing_columns(self):
+        self._assert_refused(
+            self._csv([["date", "amount"], ["2026-01-05", "1"]]), "s.csv", "Waybill"
+        )
+        self._assert_refused(
+            self._csv([["运单号", "日期"], ["WB001", "2026-01-05"]]), "s.csv", "Amount"
+        )
+
+    def test_bad_rows(self):
+        header = ["运单号", "日期", "金额"]
+        self._assert_refused(
+            self._csv([header, ["WB001", "2026-01-05", "20"], ["WB002", "2026-01-05", "abc"]]),
+            "s.csv",
+            "Row 3",
+            "金额",
+            "abc",
+        )
+        self._assert_refused(
+            self._csv([header, ["WB001", "2026-01-05", "-5"]]), "s.csv", "Row 2", "negative"
+        )
+        self._assert_refused(
+            self._csv([header, ["WB001", "2026-02-05", "5"]]), "s.csv", "Row 2", "日期", "outside"
+        )
+        self._assert_refused(
+            self._csv([header, ["WB001", "yesterday", "5"]]), "s.csv", "Row 2", "not a date"
+        )
+        self._assert_refused(
+            self._xlsx([header, ["", date(2026, 1, 5), 5]]), "s.xlsx", "Row 2", "运单号"
+        )
+
+    def test_import_refusals(self):
+        statement = self._statement()
+        wizard = self.env["business.logistics.statement.import"].create(
+            {"statement_id": statement.id, "file": base64.b64encode(b"waybill,amount\nWB1,1\n")}
+        )
+        with self.assertRaises(AccessError):
+            wizard.with_user(self.finance).action_import()
+        with self.assertRaises(AccessError):
+            self.env["business.logistics.statement.import"].with_user(self.manager).create(
+                {"statement_id": statement.id}
+            )
+
+
+@tagged("post_install", "-at_install")
+class TestLogisticsWorkflow(LogisticsCase):
+    def _matched_statement(self):
+        statement = self._collected_and_imported(
+            [["waybill", "amount"], ["WB001", "20"], ["WB002", "20"], ["WB003", "20"]]
+        )
+        self.assertEqual(statement.state, "matched")
+        return statement
+
+    def test_approval_chain_vendor_bill_and_invoice_chase(self):
+        statement = self._matched_statement()
+        with self.assertRaises(UserError):
+            statement.with_user(self.director).action_director_sign()
+        with self.assertRaises(UserError):
+            statement.with_user(self.assistant).action_submit()
+        statement.with_user(self.finance).action_finance_approve()
+        self.assertEqual(statement.state, "approved")
+        self.assertEqual(statement.approved_user_id, self.finance)
+        with self.assertRaises(UserError):
+            statement.with_user(self.assistant).action_match()
+        with self.assertRaises(UserError):
+            statement.line_ids[0].with_user(self.assistant).write({"amount": 1.0})
+        statement.with_user(self.director).action_director_sign()
+        self.assertEqual(statement.state, "signed")
+        self.assertEqual(statement.signed_user_id, self.director)
+        statement.with_user(self.assistant).action_submit()
+        self.assertEqual(statement.state, "submitted")
+        bill = statement.vendor_bill_id
+        self.assertEqual(bill.move_type, "in_invoice")
+        self.assertEqual(bill.partner_id, self.carrier_partner)
+        self.assertEqual(bill.amount_untaxed, 60.0)
+        self.assertEqual(bill.state, "draft")
+        self.assertTrue(statement.invoice_expected_date)
+        activity = statement.activity_ids
+        self.assertEqual(activity.user_id, self.assistant)
+        self.assertEqual(
+            activity.activity_type_id,
+            self.env.ref("business_dept.mail_activity_type_logistics_invoice"),
+        )
+        self.assertEqual(activity.date_deadline, statement.invoice_expected_date)
+        with self.assertRaises(AccessError):
+            statement.with_user(self.manager).action_invoice_received()
+        statement.with_user(self.finance).action_invoice_received()
+        self.assertEqual(statement.state, "done")
+        self.assertTrue(statement.invoice_received_date)
+        self.assertFalse(statement.activity_ids)
+        with self.assertRaises(UserError):
+            statement.with_user(self.finance).action_invoice_received()
+        with self.assertRaises(UserError):
+            statement.with_user(self.assistant).unlink()
+
+    def test_wrong_roles(self):
+        statement = self._matched_statement()
+        for user in (self.assistant, self.director, self.manager):
+            with self.assertRaises(AccessError):
+                statement.with_user(user).action_finance_approve()
+        statement.with_user(self.finance).action_finance_approve()
+        for user in (self.assistant, self.finance, self.manager):
+            with self.assertRaises(AccessError):
+                statement.with_user(user).action_director_sign()
+        statement.with_user(self.director).action_director_sign()
+        for user in (self.finance, self.manager):
+            with self.assertRaises(AccessError):
+                statement.with_user(user).action_submit()
+        statement.with_user(self.director).action_submit()
+        self.assertEqual(statement.state, "submitted")
+
+    def test_wrong_states(self):
+        statement = self._statement()
+        statement.action_collect()
+        # differences without resolution: the statement stays a draft
+        self.assertEqual(statement.state, "draft")
+        with self.assertRaises(UserError):
+            statement.with_user(self.finance).action_finance_approve()
+        empty = self._statement(date_from=date(2025, 1, 1), date_to=date(2025, 1, 31))
+        empty.action_match()
+        self.assertEqual(empty.state, "draft")
+        with self.assertRaises(UserError):
+            empty.with_user(self.finance).action_finance_approve()
+
+    def test_state_only_through_buttons(self):
+        statement = self._matched_statement()
+        with self.assertRaises(AccessError):
+            statement.with_user(self.assistant).write({"state": "signed"})
+        with self.assertRaises(AccessError):
+            statement.with_user(self.finance).write({"note": "x"})
+
+    def test_send_back(self):
+        statement = self._matched_statement()
+        statement.with_user(self.finance).action_finance_approve()
+        with self.assertRaises(AccessError):
+            statement.with_user(self.assistant).action_reset_to_draft()
+        statement.with_user(self.director).action_reset_to_draft()
+        self.assertEqual(statement.state, "draft")
+        self.assertFalse(statement.approved_user_id)
+
+    def test_nothing_to_bill(self):
+        statement = self._statement()
+        self._import(statement, self._csv([["waybill", "amount"], ["WB777", "9"]]), "s.csv")
+        statement.line_ids.resolution = "disputed"
+        statement.action_match()
+        statement.with_user(self.finance).action_finance_approve()
+        statement.with_user(self.director).action_director_sign()
+        with self.assertRaises(UserError):
+            statement.with_user(self.assistant).action_submit()
+
+    def test_xlsx_export(self):
+        statement = self._matched_statement()
+        action = statement.with_user(self.assistant).action_export_xlsx()
+        attachment_id = int(action["url"].split("/web/content/")[1].split("?")[0])
+        attachment = self.env["ir.attachment"].browse(attachment_id)
+        workbook = openpyxl.load_workbook(io.BytesIO(attachment.raw), read_only=True)
+        rows = list(workbook.active.iter_rows(values_only=True))
+        self.assertIn(statement.name, rows[0][0])
+        self.assertEqual(rows[3][0], "Waybill")
+        self.assertEqual({row[0] for row in rows[4:7]}, {"WB001", "WB002", "WB003"})
+        self.assertEqual(rows[7][0], "Total")
+        self.assertEqual(rows[7][8], 60.0)
