@@ -25,6 +25,12 @@
         "security/ir.model.access.csv",
         "security/ir_rules.xml",
         "views/res_config_settings_views.xml",
+        "data/business_sales_rules_data.xml",
+        "views/sale_order_views.xml",
+        "views/res_partner_views.xml",
+        "views/resource_calendar_views.xml",
+        "wizard/business_insert_order_reject_views.xml",
+        "views/business_insert_order_views.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -1,0 +1,1 @@
+from . import business_insert_order_reject
