@@ -156,7 +156,7 @@ class BusinessInsertOrder(models.Model):
         """{request id: displaced orders}, with one query on stock moves for all requests:
         open deliveries of the same products from the same location, planned between the
         requested date and the order's current date."""
-        Move = self.env["stock.move"]
+        Move = self.env["stock.move"].sudo()  # other salespeople's orders count too
         requests = self.filtered(lambda r: r.sale_order_id and r.requested_date)
         moves = Move.search(
             [
@@ -187,7 +187,7 @@ class BusinessInsertOrder(models.Model):
                 lambda m, r=request, own=own, until=until: m.product_id in own.product_id
                 and m.location_id in own.location_id
                 and r.requested_date <= m.date <= until
-            ).sale_line_id.order_id
+            ).sale_line_id.order_id.with_env(self.env)
         return result
 
     def _check_state(self, states):
