@@ -17,9 +17,7 @@ class BusinessInsertOrder(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "id desc"
 
-    name = fields.Char(
-        string="Reference", required=True, copy=False, readonly=True, default="/"
-    )
+    name = fields.Char(string="Reference", required=True, copy=False, readonly=True, default="/")
     sale_order_id = fields.Many2one(
         "sale.order",
         string="Sales Order",
@@ -72,8 +70,7 @@ class BusinessInsertOrder(models.Model):
         string="General Manager Approval",
         compute="_compute_gm_required",
         store=True,
-        help="Set when the order amount or the days pulled in reach the thresholds of "
-        "Settings.",
+        help="Set when the order amount or the days pulled in reach the thresholds of " "Settings.",
     )
     next_level = fields.Selection(LEVELS, string="Awaiting", compute="_compute_next_level")
     approval_ids = fields.One2many(
@@ -144,7 +141,9 @@ class BusinessInsertOrder(models.Model):
     def _next_level(self):
         """First level still to approve, or False when every required level approved."""
         self.ensure_one()
-        approved = set(self.approval_ids.filtered(lambda a: a.decision == "approved").mapped("level"))
+        approved = set(
+            self.approval_ids.filtered(lambda a: a.decision == "approved").mapped("level")
+        )
         for level, _label in LEVELS:
             if level == "general_manager" and not self.gm_required:
                 continue
@@ -230,6 +229,19 @@ class BusinessInsertOrder(models.Model):
             )
         return level
 
+    def _record_decision(self, decision, comment):
+        """The approval line of the next level, after checking the approver."""
+        self.ensure_one()
+        return self.env["business.insert.order.approval"].create(
+            {
+                "insert_order_id": self.id,
+                "level": self._check_approver(),
+                "approver_id": self.env.uid,
+                "decision": decision,
+                "comment": comment,
+            }
+        )
+
     def action_submit(self):
         """The Business Manager submits the request (插单申请表)."""
         if not self.env.user.has_group("business_dept.group_business_manager"):
@@ -250,16 +262,7 @@ class BusinessInsertOrder(models.Model):
         """Approve at the next required level; the last level applies the request."""
         self._check_state(["submitted"])
         for request in self:
-            level = request._check_approver()
-            self.env["business.insert.order.approval"].create(
-                {
-                    "insert_order_id": request.id,
-                    "level": level,
-                    "approver_id": self.env.uid,
-                    "decision": "approved",
-                    "comment": comment,
-                }
-            )
+            request._record_decision("approved", comment)
             if not request._next_level():
                 request.state = "approved"
                 request._apply()
@@ -271,16 +274,7 @@ class BusinessInsertOrder(models.Model):
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason of the rejection."))
         for request in self:
-            level = request._check_approver()
-            self.env["business.insert.order.approval"].create(
-                {
-                    "insert_order_id": request.id,
-                    "level": level,
-                    "approver_id": self.env.uid,
-                    "decision": "rejected",
-                    "comment": reason,
-                }
-            )
+            request._record_decision("rejected", reason)
             request.state = "rejected"
             request.message_post(
                 body=self.env._("Insert order rejected: %(reason)s", reason=reason)
@@ -351,7 +345,5 @@ class BusinessInsertOrderApproval(models.Model):
     level = fields.Selection(LEVELS, required=True)
     approver_id = fields.Many2one("res.users", string="Approver", required=True)
     date = fields.Datetime(default=fields.Datetime.now, required=True)
-    decision = fields.Selection(
-        [("approved", "Approved"), ("rejected", "Rejected")], required=True
-    )
+    decision = fields.Selection([("approved", "Approved"), ("rejected", "Rejected")], required=True)
     comment = fields.Text()

@@ -46,7 +46,8 @@ class ResConfigSettings(models.TransientModel):
         self.env["res.company"].check_access("write")
         company = self.company_id
         year = fields.Date.context_today(self).year
-        holidays, workdays, skipped = self.env["resource.calendar"]._business_load_official_holidays(
+        calendars = self.env["resource.calendar"]
+        holidays, workdays, skipped = calendars._business_load_official_holidays(
             company, [year, year + 1]
         )
         if skipped:

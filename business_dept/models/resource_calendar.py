@@ -5,9 +5,8 @@ from datetime import date, datetime, time, timedelta
 from pytz import timezone, utc
 
 from odoo import api, fields, models
-from odoo.osv import expression
-
 from odoo.addons.resource.models.utils import float_to_time
+from odoo.osv import expression
 
 
 class ResourceCalendar(models.Model):
@@ -229,4 +228,3 @@ class BusinessCalendarWorkday(models.Model):
             "A make-up workday is recorded once per calendar.",
         )
     ]
-

@@ -257,9 +257,7 @@ class SaleOrder(models.Model):
     def _business_agreement_error(self):
         """Message when the order may not be confirmed for want of an agreement, else False."""
         self.ensure_one()
-        if not self.company_id.agreement_required or (
-            self.contract_ref and self.contract_document
-        ):
+        if not self.company_id.agreement_required or (self.contract_ref and self.contract_document):
             return False
         customer = self.partner_id.commercial_partner_id
         if customer.has_valid_agreement(self.date_order.date()):
@@ -313,9 +311,7 @@ class SaleOrder(models.Model):
                 )
             if order.signoff_state != "to_sign":
                 raise UserError(
-                    self.env._(
-                        "Quotation %(order)s does not need a sign-off.", order=order.name
-                    )
+                    self.env._("Quotation %(order)s does not need a sign-off.", order=order.name)
                 )
         self.write({"signoff_user_id": self.env.uid, "signoff_date": fields.Datetime.now()})
         for order in self:

@@ -44,7 +44,15 @@ class SalesRulesCase(BusinessDeptCase):
                     "partner_id": (partner or cls.customer).id,
                     "user_id": user.id,
                     "order_line": [
-                        (0, 0, {"product_id": cls.product.id, "product_uom_qty": qty, "price_unit": price})
+                        (
+                            0,
+                            0,
+                            {
+                                "product_id": cls.product.id,
+                                "product_uom_qty": qty,
+                                "price_unit": price,
+                            },
+                        )
                     ],
                     **values,
                 }

@@ -27,7 +27,9 @@ class TestFrameworkAgreement(SalesRulesCase):
         self.assertEqual(order.state, "draft")
 
     def test_valid_agreement_confirms(self):
-        self.customer.write({"agreement_date": date(2025, 1, 1), "agreement_expiry": date(2025, 12, 31)})
+        self.customer.write(
+            {"agreement_date": date(2025, 1, 1), "agreement_expiry": date(2025, 12, 31)}
+        )
         order = self.order()
         order.with_user(self.manager).action_confirm()
         self.assertEqual(order.state, "sale")
@@ -42,7 +44,9 @@ class TestFrameworkAgreement(SalesRulesCase):
                 self.order().with_user(self.manager).action_confirm()
 
     def test_has_valid_agreement_bounds(self):
-        self.customer.write({"agreement_date": date(2025, 1, 1), "agreement_expiry": date(2025, 6, 10)})
+        self.customer.write(
+            {"agreement_date": date(2025, 1, 1), "agreement_expiry": date(2025, 6, 10)}
+        )
         self.assertTrue(self.customer.has_valid_agreement(date(2025, 1, 1)))
         self.assertTrue(self.customer.has_valid_agreement(date(2025, 6, 10)))
         self.assertFalse(self.customer.has_valid_agreement(date(2024, 12, 31)))
@@ -95,7 +99,9 @@ class TestFrameworkAgreement(SalesRulesCase):
         customer.write({"vat": "91310000MA1FL0001B", "street": "1 Nanjing Road"})
         self.assertFalse(customer.billing_complete)
         self.assertFalse(customer.activity_ids)
-        self.env["res.partner.bank"].create({"acc_number": "6222020000001", "partner_id": customer.id})
+        self.env["res.partner.bank"].create(
+            {"acc_number": "6222020000001", "partner_id": customer.id}
+        )
         self.assertTrue(customer.billing_complete)
         activities = customer.activity_ids
         self.assertIn(self.finance, activities.user_id)

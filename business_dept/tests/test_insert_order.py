@@ -110,8 +110,10 @@ class TestInsertOrder(SalesRulesCase):
         for reason in (None, "", "   "):
             with self.assertRaises(UserError):
                 request.with_user(self.director).action_reject(reason)
-        wizard = self.env["business.insert.order.reject"].with_user(self.director).create(
-            {"insert_order_id": request.id, "reason": "Capacity is full"}
+        wizard = (
+            self.env["business.insert.order.reject"]
+            .with_user(self.director)
+            .create({"insert_order_id": request.id, "reason": "Capacity is full"})
         )
         wizard.action_reject()
         self.assertEqual(request.state, "rejected")
@@ -122,12 +124,16 @@ class TestInsertOrder(SalesRulesCase):
             request.with_user(self.director2).action_approve()
 
     def test_wrong_role_state_and_input(self):
-        draft = self.env["business.insert.order"].with_user(self.manager).create(
-            {
-                "sale_order_id": self.order.id,
-                "requested_date": self.now + timedelta(days=3),
-                "reason": "Rush",
-            }
+        draft = (
+            self.env["business.insert.order"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "sale_order_id": self.order.id,
+                    "requested_date": self.now + timedelta(days=3),
+                    "reason": "Rush",
+                }
+            )
         )
         with self.assertRaises(UserError):
             draft.with_user(self.director).action_approve()  # not submitted

@@ -29,7 +29,9 @@ class TestOrderReview(SalesRulesCase):
         # signed on a Friday with 4 days: end of Thursday
         self.assertEqual(self.start(self.friday), self.local(2025, 11, 27, 17, 0))
         # signed on a Saturday: the start day is not counted either
-        self.assertEqual(self.start(self.local(2025, 11, 22, 9, 0)), self.local(2025, 11, 27, 17, 0))
+        self.assertEqual(
+            self.start(self.local(2025, 11, 22, 9, 0)), self.local(2025, 11, 27, 17, 0)
+        )
         self.company.review_working_days = 1
         self.order.invalidate_recordset()
         self.order._compute_review_deadline()
@@ -70,9 +72,7 @@ class TestOrderReview(SalesRulesCase):
         self.assertEqual(again[:2], (0, 0), "loading twice duplicates nothing")
         # Friday 26 September: Sunday 28 (调休), Monday 29, Tuesday 30, National Day
         # holidays 1-8 October, Thursday 9 October is the 4th working day.
-        self.assertEqual(
-            self.start(self.local(2025, 9, 26, 10, 0)), self.local(2025, 10, 9, 17, 0)
-        )
+        self.assertEqual(self.start(self.local(2025, 9, 26, 10, 0)), self.local(2025, 10, 9, 17, 0))
         # the settings button tells the outcome
         settings = self.env["res.config.settings"].create({})
         action = settings.action_business_load_holidays()

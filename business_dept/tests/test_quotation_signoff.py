@@ -36,9 +36,12 @@ class TestQuotationSignoff(SalesRulesCase):
     def test_portal_share_wizard_refused(self):
         order = self.make_order()
         with self.assertRaises(UserError):
-            self.env["portal.share"].with_context(
+            share = self.env["portal.share"].with_context(
                 active_model="sale.order", active_id=order.id
-            ).create({"res_model": "sale.order", "res_id": order.id}).share_link
+            )
+            self.assertFalse(
+                share.create({"res_model": "sale.order", "res_id": order.id}).share_link
+            )
 
     def test_general_manager_signs_off(self):
         order = self.make_order()
