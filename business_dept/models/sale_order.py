@@ -406,7 +406,7 @@ class SaleOrder(models.Model):
             for user in order.review_assistant_id or assistants[:1] or order.user_id:
                 order.activity_schedule(
                     "business_dept.mail_activity_type_review_due",
-                    date_deadline=order.review_deadline.date(),
+                    date_deadline=(order.review_deadline or fields.Datetime.now()).date(),
                     user_id=user.id,
                     summary=self.env._("Order review due: hand the order over"),
                 )

@@ -167,6 +167,14 @@ class TestInsertOrder(SalesRulesCase):
                 }
             ).action_submit()
 
+    def test_managers_see_their_own_requests(self):
+        request = self.request()
+        Request = self.env["business.insert.order"]
+        self.assertEqual(Request.with_user(self.manager).search([("id", "=", request.id)]), request)
+        self.assertFalse(Request.with_user(self.manager2).search([("id", "=", request.id)]))
+        for user in (self.assistant, self.director):
+            self.assertTrue(Request.with_user(user).search([("id", "=", request.id)]))
+
     def test_displaced_orders_told(self):
         other = self.make_order(user=self.manager2, commitment_date=self.now + timedelta(days=20))
         other.action_confirm()
