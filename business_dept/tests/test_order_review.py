@@ -1,3 +1,4 @@
+import ast
 from datetime import date, datetime, timedelta
 
 from freezegun import freeze_time
@@ -158,3 +159,21 @@ class TestOrderReview(SalesRulesCase):
         self.assertEqual(self.order.business_stage, "delivered")
         self.assertNotIn(self.order, Order.search([("late_delivery", "=", True)]))
         self.assertNotIn(self.order, Order.search([("invoice_overdue", "=", True)]))
+
+    def test_followup_invoiced_overdue_and_paid(self):
+        self.order.picking_ids.move_ids.write({"quantity": 10, "picked": True})
+        self.order.picking_ids._action_done()
+        invoice = self.order._create_invoices()
+        invoice.write({"invoice_date": date(2020, 1, 1), "invoice_date_due": date(2020, 1, 31)})
+        invoice.action_post()
+        self.assertEqual(self.order.business_stage, "invoiced")
+        Order = self.env["sale.order"]
+        self.assertIn(self.order, Order.search([("invoice_overdue", "=", True)]))
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create({})._create_payments()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual(self.order.business_stage, "paid")
+        self.assertNotIn(self.order, Order.search([("invoice_overdue", "=", True)]))
+        action = self.env.ref("business_dept.sale_order_action_followup")
+        self.assertNotIn(self.order, Order.search(ast.literal_eval(action.domain)))
