@@ -295,6 +295,17 @@ class SaleOrder(models.Model):
             redirect=redirect, signup_partner=signup_partner, pid=pid, share_token=share_token
         )
 
+    def _notify_get_recipients_groups(self, message, model_description, msg_vals=None):
+        """No portal button in the notifications of an unsigned quotation."""
+        groups = super()._notify_get_recipients_groups(
+            message, model_description, msg_vals=msg_vals
+        )
+        if len(self) == 1 and self._business_signoff_error():
+            for group in groups:
+                if group[0] in ("portal_customer", "portal", "follower", "customer"):
+                    group[2]["has_button_access"] = False
+        return groups
+
     def _business_check_group(self, group, role):
         if not self.env.user.has_group(group):
             raise AccessError(self.env._("Only a %(role)s may do this.", role=role))

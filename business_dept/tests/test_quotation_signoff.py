@@ -43,6 +43,15 @@ class TestQuotationSignoff(SalesRulesCase):
                 share.create({"res_model": "sale.order", "res_id": order.id}).share_link
             )
 
+    def test_no_portal_button_before_signoff(self):
+        order = self.make_order()
+        message = order.message_post(body="Hello")
+        groups = order._notify_get_recipients_groups(message, "Quotation")
+        self.assertFalse(any(g[2].get("has_button_access") for g in groups if g[0] == "follower"))
+        order.with_user(self.gm).action_signoff()
+        groups = order._notify_get_recipients_groups(message, "Quotation")
+        self.assertTrue(any(g[2].get("has_button_access") for g in groups if g[0] == "follower"))
+
     def test_general_manager_signs_off(self):
         order = self.make_order()
         order.with_user(self.gm).action_signoff()
