@@ -35,6 +35,12 @@
         "views/business_logistics_agreement_views.xml",
         "views/business_logistics_statement_views.xml",
         "wizard/business_logistics_statement_import_views.xml",
+        "data/business_sales_rules_data.xml",
+        "views/sale_order_views.xml",
+        "views/res_partner_views.xml",
+        "views/resource_calendar_views.xml",
+        "wizard/business_insert_order_reject_views.xml",
+        "views/business_insert_order_views.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -10,3 +10,7 @@ from . import business_kpi_snapshot
 from . import business_logistics_agreement
 from . import business_logistics_statement
 from . import stock_picking
+from . import resource_calendar
+from . import ir_actions_report
+from . import res_partner_bank
+from . import business_insert_order

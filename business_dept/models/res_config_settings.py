@@ -39,3 +39,32 @@ class ResConfigSettings(models.TransientModel):
     backlog_explained_threshold = fields.Float(
         related="company_id.backlog_explained_threshold", readonly=False
     )
+
+    def action_business_load_holidays(self):
+        """Settings button: load this year's and next year's official holidays and make-up
+        workdays (调休) into the company's working calendar."""
+        self.env["res.company"].check_access("write")
+        company = self.company_id
+        year = fields.Date.context_today(self).year
+        calendars = self.env["resource.calendar"]
+        holidays, workdays, skipped = calendars._business_load_official_holidays(
+            company, [year, year + 1]
+        )
+        if skipped:
+            message = self.env._(
+                "%(company)s is not in China: its working calendar keeps its own public "
+                "holidays.",
+                company=company.name,
+            )
+        else:
+            message = self.env._(
+                "%(holidays)s holidays and %(workdays)s make-up workdays loaded into %(calendar)s.",
+                holidays=holidays,
+                workdays=workdays,
+                calendar=company.resource_calendar_id.name,
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"message": message, "type": "warning" if skipped else "success"},
+        }

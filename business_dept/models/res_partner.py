@@ -25,3 +25,104 @@ class ResPartner(models.Model):
                         day=partner.closing_day,
                     )
                 )
+
+    customer_grade = fields.Selection(
+        selection=[("a", "A"), ("b", "B"), ("c", "C"), ("d", "D")],
+        string="Customer Grade",
+        help="客户分级: by scale, potential and credit.",
+    )
+    agreement_date = fields.Date(
+        string="Agreement Signed", help="Signing date of the framework agreement (购销框架协议)."
+    )
+    agreement_expiry = fields.Date(string="Agreement Expiry")
+    agreement_document = fields.Binary(string="Agreement Document", attachment=True)
+    agreement_filename = fields.Char(string="Agreement File Name")
+    billing_complete = fields.Boolean(
+        string="Billing Data Complete",
+        compute="_compute_billing_complete",
+        help="开票资料: tax id, an invoice address and a bank account are all present.",
+    )
+
+    @api.depends("vat", "bank_ids", "child_ids.type", "type", "street", "commercial_partner_id")
+    def _compute_billing_complete(self):
+        for partner in self:
+            company = partner.commercial_partner_id
+            invoice_address = company.street or any(
+                child.type == "invoice" for child in company.child_ids
+            )
+            partner.billing_complete = bool(company.vat and company.bank_ids and invoice_address)
+
+    @api.constrains("agreement_date", "agreement_expiry")
+    def _check_agreement_dates(self):
+        for partner in self:
+            if (
+                partner.agreement_date
+                and partner.agreement_expiry
+                and partner.agreement_expiry < partner.agreement_date
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The framework agreement of %(partner)s expires before it is signed.",
+                        partner=partner.display_name,
+                    )
+                )
+
+    @api.model
+    def _commercial_fields(self):
+        """The customer file is held on the commercial entity and shared by its contacts."""
+        return super()._commercial_fields() + [
+            "customer_grade",
+            "agreement_date",
+            "agreement_expiry",
+            "agreement_document",
+            "agreement_filename",
+            "closing_day",
+        ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        parents = self.browse([vals["parent_id"] for vals in vals_list if vals.get("parent_id")])
+        incomplete = parents.commercial_partner_id.filtered(lambda p: not p.billing_complete)
+        partners = super().create(vals_list)
+        (partners | parents).commercial_partner_id._business_notify_billing(
+            set((incomplete | partners).ids)
+        )
+        return partners
+
+    def write(self, vals):
+        tracked = self | self.parent_id
+        incomplete = tracked.commercial_partner_id.filtered(lambda p: not p.billing_complete)
+        result = super().write(vals)
+        tracked.exists().commercial_partner_id._business_notify_billing(set(incomplete.ids))
+        return result
+
+    def has_valid_agreement(self, on_date=None):
+        """True when the framework agreement (购销框架协议) is signed on or before
+        ``on_date`` (default today) and not expired on it."""
+        self.ensure_one()
+        customer = self.commercial_partner_id
+        on_date = on_date or fields.Date.context_today(self)
+        return bool(
+            customer.agreement_date
+            and customer.agreement_date <= on_date
+            and (not customer.agreement_expiry or customer.agreement_expiry >= on_date)
+        )
+
+    def _business_notify_billing(self, incomplete_ids):
+        """Billing data (开票资料) just completed: the finance reviewers get an activity to file
+        it. ``incomplete_ids``: customers whose billing data was incomplete before."""
+        customers = self.filtered(
+            lambda p: p.id in incomplete_ids and p.customer_rank and p.billing_complete
+        )
+        if not customers:
+            return
+        finance = self.env.ref("business_dept.group_business_finance").users.filtered(
+            lambda u: not u.share and u.active
+        )
+        for customer in customers:
+            for user in finance:
+                customer.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    user_id=user.id,
+                    summary=self.env._("File the customer's billing data (开票资料)"),
+                )

@@ -1,14 +1,25 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
 
 
 class SaleOrder(models.Model):
+    """Sales rules of the business department (业务部管理制度) on the standard order."""
+
     _inherit = "sale.order"
 
     # Order review (订单评审): start = the General Manager's signature in the
     # business column of the review form (订单评审表起始日期按业务部评审一栏总经理签字日期为准);
     # end = the assistant hands the reviewed order over (在评审表上注明接收日期).
     review_start_date = fields.Datetime(string="Review Signed", copy=False, tracking=True)
-    review_deadline = fields.Datetime(string="Review Deadline", copy=False)
+    review_deadline = fields.Datetime(
+        string="Review Deadline",
+        compute="_compute_review_deadline",
+        store=True,
+        help="End of the last working day of the review on the company's working calendar "
+        "(weekends, public holidays and make-up workdays counted).",
+    )
     review_received_date = fields.Datetime(string="Review Received", copy=False, tracking=True)
     review_on_time = fields.Boolean(
         string="Review On Time", compute="_compute_review_on_time", store=True
@@ -22,3 +33,422 @@ class SaleOrder(models.Model):
                 and order.review_deadline
                 and order.review_received_date <= order.review_deadline
             )
+
+    # Quotation sign-off (报价需总经理确认签字)
+    signoff_state = fields.Selection(
+        selection=[
+            ("not_required", "Not Required"),
+            ("to_sign", "To Sign Off"),
+            ("signed", "Signed Off"),
+        ],
+        string="Sign-off",
+        compute="_compute_signoff_state",
+    )
+    signoff_user_id = fields.Many2one(
+        "res.users", string="Signed Off By", copy=False, readonly=True, tracking=True
+    )
+    signoff_date = fields.Datetime(string="Signed Off On", copy=False, readonly=True)
+    # Contract on the order, instead of a framework agreement (购销框架协议)
+    contract_ref = fields.Char(string="Contract Reference", copy=False)
+    contract_document = fields.Binary(string="Contract Document", copy=False, attachment=True)
+    contract_filename = fields.Char(string="Contract File Name", copy=False)
+    review_reminder_date = fields.Datetime(
+        string="Review Reminder",
+        compute="_compute_review_deadline",
+        store=True,
+        help="One working day before the review deadline.",
+    )
+    review_assistant_id = fields.Many2one(
+        "res.users",
+        string="Review Assistant",
+        copy=False,
+        tracking=True,
+        help="Business assistant who hands the reviewed order to the responsible manager.",
+    )
+    review_reminded = fields.Boolean(copy=False)
+    insert_order_ids = fields.One2many(
+        "business.insert.order", "sale_order_id", string="Insert Orders"
+    )
+    insert_order_count = fields.Integer(compute="_compute_insert_order_count")
+    # Order follow-up (订单跟踪)
+    business_stage = fields.Selection(
+        selection=[
+            ("to_review", "To Review"),
+            ("in_review", "In Review"),
+            ("reviewed", "Reviewed"),
+            ("partly_delivered", "Partly Delivered"),
+            ("delivered", "Delivered"),
+            ("invoiced", "Invoiced"),
+            ("paid", "Paid"),
+        ],
+        string="Follow-up Stage",
+        compute="_compute_business_stage",
+        store=True,
+    )
+    late_delivery = fields.Boolean(
+        string="Delivery Late", compute="_compute_late_flags", search="_search_late_delivery"
+    )
+    late_review = fields.Boolean(
+        string="Review Late", compute="_compute_late_flags", search="_search_late_review"
+    )
+    invoice_overdue = fields.Boolean(
+        string="Invoice Overdue", compute="_compute_late_flags", search="_search_invoice_overdue"
+    )
+
+    @api.depends("state", "amount_total", "signoff_date", "company_id")
+    def _compute_signoff_state(self):
+        for order in self:
+            if order.signoff_date:
+                order.signoff_state = "signed"
+            elif order.state in ("draft", "sent") and order._business_signoff_applies():
+                order.signoff_state = "to_sign"
+            else:
+                order.signoff_state = "not_required"
+
+    @api.depends("review_start_date", "company_id")
+    def _compute_review_deadline(self):
+        """Batch: one interval computation per calendar for all the orders."""
+        groups = defaultdict(lambda: self.browse())
+        for order in self:
+            order.review_deadline = order.review_reminder_date = False
+            calendar = order.company_id.resource_calendar_id
+            if order.review_start_date and calendar:
+                groups[calendar, order.company_id.review_working_days] |= order
+        for (calendar, days), orders in groups.items():
+            starts = orders.mapped("review_start_date")
+            deadlines = calendar._business_deadlines(starts, days)
+            reminders = calendar._business_deadlines(starts, days - 1)
+            for order, deadline, reminder in zip(orders, deadlines, reminders, strict=True):
+                order.review_deadline = deadline
+                order.review_reminder_date = reminder or order.review_start_date
+
+    def _compute_insert_order_count(self):
+        counts = dict(
+            self.env["business.insert.order"]._read_group(
+                [("sale_order_id", "in", self.ids)], ["sale_order_id"], ["__count"]
+            )
+        )
+        for order in self:
+            order.insert_order_count = counts.get(order, 0)
+
+    @api.depends(
+        "state",
+        "review_start_date",
+        "review_received_date",
+        "delivery_status",
+        "invoice_status",
+        "order_line.invoice_lines.move_id.payment_state",
+    )
+    def _compute_business_stage(self):
+        for order in self:
+            invoices = order.invoice_ids.filtered(
+                lambda m: m.state == "posted" and m.move_type == "out_invoice"
+            )
+            if order.state != "sale":
+                stage = False
+            elif (
+                order.invoice_status == "invoiced"
+                and invoices
+                and all(m.payment_state in ("paid", "in_payment") for m in invoices)
+            ):
+                stage = "paid"
+            elif order.invoice_status == "invoiced":
+                stage = "invoiced"
+            elif order.delivery_status == "full":
+                stage = "delivered"
+            elif order.delivery_status in ("partial", "started"):
+                stage = "partly_delivered"
+            elif order.review_received_date:
+                stage = "reviewed"
+            elif order.review_start_date:
+                stage = "in_review"
+            else:
+                stage = "to_review"
+            order.business_stage = stage
+
+    def _compute_late_flags(self):
+        late_delivery = self.filtered_domain(self._search_late_delivery("=", True))
+        late_review = self.filtered_domain(self._search_late_review("=", True))
+        overdue = self.filtered_domain(self._search_invoice_overdue("=", True))
+        for order in self:
+            order.late_delivery = order in late_delivery
+            order.late_review = order in late_review
+            order.invoice_overdue = order in overdue
+
+    def _business_flag_domain(self, operator, value, domain):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on a late-step flag."))
+        return domain if (operator == "=") == value else ["!", *domain]
+
+    def _search_late_delivery(self, operator, value):
+        """Delivery after the commitment date: not fully delivered and the date is past."""
+        return self._business_flag_domain(
+            operator,
+            value,
+            [
+                ("state", "=", "sale"),
+                ("delivery_status", "!=", "full"),
+                ("commitment_date", "<", fields.Datetime.now()),
+            ],
+        )
+
+    def _search_late_review(self, operator, value):
+        """Review received after its deadline, or still open past it."""
+        now = fields.Datetime.now()
+        return self._business_flag_domain(
+            operator,
+            value,
+            [
+                ("review_deadline", "!=", False),
+                "|",
+                "&",
+                ("review_received_date", "!=", False),
+                ("review_on_time", "=", False),
+                "&",
+                ("review_received_date", "=", False),
+                ("review_deadline", "<", now),
+            ],
+        )
+
+    def _search_invoice_overdue(self, operator, value):
+        """A posted customer invoice of the order unpaid past its due date."""
+        return self._business_flag_domain(
+            operator,
+            value,
+            [
+                (
+                    "order_line.invoice_lines.move_id",
+                    "any",
+                    [
+                        ("move_type", "=", "out_invoice"),
+                        ("state", "=", "posted"),
+                        ("payment_state", "in", ("not_paid", "partial")),
+                        ("invoice_date_due", "<", fields.Date.context_today(self)),
+                    ],
+                )
+            ],
+        )
+
+    def _business_signoff_applies(self):
+        self.ensure_one()
+        company = self.company_id
+        return company.quote_signoff_required and (
+            self.amount_total >= company.quote_signoff_min_amount
+        )
+
+    def _business_signoff_error(self):
+        """Message when the quotation may not leave the company unsigned, else False."""
+        self.ensure_one()
+        if self.state in ("draft", "sent") and self.signoff_state == "to_sign":
+            return self.env._(
+                "Quotation %(order)s must be signed off by a General Manager before it is "
+                "sent to the customer or confirmed (报价需总经理确认签字).",
+                order=self.name,
+            )
+        return False
+
+    def _business_check_signoff(self):
+        """Refuse to let an unsigned quotation leave the company."""
+        for order in self:
+            error = order._business_signoff_error()
+            if error:
+                raise UserError(error)
+
+    def _business_agreement_error(self):
+        """Message when the order may not be confirmed for want of an agreement, else False."""
+        self.ensure_one()
+        if not self.company_id.agreement_required or (self.contract_ref and self.contract_document):
+            return False
+        customer = self.partner_id.commercial_partner_id
+        if customer.has_valid_agreement(self.date_order.date()):
+            return False
+        return self.env._(
+            "%(customer)s has no framework agreement (购销框架协议) valid on %(date)s: sign one "
+            "with the customer, or enter the contract reference and attach the contract "
+            "document on order %(order)s.",
+            customer=customer.display_name,
+            date=self.date_order.date(),
+            order=self.name,
+        )
+
+    def _confirmation_error_message(self):
+        error = super()._confirmation_error_message()
+        if error or self.state not in ("draft", "sent"):
+            return error
+        return self._business_signoff_error() or self._business_agreement_error()
+
+    def action_quotation_send(self):
+        self._business_check_signoff()
+        return super().action_quotation_send()
+
+    def action_quotation_sent(self):
+        self._business_check_signoff()
+        return super().action_quotation_sent()
+
+    def action_preview_sale_order(self):
+        self._business_check_signoff()
+        return super().action_preview_sale_order()
+
+    def _get_share_url(self, redirect=False, signup_partner=False, pid=None, share_token=True):
+        self._business_check_signoff()
+        return super()._get_share_url(
+            redirect=redirect, signup_partner=signup_partner, pid=pid, share_token=share_token
+        )
+
+    def _notify_get_recipients_groups(self, message, model_description, msg_vals=None):
+        """No portal button in the notifications of an unsigned quotation."""
+        groups = super()._notify_get_recipients_groups(
+            message, model_description, msg_vals=msg_vals
+        )
+        if len(self) == 1 and self._business_signoff_error():
+            for group in groups:
+                if group[0] in ("portal_customer", "portal", "follower", "customer"):
+                    group[2]["has_button_access"] = False
+        return groups
+
+    def _business_check_group(self, group, role):
+        if not self.env.user.has_group(group):
+            raise AccessError(self.env._("Only a %(role)s may do this.", role=role))
+
+    def action_signoff(self):
+        """General Manager's sign-off of the quotation (报价需总经理确认签字)."""
+        self._business_check_group(
+            "business_dept.group_general_manager", self.env._("General Manager")
+        )
+        for order in self:
+            if order.state not in ("draft", "sent"):
+                raise UserError(
+                    self.env._("Only quotations are signed off (%(order)s).", order=order.name)
+                )
+            if order.signoff_state != "to_sign":
+                raise UserError(
+                    self.env._("Quotation %(order)s does not need a sign-off.", order=order.name)
+                )
+        self.write({"signoff_user_id": self.env.uid, "signoff_date": fields.Datetime.now()})
+        for order in self:
+            order.message_post(body=self.env._("Quotation signed off by the General Manager."))
+        return True
+
+    def _business_void_signoff(self):
+        """Prices, quantities, products or discounts changed: the sign-off is void."""
+        signed = self.filtered(lambda o: o.signoff_date and o.state in ("draft", "sent"))
+        if not signed:
+            return
+        signed.write({"signoff_user_id": False, "signoff_date": False})
+        for order in signed:
+            order.message_post(
+                body=self.env._(
+                    "The quotation changed after its sign-off: the sign-off is void and a "
+                    "General Manager must sign it off again."
+                )
+            )
+
+    def action_review_sign(self):
+        """General Manager's signature in the business column of the review form: the review
+        starts (订单评审表起始日期按业务部评审一栏总经理签字日期为准)."""
+        self._business_check_group(
+            "business_dept.group_general_manager", self.env._("General Manager")
+        )
+        for order in self:
+            if order.state != "sale":
+                raise UserError(
+                    self.env._("Only confirmed orders are reviewed (%(order)s).", order=order.name)
+                )
+            if order.review_start_date:
+                raise UserError(
+                    self.env._("The review of %(order)s is already signed.", order=order.name)
+                )
+        self.write({"review_start_date": fields.Datetime.now()})
+        return True
+
+    def action_review_receive(self):
+        """The assistant hands the reviewed order to the responsible manager; the receipt date
+        is the basis of the on-time rate (在评审表上注明接收日期作为及时率统计依据)."""
+        self._business_check_group(
+            "business_dept.group_business_assistant", self.env._("Business Assistant")
+        )
+        for order in self:
+            if not order.review_start_date:
+                raise UserError(
+                    self.env._(
+                        "The review of %(order)s is not signed by a General Manager yet.",
+                        order=order.name,
+                    )
+                )
+            if order.review_received_date:
+                raise UserError(
+                    self.env._("The review of %(order)s is already received.", order=order.name)
+                )
+        for order in self:
+            order.write(
+                {
+                    "review_received_date": fields.Datetime.now(),
+                    "review_assistant_id": order.review_assistant_id.id or self.env.uid,
+                }
+            )
+        self.activity_feedback(["business_dept.mail_activity_type_review_due"])
+        return True
+
+    def action_business_insert_orders(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "business_dept.business_insert_order_action"
+        )
+        action["domain"] = [("sale_order_id", "=", self.id)]
+        action["context"] = {"default_sale_order_id": self.id}
+        return action
+
+    @api.model
+    def _cron_business_review_reminders(self):
+        """Reviews not received one working day before their deadline: the assistant gets an
+        activity (counted in working days, not calendar days)."""
+        orders = self.search(
+            [
+                ("state", "=", "sale"),
+                ("review_received_date", "=", False),
+                ("review_reminded", "=", False),
+                ("review_reminder_date", "<=", fields.Datetime.now()),
+            ]
+        )
+        group = self.env.ref("business_dept.group_business_assistant")
+        director = self.env.ref("business_dept.group_business_director")
+        assistants = group.users.filtered(lambda u: director not in u.groups_id)
+        for order in orders:
+            for user in order.review_assistant_id or assistants[:1] or order.user_id:
+                order.activity_schedule(
+                    "business_dept.mail_activity_type_review_due",
+                    date_deadline=(order.review_deadline or fields.Datetime.now()).date(),
+                    user_id=user.id,
+                    summary=self.env._("Order review due: hand the order over"),
+                )
+        orders.write({"review_reminded": True})
+
+
+class SaleOrderLine(models.Model):
+    _inherit = "sale.order.line"
+
+    def _business_signoff_fields(self):
+        """Changes to these fields void the quotation's sign-off."""
+        return {"product_id", "product_uom_qty", "product_uom", "price_unit", "discount"}
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.order_id._business_void_signoff()
+        return lines
+
+    def write(self, vals):
+        watched = sorted(self._business_signoff_fields() & set(vals))
+        if not watched:
+            return super().write(vals)
+        before = {line.id: [line[f] for f in watched] for line in self}
+        result = super().write(vals)
+        changed = self.filtered(lambda line: before[line.id] != [line[f] for f in watched])
+        changed.order_id._business_void_signoff()
+        return result
+
+    def unlink(self):
+        orders = self.order_id
+        result = super().unlink()
+        orders.exists()._business_void_signoff()
+        return result

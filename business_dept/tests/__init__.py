@@ -8,3 +8,7 @@ from . import test_satisfaction_survey
 from . import test_stock_backlog
 from . import test_kpi_report
 from . import test_logistics_reconciliation
+from . import test_quotation_signoff
+from . import test_framework_agreement
+from . import test_order_review
+from . import test_insert_order

@@ -11,6 +11,7 @@ class TestAccessRights(BusinessDeptCase):
             [("module", "=", "business_dept"), ("model", "=", "ir.model")]
         )
         models = self.env["ir.model"].browse(data.mapped("res_id"))
+        models = models.filtered(lambda m: self.env[m.model]._original_module == "business_dept")
         return models.filtered(lambda m: not self.env[m.model]._abstract)
 
     def test_every_model_has_access_rights(self):

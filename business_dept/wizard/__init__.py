@@ -1,2 +1,3 @@
 from . import business_kpi_summary
 from . import business_logistics_statement_import
+from . import business_insert_order_reject

@@ -1,0 +1,349 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+LEVELS = [("director", "Business Director"), ("general_manager", "General Manager")]
+LEVEL_GROUPS = {
+    "director": "business_dept.group_business_director",
+    "general_manager": "business_dept.group_general_manager",
+}
+
+
+class BusinessInsertOrder(models.Model):
+    """Insert order request (紧急插单 / 插单申请表): a manager asks to deliver an order earlier;
+    the director, and above the thresholds the general manager, approve it level by level."""
+
+    _name = "business.insert.order"
+    _description = "Insert Order"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+
+    name = fields.Char(string="Reference", required=True, copy=False, readonly=True, default="/")
+    sale_order_id = fields.Many2one(
+        "sale.order",
+        string="Sales Order",
+        required=True,
+        index=True,
+        domain=[("state", "=", "sale")],
+        tracking=True,
+    )
+    company_id = fields.Many2one(related="sale_order_id.company_id", store=True)
+    partner_id = fields.Many2one(related="sale_order_id.partner_id", string="Customer")
+    currency_id = fields.Many2one(related="sale_order_id.currency_id")
+    amount_total = fields.Monetary(related="sale_order_id.amount_total", string="Order Amount")
+    requested_by_id = fields.Many2one(
+        "res.users", string="Requested By", default=lambda self: self.env.user, readonly=True
+    )
+    requested_date = fields.Datetime(
+        string="Requested Delivery Date",
+        required=True,
+        tracking=True,
+        help="The delivery date the customer needs; becomes the order's commitment date on "
+        "approval.",
+    )
+    previous_date = fields.Datetime(
+        string="Current Delivery Date",
+        compute="_compute_previous_date",
+        store=True,
+        readonly=False,
+        help="The order's commitment date (or its expected date) when the request was made.",
+    )
+    pull_in_days = fields.Integer(
+        string="Days Pulled In", compute="_compute_pull_in_days", store=True
+    )
+    reason = fields.Text(required=True)
+    customer_urgency = fields.Char(string="Customer Urgency")
+    state = fields.Selection(
+        selection=[
+            ("draft", "Draft"),
+            ("submitted", "Submitted"),
+            ("approved", "Approved"),
+            ("rejected", "Rejected"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+        tracking=True,
+        copy=False,
+    )
+    gm_required = fields.Boolean(
+        string="General Manager Approval",
+        compute="_compute_gm_required",
+        store=True,
+        help="Set when the order amount or the days pulled in reach the thresholds of " "Settings.",
+    )
+    next_level = fields.Selection(LEVELS, string="Awaiting", compute="_compute_next_level")
+    approval_ids = fields.One2many(
+        "business.insert.order.approval", "insert_order_id", string="Approvals", readonly=True
+    )
+    displaced_order_ids = fields.Many2many(
+        "sale.order",
+        string="Displaced Orders",
+        compute="_compute_displaced_order_ids",
+        help="Open orders of the same products, from the same stock, whose deliveries come "
+        "later once this order is moved forward.",
+    )
+
+    @api.depends("sale_order_id")
+    def _compute_previous_date(self):
+        for request in self:
+            order = request.sale_order_id
+            request.previous_date = order.commitment_date or order.expected_date
+
+    @api.depends("previous_date", "requested_date")
+    def _compute_pull_in_days(self):
+        for request in self:
+            if request.previous_date and request.requested_date:
+                delta = request.previous_date.date() - request.requested_date.date()
+                request.pull_in_days = max(delta.days, 0)
+            else:
+                request.pull_in_days = 0
+
+    @api.depends("amount_total", "pull_in_days", "company_id")
+    def _compute_gm_required(self):
+        for request in self:
+            company = request.company_id or self.env.company
+            request.gm_required = (
+                request.amount_total >= company.insert_gm_amount
+                or request.pull_in_days >= company.insert_gm_days
+            )
+
+    @api.depends("state", "gm_required", "approval_ids.decision", "approval_ids.level")
+    def _compute_next_level(self):
+        for request in self:
+            request.next_level = request._next_level() if request.state == "submitted" else False
+
+    @api.depends("sale_order_id", "requested_date", "previous_date")
+    def _compute_displaced_order_ids(self):
+        displaced = self._displaced_orders()
+        for request in self:
+            request.displaced_order_ids = displaced.get(request.id, self.env["sale.order"])
+
+    @api.constrains("requested_date", "previous_date")
+    def _check_requested_date(self):
+        for request in self:
+            if request.previous_date and request.requested_date >= request.previous_date:
+                raise ValidationError(
+                    self.env._(
+                        "An insert order brings the delivery forward: the requested date must "
+                        "be before the current delivery date %(date)s.",
+                        date=request.previous_date,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = self.env["ir.sequence"].next_by_code("business.insert.order")
+        return super().create(vals_list)
+
+    def _next_level(self):
+        """First level still to approve, or False when every required level approved."""
+        self.ensure_one()
+        approved = set(
+            self.approval_ids.filtered(lambda a: a.decision == "approved").mapped("level")
+        )
+        for level, _label in LEVELS:
+            if level == "general_manager" and not self.gm_required:
+                continue
+            if level not in approved:
+                return level
+        return False
+
+    def _displaced_orders(self):
+        """{request id: displaced orders}, with one query on stock moves for all requests:
+        open deliveries of the same products from the same location, planned between the
+        requested date and the order's current date."""
+        Move = self.env["stock.move"].sudo()  # other salespeople's orders count too
+        requests = self.filtered(lambda r: r.sale_order_id and r.requested_date)
+        moves = Move.search(
+            [
+                ("sale_line_id.order_id", "in", requests.sale_order_id.ids),
+                ("state", "not in", ("done", "cancel")),
+                ("picking_code", "=", "outgoing"),
+            ]
+        )
+        if not moves:
+            return {}
+        domain = [
+            ("state", "not in", ("draft", "done", "cancel")),
+            ("picking_code", "=", "outgoing"),
+            ("sale_line_id", "!=", False),
+            ("sale_line_id.order_id", "not in", requests.sale_order_id.ids),
+            ("product_id", "in", moves.product_id.ids),
+            ("location_id", "in", moves.location_id.ids),
+            ("date", ">=", min(requests.mapped("requested_date"))),
+        ]
+        others = Move.search(domain)
+        result = {}
+        for request in requests:
+            own = moves.filtered(lambda m, r=request: m.sale_line_id.order_id == r.sale_order_id)
+            until = request.previous_date or max(own.mapped("date"), default=False)
+            if not until:
+                continue
+            result[request.id] = others.filtered(
+                lambda m, r=request, own=own, until=until: m.product_id in own.product_id
+                and m.location_id in own.location_id
+                and r.requested_date <= m.date <= until
+            ).sale_line_id.order_id.with_env(self.env)
+        return result
+
+    def _check_state(self, states):
+        for request in self:
+            if request.state not in states:
+                raise UserError(
+                    self.env._(
+                        "Insert order %(name)s is %(state)s: this is not possible now.",
+                        name=request.name,
+                        state=dict(self._fields["state"]._description_selection(self.env))[
+                            request.state
+                        ],
+                    )
+                )
+
+    def _check_approver(self):
+        """The next level's group, never the requester, one level per person."""
+        self.ensure_one()
+        user = self.env.user
+        level = self._next_level()
+        if not user.has_group(LEVEL_GROUPS[level]):
+            raise AccessError(
+                self.env._(
+                    "Insert order %(name)s awaits the %(level)s's approval.",
+                    name=self.name,
+                    level=dict(LEVELS)[level],
+                )
+            )
+        if user == self.requested_by_id:
+            raise AccessError(
+                self.env._("Nobody approves or rejects an insert order he requested himself.")
+            )
+        if user in self.approval_ids.approver_id:
+            raise AccessError(
+                self.env._(
+                    "You already approved insert order %(name)s at another level: each level "
+                    "is approved by a different person.",
+                    name=self.name,
+                )
+            )
+        return level
+
+    def _record_decision(self, decision, comment):
+        """The approval line of the next level, after checking the approver."""
+        self.ensure_one()
+        return self.env["business.insert.order.approval"].create(
+            {
+                "insert_order_id": self.id,
+                "level": self._check_approver(),
+                "approver_id": self.env.uid,
+                "decision": decision,
+                "comment": comment,
+            }
+        )
+
+    def action_submit(self):
+        """The Business Manager submits the request (插单申请表)."""
+        if not self.env.user.has_group("business_dept.group_business_manager"):
+            raise AccessError(self.env._("Only a Business Manager may request an insert order."))
+        self._check_state(["draft"])
+        for request in self:
+            if request.sale_order_id.state != "sale":
+                raise UserError(
+                    self.env._(
+                        "Insert orders are requested for confirmed orders (%(order)s).",
+                        order=request.sale_order_id.name,
+                    )
+                )
+        self.write({"state": "submitted", "requested_by_id": self.env.uid})
+        return True
+
+    def action_approve(self, comment=None):
+        """Approve at the next required level; the last level applies the request."""
+        self._check_state(["submitted"])
+        for request in self:
+            request._record_decision("approved", comment)
+            if not request._next_level():
+                request.state = "approved"
+                request._apply()
+        return True
+
+    def action_reject(self, reason):
+        """Reject at the next required level; a reason is required."""
+        self._check_state(["submitted"])
+        if not (reason or "").strip():
+            raise UserError(self.env._("Give the reason of the rejection."))
+        for request in self:
+            request._record_decision("rejected", reason)
+            request.state = "rejected"
+            request.message_post(
+                body=self.env._("Insert order rejected: %(reason)s", reason=reason)
+            )
+        return True
+
+    def action_cancel(self):
+        for request in self:
+            if self.env.user != request.requested_by_id and not self.env.user.has_group(
+                "business_dept.group_business_director"
+            ):
+                raise AccessError(
+                    self.env._("Only the requester or a Business Director may cancel it.")
+                )
+        self._check_state(["draft", "submitted"])
+        self.write({"state": "cancelled"})
+        return True
+
+    def _apply(self):
+        """Final approval: the order's commitment date, its open deliveries' scheduled date
+        and priority; activities for the warehouse and the displaced orders' salespeople."""
+        self.ensure_one()
+        order = self.sale_order_id
+        displaced = self.displaced_order_ids
+        order.sudo().commitment_date = self.requested_date
+        pickings = order.picking_ids.filtered(
+            lambda p: p.picking_type_code == "outgoing" and p.state not in ("done", "cancel")
+        )
+        pickings.sudo().write({"scheduled_date": self.requested_date, "priority": "1"})
+        warehouse = self.env.ref("stock.group_stock_user").users.filtered(
+            lambda u: not u.share and u.active
+        )
+        for picking in pickings.sudo():
+            for user in warehouse:
+                picking.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    user_id=user.id,
+                    date_deadline=self.requested_date.date(),
+                    summary=self.env._("Insert order %(name)s: deliver first", name=self.name),
+                )
+        for other in displaced.sudo():
+            other.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=(other.user_id or self.env.user).id,
+                summary=self.env._(
+                    "Delivery may come later: insert order %(name)s", name=self.name
+                ),
+            )
+        order.message_post(
+            body=self.env._(
+                "Insert order %(name)s approved: commitment date moved to %(date)s.",
+                name=self.name,
+                date=self.requested_date,
+            )
+        )
+
+
+class BusinessInsertOrderApproval(models.Model):
+    """One level's decision on an insert order: who, when, what, why."""
+
+    _name = "business.insert.order.approval"
+    _description = "Insert Order Approval"
+    _order = "id"
+
+    insert_order_id = fields.Many2one(
+        "business.insert.order", required=True, ondelete="cascade", index=True
+    )
+    level = fields.Selection(LEVELS, required=True)
+    approver_id = fields.Many2one("res.users", string="Approver", required=True)
+    date = fields.Datetime(default=fields.Datetime.now, required=True)
+    decision = fields.Selection([("approved", "Approved"), ("rejected", "Rejected")], required=True)
+    comment = fields.Text()
