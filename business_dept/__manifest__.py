@@ -18,7 +18,7 @@
         "account",
     ],
     "external_dependencies": {
-        "python": ["xlsxwriter", "openupgradelib"],
+        "python": ["xlsxwriter", "openupgradelib", "openpyxl", "chinese-calendar"],
     },
     "data": [
         "security/res_groups.xml",
