@@ -60,16 +60,18 @@ class TestKpiReport(BusinessDeptCase):
         cls._pay(cls.inv1, 6000.0, "2026-03-18")
         cls._pay(cls.inv2, 500.0, "2026-03-20")
         cls._pay(cls.inv2, 500.0, "2026-04-10")
-        # Reviews: one on time, one late.
-        for deadline, received in (("2026-03-10", "2026-03-09"), ("2026-03-12", "2026-03-15")):
-            cls.env["sale.order"].create(
+        # Reviews signed on Tuesday 3 March (deadline: end of Monday 9 March on the
+        # company calendar): one received on time, one late.
+        for received in ("2026-03-05", "2026-03-20"):
+            order = cls.env["sale.order"].create(
                 {
                     "partner_id": cls.customer.id,
                     "user_id": cls.manager.id,
-                    "review_deadline": f"{deadline} 10:00:00",
-                    "review_received_date": f"{received} 09:00:00",
+                    "review_start_date": "2026-03-03 02:00:00",
+                    "review_received_date": f"{received} 03:00:00",
                 }
             )
+            assert order.review_deadline.date() == date(2026, 3, 9), order.review_deadline
         # Surveys: 90 and 70 done, a draft 10 not counted.
         Survey = cls.env["business.satisfaction.survey"]
         for score, state in ((90, "done"), (70, "done"), (10, "draft")):
