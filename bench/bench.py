@@ -24,18 +24,14 @@ and written to ``bench/results/latest.json`` (or ``--output``).
 """
 
 import argparse
-import base64
 import datetime
-import io
 import json
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
 import time
-import tracemalloc
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -117,7 +113,15 @@ def create_database(odoo, db):
         "--http-port", str(odoo_env.free_port()), "--max-cron-threads", "0",
         "--log-level", "warn",
     )
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    log = os.path.join(HERE, "results", f"{db}_install.log")
+    os.makedirs(os.path.dirname(log), exist_ok=True)
+    with open(log, "w") as fh:
+        proc = subprocess.run(cmd, stdout=fh, stderr=subprocess.STDOUT, check=False)
+    if proc.returncode:
+        with open(log) as fh:
+            sys.stderr.write("".join(fh.readlines()[-30:]))
+        sys.exit(f"Installing {MODULE} into {db} failed (exit {proc.returncode}), see {log}")
+    os.unlink(log)
 
 
 def open_registry(odoo, db):
@@ -127,6 +131,16 @@ def open_registry(odoo, db):
     from odoo.modules.registry import Registry  # noqa: PLC0415
 
     return Registry(db)
+
+
+def revision():
+    """The commit of the repository measured (and whether it had local changes)."""
+    def git(*args):
+        return subprocess.run(["git", "-C", REPO, *args], capture_output=True, text=True,
+                              check=False).stdout.strip()
+
+    return {"commit": git("rev-parse", "--short", "HEAD"),
+            "dirty": bool(git("status", "--porcelain", "--", MODULE))}
 
 
 def machine():
@@ -158,7 +172,8 @@ def main():
     from bench_measure import measure_all  # noqa: PLC0415
 
     result = {"scale": args.scale, "db": args.db, "repeat": args.repeat,
-              "machine": machine(), "sizes": sizes(args.scale)}
+              "machine": machine(),
+              "revision": revision(), "sizes": sizes(args.scale)}
     start = time.perf_counter()
     create_database(odoo, args.db)
     result["create_db_s"] = round(time.perf_counter() - start, 1)
