@@ -302,7 +302,7 @@ def _export(env, rows):
                      ORDER BY am.id LIMIT %s
                     """,
                     last_id,
-                    min(5000, rows - written),
+                    min(1000, rows - written),
                 )
             )
             page = env.cr.fetchall()
