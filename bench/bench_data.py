@@ -63,6 +63,25 @@ def clone(cr, table, template_id, overrides, where=None, id_expr=None):
     return base
 
 
+def _holidays(env, start, months):
+    """Public holidays on the company calendar (a 3-day break each month, from its
+    first weekday), so review deadlines are counted around them."""
+    calendar = env.company.resource_calendar_id
+    vals_list = []
+    for month in range(months + 2):
+        day = start + relativedelta(months=month)
+        while day.weekday() > 4:
+            day += datetime.timedelta(days=1)
+        vals_list.append({
+            "name": f"Bench holiday {day:%Y-%m}",
+            "calendar_id": calendar.id,
+            "date_from": datetime.datetime.combine(day, datetime.time.min),
+            "date_to": datetime.datetime.combine(day + datetime.timedelta(days=2),
+                                                 datetime.time.max),
+        })
+    env["resource.calendar.leaves"].create(vals_list)
+
+
 def _setup(env, size):
     """ORM part: company settings, salespeople, product, carrier, one real order."""
     company = env.company
@@ -203,6 +222,7 @@ def generate(env, size):
     tpl = _setup(env, size)
     today = datetime.date.today()
     start = (today - relativedelta(months=size["months"] + 1)).replace(day=1)
+    _holidays(env, start, size["months"])
     _clone_partners(cr, size, tpl)
     _plan(cr, size, tpl, start)
     ids = {}
