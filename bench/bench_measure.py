@@ -79,6 +79,16 @@ def measure_kpi(env, context, size, repeat):
         for row in Report.search_read(domain, ["user_id", *fields]):
             report[row["user_id"] and row["user_id"][0]] = {f: row[f] for f in fields}
 
+    grouped = {}
+
+    def read_grouped():
+        # one row per salesperson and month: the group's max is the row's figure
+        env.invalidate_all()
+        grouped.clear()
+        for user, *values in Report._read_group(domain, ["user_id"],
+                                                [f"{f}:max" for f in fields]):
+            grouped[user.id] = dict(zip(fields, values, strict=True))
+
     baseline = {}
 
     def read_baseline():
@@ -86,26 +96,35 @@ def measure_kpi(env, context, size, repeat):
         baseline.update(_baseline(env, month, fields))
 
     median, runs = median_of(repeat, read_report)
+    group_median, group_runs = median_of(repeat, read_grouped)
     base_median, base_runs = median_of(repeat, read_baseline)
     differences = [
-        {"user_id": uid, "field": f, "report": report.get(uid, {}).get(f),
+        {"user_id": uid, "field": f, "how": how, "report": rows.get(uid, {}).get(f),
          "baseline": baseline.get(uid, {}).get(f)}
-        for uid in sorted(set(report) | set(baseline), key=lambda u: u or 0)
+        for how, rows in (("search_read", report), ("read_group", grouped))
+        for uid in sorted(set(rows) | set(baseline), key=lambda u: u or 0)
         for f in fields
-        if not _same(report.get(uid, {}).get(f), baseline.get(uid, {}).get(f))
+        if not _same(rows.get(uid, {}).get(f), baseline.get(uid, {}).get(f))
     ]
-    ratio = round(median / base_median, 2) if base_median else None
+
+    def ratio(seconds):
+        value = round(seconds / base_median, 2) if base_median else None
+        return {"ratio_to_baseline": value, "ratio_target": TARGETS["kpi_ratio"],
+                "ratio_met": value is not None and value <= TARGETS["kpi_ratio"]}
+
     return {
         "status": "ok",
         "month": str(month),
         "salespeople": len(report),
+        "how": "search_read (as the list view)",
         "median_s": median,
         "runs": runs,
         **verdict(median, TARGETS["kpi_report"]),
+        **ratio(median),
+        "read_group": {"how": "_read_group by salesperson (as the pivot and graph views)",
+                       "median_s": group_median, "runs": group_runs,
+                       **verdict(group_median, TARGETS["kpi_report"]), **ratio(group_median)},
         "baseline": {"median_s": base_median, "runs": base_runs, "rows": len(baseline)},
-        "ratio_to_baseline": ratio,
-        "ratio_target": TARGETS["kpi_ratio"],
-        "ratio_met": ratio is not None and ratio <= TARGETS["kpi_ratio"],
         "fields": fields,
         "equal": not differences,
         "differences": differences[:10],
