@@ -109,9 +109,20 @@ def create_database(odoo, db):
     """A fresh database with the addon installed, without demo data."""
     subprocess.run(["dropdb", "--if-exists", db], check=True)
     cmd = odoo_env.odoo_cmd(
-        odoo, "-d", db, "-i", MODULE, "--without-demo", "all", "--stop-after-init",
-        "--http-port", str(odoo_env.free_port()), "--max-cron-threads", "0",
-        "--log-level", "warn",
+        odoo,
+        "-d",
+        db,
+        "-i",
+        MODULE,
+        "--without-demo",
+        "all",
+        "--stop-after-init",
+        "--http-port",
+        str(odoo_env.free_port()),
+        "--max-cron-threads",
+        "0",
+        "--log-level",
+        "warn",
     )
     log = os.path.join(HERE, "results", f"{db}_install.log")
     os.makedirs(os.path.dirname(log), exist_ok=True)
@@ -135,12 +146,16 @@ def open_registry(odoo, db):
 
 def revision():
     """The commit of the repository measured (and whether it had local changes)."""
-    def git(*args):
-        return subprocess.run(["git", "-C", REPO, *args], capture_output=True, text=True,
-                              check=False).stdout.strip()
 
-    return {"commit": git("rev-parse", "--short", "HEAD"),
-            "dirty": bool(git("status", "--porcelain", "--", MODULE))}
+    def git(*args):
+        return subprocess.run(
+            ["git", "-C", REPO, *args], capture_output=True, text=True, check=False
+        ).stdout.strip()
+
+    return {
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "dirty": bool(git("status", "--porcelain", "--", MODULE)),
+    }
 
 
 def machine():
@@ -154,10 +169,15 @@ def machine():
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--scale", type=float, default=1.0,
-                        help="1.0 = 100,000 orders/invoices/deliveries (default)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="1.0 = 100,000 orders/invoices/deliveries (default)",
+    )
     parser.add_argument("--db", default=f"{MODULE}_bench")
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median)")
     parser.add_argument("--keep-db", action="store_true", help="keep the database afterwards")
@@ -171,9 +191,14 @@ def main():
     from bench_data import generate  # noqa: PLC0415
     from bench_measure import measure_all  # noqa: PLC0415
 
-    result = {"scale": args.scale, "db": args.db, "repeat": args.repeat,
-              "machine": machine(),
-              "revision": revision(), "sizes": sizes(args.scale)}
+    result = {
+        "scale": args.scale,
+        "db": args.db,
+        "repeat": args.repeat,
+        "machine": machine(),
+        "revision": revision(),
+        "sizes": sizes(args.scale),
+    }
     start = time.perf_counter()
     create_database(odoo, args.db)
     result["create_db_s"] = round(time.perf_counter() - start, 1)
@@ -194,7 +219,7 @@ def main():
             Registry.delete(args.db)
             odoo.sql_db.close_db(args.db)
             subprocess.run(["dropdb", "--if-exists", args.db], check=False)
-    result["finished"] = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    result["finished"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     text = json.dumps(result, indent=2, default=str)
     os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
     with open(args.output, "w") as fh:

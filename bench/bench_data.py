@@ -72,13 +72,16 @@ def _holidays(env, start, months):
         day = start + relativedelta(months=month)
         while day.weekday() > 4:
             day += datetime.timedelta(days=1)
-        vals_list.append({
-            "name": f"Bench holiday {day:%Y-%m}",
-            "calendar_id": calendar.id,
-            "date_from": datetime.datetime.combine(day, datetime.time.min),
-            "date_to": datetime.datetime.combine(day + datetime.timedelta(days=2),
-                                                 datetime.time.max),
-        })
+        vals_list.append(
+            {
+                "name": f"Bench holiday {day:%Y-%m}",
+                "calendar_id": calendar.id,
+                "date_from": datetime.datetime.combine(day, datetime.time.min),
+                "date_to": datetime.datetime.combine(
+                    day + datetime.timedelta(days=2), datetime.time.max
+                ),
+            }
+        )
     env["resource.calendar.leaves"].create(vals_list)
 
 
@@ -88,33 +91,56 @@ def _setup(env, size):
     settings = {"quote_signoff_required": False, "agreement_required": False}
     company.write({k: v for k, v in settings.items() if k in company._fields})
     manager_group = env.ref("business_dept.group_business_manager")
-    users = env["res.users"].with_context(no_reset_password=True).create([
-        {
-            "name": f"Bench Salesperson {i:02d}",
-            "login": f"bench_sales_{i:02d}",
-            "groups_id": [Command.set([env.ref("base.group_user").id, manager_group.id])],
-        }
-        for i in range(1, size["salespeople"] + 1)
-    ])
+    users = (
+        env["res.users"]
+        .with_context(no_reset_password=True)
+        .create(
+            [
+                {
+                    "name": f"Bench Salesperson {i:02d}",
+                    "login": f"bench_sales_{i:02d}",
+                    "groups_id": [Command.set([env.ref("base.group_user").id, manager_group.id])],
+                }
+                for i in range(1, size["salespeople"] + 1)
+            ]
+        )
+    )
     customer = env["res.partner"].create({"name": "Bench Customer", "is_company": True})
-    product = env["product.product"].create({
-        "name": "Bench Product", "type": "consu", "list_price": 100.0,
-        "taxes_id": [Command.clear()], "invoice_policy": "order",
-    })
+    product = env["product.product"].create(
+        {
+            "name": "Bench Product",
+            "type": "consu",
+            "list_price": 100.0,
+            "taxes_id": [Command.clear()],
+            "invoice_policy": "order",
+        }
+    )
     carrier_partner = env["res.partner"].create({"name": "Bench Express", "is_company": True})
-    carrier = env["delivery.carrier"].create({
-        "name": "Bench Express",
-        "delivery_type": "fixed",
-        "product_id": env["product.product"].create(
-            {"name": "Bench Freight", "type": "service"}).id,
-    })
-    order = env["sale.order"].create({
-        "partner_id": customer.id,
-        "user_id": users[0].id,
-        "order_line": [Command.create(
-            {"product_id": product.id, "product_uom_qty": 1, "price_unit": 100.0, "tax_id": False}
-        )],
-    })
+    carrier = env["delivery.carrier"].create(
+        {
+            "name": "Bench Express",
+            "delivery_type": "fixed",
+            "product_id": env["product.product"]
+            .create({"name": "Bench Freight", "type": "service"})
+            .id,
+        }
+    )
+    order = env["sale.order"].create(
+        {
+            "partner_id": customer.id,
+            "user_id": users[0].id,
+            "order_line": [
+                Command.create(
+                    {
+                        "product_id": product.id,
+                        "product_uom_qty": 1,
+                        "price_unit": 100.0,
+                        "tax_id": False,
+                    }
+                )
+            ],
+        }
+    )
     order.action_confirm()
     picking = order.picking_ids
     picking.write({"carrier_id": carrier.id, "carrier_tracking_ref": "BENCH-TEMPLATE"})
@@ -207,12 +233,17 @@ def _clone_partners(cr, size, tpl):
     cr.execute(SQL("SELECT COALESCE(max(id), 0) FROM res_partner"))
     base = cr.fetchone()[0]
     name = SQL("'Bench Customer ' || lpad(p.g::text, 5, '0')")
-    clone(cr, "res_partner", tpl["customer"].id, {
-        "name": name,
-        "complete_name": name,
-        "commercial_partner_id": SQL("%s + p.g", base),
-        "closing_day": SQL("mod(p.g, 29)"),
-    })
+    clone(
+        cr,
+        "res_partner",
+        tpl["customer"].id,
+        {
+            "name": name,
+            "complete_name": name,
+            "commercial_partner_id": SQL("%s + p.g", base),
+            "closing_day": SQL("mod(p.g, 29)"),
+        },
+    )
     tpl["cust0"] = base
 
 
@@ -227,94 +258,119 @@ def generate(env, size):
     _plan(cr, size, tpl, start)
     ids = {}
     so_name = SQL("'S' || p.ref")
-    ids["order"] = clone(cr, "sale_order", tpl["order"].id, {
-        "name": so_name,
-        "partner_id": SQL("p.partner_id"),
-        "partner_invoice_id": SQL("p.partner_id"),
-        "partner_shipping_id": SQL("p.partner_id"),
-        "user_id": SQL("p.user_id"),
-        "date_order": SQL("p.date_order"),
-        "create_date": SQL("p.date_order"),
-        "write_date": SQL("p.date_order"),
-        "amount_untaxed": SQL("p.amount"),
-        "amount_total": SQL("p.amount"),
-        "amount_tax": SQL("0"),
-        "procurement_group_id": SQL("NULL"),
-        "access_token": SQL("NULL"),
-        "review_start_date": SQL("p.date_order + interval '2 hours'"),
-        "review_deadline": SQL("p.date_order + interval '6 days'"),
-        "review_received_date": SQL("p.date_order + mod(p.g, 8) * interval '1 day'"),
-        "review_on_time": SQL("mod(p.g, 8) < 6"),
-    })
-    ids["order_line"] = clone(cr, "sale_order_line", tpl["order_line"].id, {
-        "order_id": SQL("%s + p.g", ids["order"]),
-        "order_partner_id": SQL("p.partner_id"),
-        "salesman_id": SQL("p.user_id"),
-        "price_unit": SQL("p.amount"),
-        "price_subtotal": SQL("p.amount"),
-        "price_total": SQL("p.amount"),
-        "price_reduce_taxexcl": SQL("p.amount"),
-        "price_reduce_taxinc": SQL("p.amount"),
-        "untaxed_amount_invoiced": SQL("p.amount"),
-        "create_date": SQL("p.date_order"),
-    })
+    ids["order"] = clone(
+        cr,
+        "sale_order",
+        tpl["order"].id,
+        {
+            "name": so_name,
+            "partner_id": SQL("p.partner_id"),
+            "partner_invoice_id": SQL("p.partner_id"),
+            "partner_shipping_id": SQL("p.partner_id"),
+            "user_id": SQL("p.user_id"),
+            "date_order": SQL("p.date_order"),
+            "create_date": SQL("p.date_order"),
+            "write_date": SQL("p.date_order"),
+            "amount_untaxed": SQL("p.amount"),
+            "amount_total": SQL("p.amount"),
+            "amount_tax": SQL("0"),
+            "procurement_group_id": SQL("NULL"),
+            "access_token": SQL("NULL"),
+            "review_start_date": SQL("p.date_order + interval '2 hours'"),
+            "review_deadline": SQL("p.date_order + interval '6 days'"),
+            "review_received_date": SQL("p.date_order + mod(p.g, 8) * interval '1 day'"),
+            "review_on_time": SQL("mod(p.g, 8) < 6"),
+        },
+    )
+    ids["order_line"] = clone(
+        cr,
+        "sale_order_line",
+        tpl["order_line"].id,
+        {
+            "order_id": SQL("%s + p.g", ids["order"]),
+            "order_partner_id": SQL("p.partner_id"),
+            "salesman_id": SQL("p.user_id"),
+            "price_unit": SQL("p.amount"),
+            "price_subtotal": SQL("p.amount"),
+            "price_total": SQL("p.amount"),
+            "price_reduce_taxexcl": SQL("p.amount"),
+            "price_reduce_taxinc": SQL("p.amount"),
+            "untaxed_amount_invoiced": SQL("p.amount"),
+            "create_date": SQL("p.date_order"),
+        },
+    )
     pick_name = SQL("'WH/OUT/' || p.ref")
-    ids["picking"] = clone(cr, "stock_picking", tpl["picking"].id, {
-        "name": pick_name,
-        "origin": so_name,
-        "sale_id": SQL("%s + p.g", ids["order"]),
-        "partner_id": SQL("p.partner_id"),
-        "date": SQL("p.date_order"),
-        "scheduled_date": SQL("p.done_date"),
-        "date_deadline": SQL("NULL"),
-        "date_done": SQL("p.done_date"),
-        "carrier_tracking_ref": SQL("'BW' || p.ref"),
-        "group_id": SQL("NULL"),
-        "create_date": SQL("p.date_order"),
-    })
-    ids["move"] = clone(cr, "stock_move", tpl["move"].id, {
-        "picking_id": SQL("%s + p.g", ids["picking"]),
-        "sale_line_id": SQL("%s + p.g", ids["order_line"]),
-        "reference": pick_name,
-        "origin": so_name,
-        "partner_id": SQL("p.partner_id"),
-        "date": SQL("p.done_date"),
-        "date_deadline": SQL("NULL"),
-        "group_id": SQL("NULL"),
-        "create_date": SQL("p.date_order"),
-    })
+    ids["picking"] = clone(
+        cr,
+        "stock_picking",
+        tpl["picking"].id,
+        {
+            "name": pick_name,
+            "origin": so_name,
+            "sale_id": SQL("%s + p.g", ids["order"]),
+            "partner_id": SQL("p.partner_id"),
+            "date": SQL("p.date_order"),
+            "scheduled_date": SQL("p.done_date"),
+            "date_deadline": SQL("NULL"),
+            "date_done": SQL("p.done_date"),
+            "carrier_tracking_ref": SQL("'BW' || p.ref"),
+            "group_id": SQL("NULL"),
+            "create_date": SQL("p.date_order"),
+        },
+    )
+    ids["move"] = clone(
+        cr,
+        "stock_move",
+        tpl["move"].id,
+        {
+            "picking_id": SQL("%s + p.g", ids["picking"]),
+            "sale_line_id": SQL("%s + p.g", ids["order_line"]),
+            "reference": pick_name,
+            "origin": so_name,
+            "partner_id": SQL("p.partner_id"),
+            "date": SQL("p.done_date"),
+            "date_deadline": SQL("NULL"),
+            "group_id": SQL("NULL"),
+            "create_date": SQL("p.date_order"),
+        },
+    )
     inv_name = SQL("'BINV/' || p.ref")
     residual = SQL("CASE WHEN p.move_type = 'out_refund' THEN p.amount ELSE p.amount - p.paid END")
-    ids["invoice"] = clone(cr, "account_move", tpl["invoice"].id, {
-        "name": inv_name,
-        "sequence_prefix": SQL("'BINV/'"),
-        "sequence_number": SQL("p.g"),
-        "move_type": SQL("p.move_type"),
-        "partner_id": SQL("p.partner_id"),
-        "commercial_partner_id": SQL("p.partner_id"),
-        "invoice_user_id": SQL("p.user_id"),
-        "invoice_origin": so_name,
-        "payment_reference": inv_name,
-        "date": SQL("p.invoice_date"),
-        "invoice_date": SQL("p.invoice_date"),
-        "invoice_date_due": SQL("p.due_date"),
-        "amount_untaxed": SQL("p.amount"),
-        "amount_total": SQL("p.amount"),
-        "amount_residual": residual,
-        "amount_untaxed_signed": SQL("p.sign * p.amount"),
-        "amount_untaxed_in_currency_signed": SQL("p.sign * p.amount"),
-        "amount_total_signed": SQL("p.sign * p.amount"),
-        "amount_total_in_currency_signed": SQL("p.sign * p.amount"),
-        "amount_residual_signed": SQL("p.sign * %s", residual),
-        "payment_state": SQL(
-            "CASE WHEN p.move_type = 'out_refund' OR p.pay_kind = 9 THEN 'not_paid'"
-            " WHEN p.pay_kind = 8 THEN 'partial' ELSE 'paid' END"
-        ),
-        "access_token": SQL("NULL"),
-        "inalterable_hash": SQL("NULL"),
-        "secure_sequence_number": SQL("NULL"),
-        "create_date": SQL("p.invoice_date"),
-    })
+    ids["invoice"] = clone(
+        cr,
+        "account_move",
+        tpl["invoice"].id,
+        {
+            "name": inv_name,
+            "sequence_prefix": SQL("'BINV/'"),
+            "sequence_number": SQL("p.g"),
+            "move_type": SQL("p.move_type"),
+            "partner_id": SQL("p.partner_id"),
+            "commercial_partner_id": SQL("p.partner_id"),
+            "invoice_user_id": SQL("p.user_id"),
+            "invoice_origin": so_name,
+            "payment_reference": inv_name,
+            "date": SQL("p.invoice_date"),
+            "invoice_date": SQL("p.invoice_date"),
+            "invoice_date_due": SQL("p.due_date"),
+            "amount_untaxed": SQL("p.amount"),
+            "amount_total": SQL("p.amount"),
+            "amount_residual": residual,
+            "amount_untaxed_signed": SQL("p.sign * p.amount"),
+            "amount_untaxed_in_currency_signed": SQL("p.sign * p.amount"),
+            "amount_total_signed": SQL("p.sign * p.amount"),
+            "amount_total_in_currency_signed": SQL("p.sign * p.amount"),
+            "amount_residual_signed": SQL("p.sign * %s", residual),
+            "payment_state": SQL(
+                "CASE WHEN p.move_type = 'out_refund' OR p.pay_kind = 9 THEN 'not_paid'"
+                " WHEN p.pay_kind = 8 THEN 'partial' ELSE 'paid' END"
+            ),
+            "access_token": SQL("NULL"),
+            "inalterable_hash": SQL("NULL"),
+            "secure_sequence_number": SQL("NULL"),
+            "create_date": SQL("p.invoice_date"),
+        },
+    )
     line_common = {
         "move_id": SQL("%s + p.g", ids["invoice"]),
         "move_name": inv_name,
@@ -325,30 +381,40 @@ def generate(env, size):
         "full_reconcile_id": SQL("NULL"),
         "matching_number": SQL("NULL"),
     }
-    ids["invoice_line"] = clone(cr, "account_move_line", tpl["invoice_line"].id, {
-        **line_common,
-        "balance": SQL("-p.sign * p.amount"),
-        "amount_currency": SQL("-p.sign * p.amount"),
-        "debit": SQL("CASE WHEN p.sign < 0 THEN p.amount ELSE 0 END"),
-        "credit": SQL("CASE WHEN p.sign > 0 THEN p.amount ELSE 0 END"),
-        "price_unit": SQL("p.amount"),
-        "price_subtotal": SQL("p.amount"),
-        "price_total": SQL("p.amount"),
-    })
-    ids["receivable_line"] = clone(cr, "account_move_line", tpl["receivable_line"].id, {
-        **line_common,
-        "balance": SQL("p.sign * p.amount"),
-        "amount_currency": SQL("p.sign * p.amount"),
-        "debit": SQL("CASE WHEN p.sign > 0 THEN p.amount ELSE 0 END"),
-        "credit": SQL("CASE WHEN p.sign < 0 THEN p.amount ELSE 0 END"),
-        "amount_residual": SQL("p.sign * %s", residual),
-        "amount_residual_currency": SQL("p.sign * %s", residual),
-        "reconciled": SQL("%s = 0", residual),
-        "price_unit": SQL("-p.sign * p.amount"),
-        "price_subtotal": SQL("-p.sign * p.amount"),
-        "price_total": SQL("-p.sign * p.amount"),
-        "date_maturity": SQL("p.due_date"),
-    })
+    ids["invoice_line"] = clone(
+        cr,
+        "account_move_line",
+        tpl["invoice_line"].id,
+        {
+            **line_common,
+            "balance": SQL("-p.sign * p.amount"),
+            "amount_currency": SQL("-p.sign * p.amount"),
+            "debit": SQL("CASE WHEN p.sign < 0 THEN p.amount ELSE 0 END"),
+            "credit": SQL("CASE WHEN p.sign > 0 THEN p.amount ELSE 0 END"),
+            "price_unit": SQL("p.amount"),
+            "price_subtotal": SQL("p.amount"),
+            "price_total": SQL("p.amount"),
+        },
+    )
+    ids["receivable_line"] = clone(
+        cr,
+        "account_move_line",
+        tpl["receivable_line"].id,
+        {
+            **line_common,
+            "balance": SQL("p.sign * p.amount"),
+            "amount_currency": SQL("p.sign * p.amount"),
+            "debit": SQL("CASE WHEN p.sign > 0 THEN p.amount ELSE 0 END"),
+            "credit": SQL("CASE WHEN p.sign < 0 THEN p.amount ELSE 0 END"),
+            "amount_residual": SQL("p.sign * %s", residual),
+            "amount_residual_currency": SQL("p.sign * %s", residual),
+            "reconciled": SQL("%s = 0", residual),
+            "price_unit": SQL("-p.sign * p.amount"),
+            "price_subtotal": SQL("-p.sign * p.amount"),
+            "price_total": SQL("-p.sign * p.amount"),
+            "date_maturity": SQL("p.due_date"),
+        },
+    )
     cr.execute(
         SQL(
             """
@@ -363,25 +429,31 @@ def generate(env, size):
     # or fully with the invoice's receivable line (account_partial_reconcile.max_date)
     paid = SQL("p.paid > 0")
     pay_name = SQL("'BPAY/' || p.ref")
-    ids["payment_move"] = clone(cr, "account_move", tpl["payment_move"].id, {
-        "name": pay_name,
-        "sequence_prefix": SQL("'BPAY/'"),
-        "sequence_number": SQL("p.g"),
-        "partner_id": SQL("p.partner_id"),
-        "commercial_partner_id": SQL("p.partner_id"),
-        "date": SQL("p.pay_date"),
-        "ref": inv_name,
-        "amount_untaxed": SQL("0"),
-        "amount_total": SQL("p.paid"),
-        "amount_total_signed": SQL("p.paid"),
-        "amount_total_in_currency_signed": SQL("p.paid"),
-        "origin_payment_id": SQL("NULL"),
-        "payment_id": SQL("NULL"),
-        "access_token": SQL("NULL"),
-        "inalterable_hash": SQL("NULL"),
-        "secure_sequence_number": SQL("NULL"),
-        "create_date": SQL("p.pay_date"),
-    }, where=paid)
+    ids["payment_move"] = clone(
+        cr,
+        "account_move",
+        tpl["payment_move"].id,
+        {
+            "name": pay_name,
+            "sequence_prefix": SQL("'BPAY/'"),
+            "sequence_number": SQL("p.g"),
+            "partner_id": SQL("p.partner_id"),
+            "commercial_partner_id": SQL("p.partner_id"),
+            "date": SQL("p.pay_date"),
+            "ref": inv_name,
+            "amount_untaxed": SQL("0"),
+            "amount_total": SQL("p.paid"),
+            "amount_total_signed": SQL("p.paid"),
+            "amount_total_in_currency_signed": SQL("p.paid"),
+            "origin_payment_id": SQL("NULL"),
+            "payment_id": SQL("NULL"),
+            "access_token": SQL("NULL"),
+            "inalterable_hash": SQL("NULL"),
+            "secure_sequence_number": SQL("NULL"),
+            "create_date": SQL("p.pay_date"),
+        },
+        where=paid,
+    )
     pay_common = {
         "move_id": SQL("%s + p.g", ids["payment_move"]),
         "move_name": pay_name,
@@ -392,37 +464,63 @@ def generate(env, size):
         "matching_number": SQL("NULL"),
         "create_date": SQL("p.pay_date"),
     }
-    ids["payment_line"] = clone(cr, "account_move_line", tpl["payment_line"].id, {
-        **pay_common,
-        "balance": SQL("-p.paid"),
-        "amount_currency": SQL("-p.paid"),
-        "debit": SQL("0"),
-        "credit": SQL("p.paid"),
-        "amount_residual": SQL("0"),
-        "amount_residual_currency": SQL("0"),
-        "reconciled": SQL("TRUE"),
-    }, where=paid)
-    clone(cr, "account_move_line", tpl["liquidity_line"].id, {
-        **pay_common,
-        "balance": SQL("p.paid"),
-        "amount_currency": SQL("p.paid"),
-        "debit": SQL("p.paid"),
-        "credit": SQL("0"),
-    }, where=paid)
-    clone(cr, "account_partial_reconcile", tpl["partial"].id, {
-        "debit_move_id": SQL("%s + p.g", ids["receivable_line"]),
-        "credit_move_id": SQL("%s + p.g", ids["payment_line"]),
-        "amount": SQL("p.paid"),
-        "debit_amount_currency": SQL("p.paid"),
-        "credit_amount_currency": SQL("p.paid"),
-        "max_date": SQL("p.pay_date"),
-        "full_reconcile_id": SQL("NULL"),
-        "exchange_move_id": SQL("NULL"),
-        "create_date": SQL("p.pay_date"),
-    }, where=paid)
-    for table in ("res_partner", "sale_order", "sale_order_line", "stock_picking", "stock_move",
-                  "account_move", "account_move_line", "account_partial_reconcile",
-                  "sale_order_line_invoice_rel"):
+    ids["payment_line"] = clone(
+        cr,
+        "account_move_line",
+        tpl["payment_line"].id,
+        {
+            **pay_common,
+            "balance": SQL("-p.paid"),
+            "amount_currency": SQL("-p.paid"),
+            "debit": SQL("0"),
+            "credit": SQL("p.paid"),
+            "amount_residual": SQL("0"),
+            "amount_residual_currency": SQL("0"),
+            "reconciled": SQL("TRUE"),
+        },
+        where=paid,
+    )
+    clone(
+        cr,
+        "account_move_line",
+        tpl["liquidity_line"].id,
+        {
+            **pay_common,
+            "balance": SQL("p.paid"),
+            "amount_currency": SQL("p.paid"),
+            "debit": SQL("p.paid"),
+            "credit": SQL("0"),
+        },
+        where=paid,
+    )
+    clone(
+        cr,
+        "account_partial_reconcile",
+        tpl["partial"].id,
+        {
+            "debit_move_id": SQL("%s + p.g", ids["receivable_line"]),
+            "credit_move_id": SQL("%s + p.g", ids["payment_line"]),
+            "amount": SQL("p.paid"),
+            "debit_amount_currency": SQL("p.paid"),
+            "credit_amount_currency": SQL("p.paid"),
+            "max_date": SQL("p.pay_date"),
+            "full_reconcile_id": SQL("NULL"),
+            "exchange_move_id": SQL("NULL"),
+            "create_date": SQL("p.pay_date"),
+        },
+        where=paid,
+    )
+    for table in (
+        "res_partner",
+        "sale_order",
+        "sale_order_line",
+        "stock_picking",
+        "stock_move",
+        "account_move",
+        "account_move_line",
+        "account_partial_reconcile",
+        "sale_order_line_invoice_rel",
+    ):
         cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))
     env.invalidate_all()
     return {

@@ -5,16 +5,21 @@ import base64
 import io
 import os
 import resource
-import time
 import tracemalloc
 
 import xlsxwriter
 from dateutil.relativedelta import relativedelta
 
+from bench import (
+    BASELINE_FALLBACK_FIELDS,
+    CARRIER_RATE,
+    KPI_FIELDS,
+    TARGETS,
+    median_of,
+    not_available,
+    verdict,
+)
 from odoo.tools import SQL
-
-from bench import BASELINE_FALLBACK_FIELDS, CARRIER_RATE, KPI_FIELDS, TARGETS, median_of, \
-    not_available, verdict
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -42,8 +47,9 @@ def _baseline(env, month, fields):
     """The hand-written single query (bench/kpi_baseline.sql): {user_id: {field: value}}."""
     with open(os.path.join(HERE, "kpi_baseline.sql")) as fh:
         query = fh.read()
-    env.cr.execute(SQL(query, month=month, next_month=month + relativedelta(months=1),
-                       company=env.company.id))
+    env.cr.execute(
+        SQL(query, month=month, next_month=month + relativedelta(months=1), company=env.company.id)
+    )
     names = [desc[0] for desc in env.cr.description]
     rows = {}
     for row in env.cr.fetchall():
@@ -65,8 +71,12 @@ def measure_kpi(env, context, size, repeat):
         return {
             **not_available("model business.kpi.report is not in the addon yet"),
             "month": str(month),
-            "baseline": {"fields": fields, "median_s": median, "runs": runs,
-                         "rows": len(_baseline(env, month, fields))},
+            "baseline": {
+                "fields": fields,
+                "median_s": median,
+                "runs": runs,
+                "rows": len(_baseline(env, month, fields)),
+            },
         }
     Report = env["business.kpi.report"]
     fields = [f for f in KPI_FIELDS if f in Report._fields]
@@ -85,8 +95,7 @@ def measure_kpi(env, context, size, repeat):
         # one row per salesperson and month: the group's max is the row's figure
         env.invalidate_all()
         grouped.clear()
-        for user, *values in Report._read_group(domain, ["user_id"],
-                                                [f"{f}:max" for f in fields]):
+        for user, *values in Report._read_group(domain, ["user_id"], [f"{f}:max" for f in fields]):
             grouped[user.id] = dict(zip(fields, values, strict=True))
 
     baseline = {}
@@ -99,8 +108,13 @@ def measure_kpi(env, context, size, repeat):
     group_median, group_runs = median_of(repeat, read_grouped)
     base_median, base_runs = median_of(repeat, read_baseline)
     differences = [
-        {"user_id": uid, "field": f, "how": how, "report": rows.get(uid, {}).get(f),
-         "baseline": baseline.get(uid, {}).get(f)}
+        {
+            "user_id": uid,
+            "field": f,
+            "how": how,
+            "report": rows.get(uid, {}).get(f),
+            "baseline": baseline.get(uid, {}).get(f),
+        }
         for how, rows in (("search_read", report), ("read_group", grouped))
         for uid in sorted(set(rows) | set(baseline), key=lambda u: u or 0)
         for f in fields
@@ -109,8 +123,11 @@ def measure_kpi(env, context, size, repeat):
 
     def ratio(seconds):
         value = round(seconds / base_median, 2) if base_median else None
-        return {"ratio_to_baseline": value, "ratio_target": TARGETS["kpi_ratio"],
-                "ratio_met": value is not None and value <= TARGETS["kpi_ratio"]}
+        return {
+            "ratio_to_baseline": value,
+            "ratio_target": TARGETS["kpi_ratio"],
+            "ratio_met": value is not None and value <= TARGETS["kpi_ratio"],
+        }
 
     return {
         "status": "ok",
@@ -121,9 +138,13 @@ def measure_kpi(env, context, size, repeat):
         "runs": runs,
         **verdict(median, TARGETS["kpi_report"]),
         **ratio(median),
-        "read_group": {"how": "_read_group by salesperson (as the pivot and graph views)",
-                       "median_s": group_median, "runs": group_runs,
-                       **verdict(group_median, TARGETS["kpi_report"]), **ratio(group_median)},
+        "read_group": {
+            "how": "_read_group by salesperson (as the pivot and graph views)",
+            "median_s": group_median,
+            "runs": group_runs,
+            **verdict(group_median, TARGETS["kpi_report"]),
+            **ratio(group_median),
+        },
         "baseline": {"median_s": base_median, "runs": base_runs, "rows": len(baseline)},
         "fields": fields,
         "equal": not differences,
@@ -177,27 +198,44 @@ def _statement_xlsx(rows):
 def _carrier_setup(env, context):
     tpl = context["tpl"]
     if "carrier_agreement" not in context:
-        context["carrier_agreement"] = env["business.logistics.agreement"].create({
-            "name": "Bench agreement",
-            "partner_id": tpl["carrier_partner"].id,
-            "carrier_ids": [(6, 0, tpl["carrier"].ids)],
-            "pricing_mode": "per_shipment",
-            "rate": CARRIER_RATE,
-            "date_start": context["start"] - relativedelta(months=1),
-        })
+        context["carrier_agreement"] = env["business.logistics.agreement"].create(
+            {
+                "name": "Bench agreement",
+                "partner_id": tpl["carrier_partner"].id,
+                "carrier_ids": [(6, 0, tpl["carrier"].ids)],
+                "pricing_mode": "per_shipment",
+                "rate": CARRIER_RATE,
+                "date_start": context["start"] - relativedelta(months=1),
+            }
+        )
         # the carrier's deliveries: every bench picking goes with the bench carrier
-        env.cr.execute(SQL("UPDATE stock_picking SET carrier_id = %s WHERE carrier_id IS NULL"
-                           " OR carrier_id = %s", tpl["carrier"].id, tpl["carrier"].id))
-    return env["business.logistics.statement"].create({
-        "partner_id": tpl["carrier_partner"].id,
-        "date_from": context["start"] - relativedelta(months=1),
-        "date_to": context["start"] + relativedelta(months=15),
-    })
+        env.cr.execute(
+            SQL(
+                "UPDATE stock_picking SET carrier_id = %s WHERE carrier_id IS NULL"
+                " OR carrier_id = %s",
+                tpl["carrier"].id,
+                tpl["carrier"].id,
+            )
+        )
+    return env["business.logistics.statement"].create(
+        {
+            "partner_id": tpl["carrier_partner"].id,
+            "date_from": context["start"] - relativedelta(months=1),
+            "date_to": context["start"] + relativedelta(months=15),
+        }
+    )
 
 
 def measure_import(env, context, size, repeat):
-    missing = [m for m in ("business.logistics.statement", "business.logistics.agreement",
-                           "business.logistics.statement.import") if m not in env]
+    missing = [
+        m
+        for m in (
+            "business.logistics.statement",
+            "business.logistics.agreement",
+            "business.logistics.statement.import",
+        )
+        if m not in env
+    ]
     if missing:
         return not_available(f"models not in the addon yet: {', '.join(missing)}")
     rows = _statement_rows(env, context, size)
@@ -207,14 +245,19 @@ def measure_import(env, context, size, repeat):
     def prepare():
         statement = _carrier_setup(env, context)
         env.flush_all()
-        wizards.append(env["business.logistics.statement.import"].create({
-            "statement_id": statement.id,
-            "file": base64.b64encode(content),
-            "filename": "carrier_statement.xlsx",
-        }))
+        wizards.append(
+            env["business.logistics.statement.import"].create(
+                {
+                    "statement_id": statement.id,
+                    "file": base64.b64encode(content),
+                    "filename": "carrier_statement.xlsx",
+                }
+            )
+        )
 
-    median, runs = median_of(repeat, lambda: (wizards[-1].action_import(), env.flush_all()),
-                             before=prepare)
+    median, runs = median_of(
+        repeat, lambda: (wizards[-1].action_import(), env.flush_all()), before=prepare
+    )
     statement = wizards[-1].statement_id
     context["statement"] = statement
     return {
@@ -230,7 +273,8 @@ def measure_import(env, context, size, repeat):
 
 def _match_states(statement):
     groups = statement.env["business.logistics.statement.line"]._read_group(
-        [("statement_id", "=", statement.id)], ["match_state"], ["__count"])
+        [("statement_id", "=", statement.id)], ["match_state"], ["__count"]
+    )
     return {state or "none": count for state, count in groups}
 
 
@@ -242,20 +286,28 @@ def measure_match(env, context, size, repeat):
     statement = context.get("statement")
     if not statement:
         statement = _carrier_setup(env, context)
-        env["business.logistics.statement.line"].create([
-            {"statement_id": statement.id, "waybill": w, "date": d, "amount": a}
-            for w, d, a in _statement_rows(env, context, size)
-        ])
+        env["business.logistics.statement.line"].create(
+            [
+                {"statement_id": statement.id, "waybill": w, "date": d, "amount": a}
+                for w, d, a in _statement_rows(env, context, size)
+            ]
+        )
 
     def unmatch():
         # start each run from unlinked lines, as the carrier's file arrives
         env.flush_all()
-        env.cr.execute(SQL("UPDATE business_logistics_statement_line SET picking_id = NULL"
-                           " WHERE statement_id = %s", statement.id))
+        env.cr.execute(
+            SQL(
+                "UPDATE business_logistics_statement_line SET picking_id = NULL"
+                " WHERE statement_id = %s",
+                statement.id,
+            )
+        )
         env.invalidate_all()
 
-    median, runs = median_of(repeat, lambda: (statement.action_match(), env.flush_all()),
-                             before=unmatch)
+    median, runs = median_of(
+        repeat, lambda: (statement.action_match(), env.flush_all()), before=unmatch
+    )
     return {
         "status": "ok",
         "lines": len(statement.line_ids),
@@ -287,8 +339,9 @@ def measure_review(env, context, size, repeat):
         "orders": len(orders),
         "calendar": calendar.name,
         "public_holidays": len(calendar.global_leave_ids),
-        "deadlines_set": Order.search_count([("id", "in", orders.ids),
-                                             ("review_deadline", "!=", False)]),
+        "deadlines_set": Order.search_count(
+            [("id", "in", orders.ids), ("review_deadline", "!=", False)]
+        ),
         "median_s": median,
         "runs": runs,
         **verdict(median, TARGETS["review_deadlines"]),
@@ -296,8 +349,16 @@ def measure_review(env, context, size, repeat):
 
 
 # --------------------------------------------------------------------------- 4. XLSX
-XLSX_HEADER = ["Invoice", "Customer", "Salesperson", "Invoice Date", "Due Date", "Total",
-               "Residual", "Payment"]
+XLSX_HEADER = [
+    "Invoice",
+    "Customer",
+    "Salesperson",
+    "Invoice Date",
+    "Due Date",
+    "Total",
+    "Residual",
+    "Payment",
+]
 
 
 def _export(env, rows):

@@ -24,21 +24,36 @@ FIGURES = {
 
 
 def _odoo_importable():
-    return subprocess.run(
-        [sys.executable, "-c", "import odoo.release"], capture_output=True, check=False
-    ).returncode == 0
+    return (
+        subprocess.run(
+            [sys.executable, "-c", "import odoo.release"], capture_output=True, check=False
+        ).returncode
+        == 0
+    )
 
 
 @pytest.mark.skipif(not _odoo_importable(), reason="Odoo 18 is not importable: no benchmark")
 def test_bench_runs_at_tiny_scale(tmp_path):
     output = tmp_path / "bench.json"
     proc = subprocess.run(
-        [os.path.join(REPO, "bench", "run"), "--scale", "0.001", "--repeat", "1",
-         "--db", f"business_dept_bench_smoke_{os.getpid()}", "--output", str(output)],
-        capture_output=True, text=True, timeout=600, check=False,
+        [
+            os.path.join(REPO, "bench", "run"),
+            "--scale",
+            "0.001",
+            "--repeat",
+            "1",
+            "--db",
+            f"business_dept_bench_smoke_{os.getpid()}",
+            "--output",
+            str(output),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
-    printed = json.loads(proc.stdout[proc.stdout.index("{"):])
+    printed = json.loads(proc.stdout[proc.stdout.index("{") :])
     result = json.loads(output.read_text())
     assert printed == result
     assert result["scale"] == 0.001
