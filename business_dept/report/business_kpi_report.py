@@ -128,7 +128,9 @@ class BusinessKpiReport(models.Model):
                  LEFT JOIN account_partial_reconcile apr ON apr.debit_move_id = aml.id
                      WHERE am.state = 'posted' AND am.move_type = 'out_invoice'
                        AND am.invoice_date_due IS NOT NULL
-                  GROUP BY am.id) i
+                  -- the month is a grouping column: a filter on it is applied to the
+                  -- invoices before their partials are joined and summed
+                  GROUP BY am.id, 4) i
           GROUP BY 1, 2, 3
             """,
             month=self._kpi_month(SQL("am.invoice_date_due")),
