@@ -77,6 +77,8 @@ class BusinessKpiReport(models.Model):
             SELECT am.company_id, am.invoice_user_id AS user_id, %(month)s AS month,
                    sum(am.amount_untaxed_signed) AS invoiced_amount
               FROM account_move am
+              -- only for the companies counting invoiced output (nothing read otherwise)
+              JOIN res_company c ON c.id = am.company_id AND c.output_basis = 'invoiced'
              WHERE am.state = 'posted' AND am.move_type IN ('out_invoice', 'out_refund')
           GROUP BY 1, 2, 3
             """,
@@ -96,6 +98,8 @@ class BusinessKpiReport(models.Model):
               JOIN stock_location dest ON dest.id = sm.location_dest_id
               JOIN sale_order_line sol ON sol.id = sm.sale_line_id
               JOIN sale_order so ON so.id = sol.order_id
+              -- only for the companies counting delivered output (nothing read otherwise)
+              JOIN res_company c ON c.id = so.company_id AND c.output_basis = 'delivered'
              WHERE sm.state = 'done' AND (src.usage = 'customer') <> (dest.usage = 'customer')
           GROUP BY 1, 2, 3
             """,
@@ -156,29 +160,29 @@ class BusinessKpiReport(models.Model):
             """
             SELECT d.company_id, d.user_id, d.month,
                    count(*) AS delivery_count,
-                   count(*) FILTER (WHERE d.ontime) AS delivery_ontime_count
-              FROM (SELECT d.id, d.company_id, d.user_id, d.month,
-                           bool_or(inv.invoice_date IS NOT NULL) AS ontime
-                      FROM (SELECT p.id, p.company_id, so.user_id, p.sale_id,
-                                   %(month)s AS month, p.date_done::date AS done_date,
-                                   rp.closing_day
-                              FROM stock_picking p
-                              JOIN stock_location dest ON dest.id = p.location_dest_id
-                              JOIN sale_order so ON so.id = p.sale_id
-                              JOIN res_partner sp ON sp.id = so.partner_id
-                              JOIN res_partner rp ON rp.id = sp.commercial_partner_id
-                             WHERE p.state = 'done' AND dest.usage = 'customer') d
-                 LEFT JOIN (SELECT DISTINCT sol.order_id, am.invoice_date
-                              FROM sale_order_line_invoice_rel rel
-                              JOIN sale_order_line sol ON sol.id = rel.order_line_id
-                              JOIN account_move_line aml ON aml.id = rel.invoice_line_id
-                              JOIN account_move am ON am.id = aml.move_id
-                             WHERE am.state = 'posted' AND am.move_type = 'out_invoice') inv
-                        ON inv.order_id = d.sale_id
-                       AND inv.invoice_date >= d.month
-                       AND inv.invoice_date <= CASE WHEN d.done_date <= %(closing)s
-                                                    THEN %(closing)s ELSE %(next_closing)s END
-                  GROUP BY 1, 2, 3, 4) d
+                   -- a posted invoice of the order dated from the month's first day
+                   -- up to the closing date (an indexed look-up per delivery)
+                   count(*) FILTER (WHERE EXISTS (
+                       SELECT 1
+                         FROM sale_order_line sol
+                         JOIN sale_order_line_invoice_rel rel ON rel.order_line_id = sol.id
+                         JOIN account_move_line aml ON aml.id = rel.invoice_line_id
+                         JOIN account_move am ON am.id = aml.move_id
+                        WHERE sol.order_id = d.sale_id
+                          AND am.state = 'posted' AND am.move_type = 'out_invoice'
+                          AND am.invoice_date >= d.month
+                          AND am.invoice_date <= CASE WHEN d.done_date <= %(closing)s
+                                                      THEN %(closing)s ELSE %(next_closing)s END
+                   )) AS delivery_ontime_count
+              FROM (SELECT p.id, p.company_id, so.user_id, p.sale_id,
+                           %(month)s AS month, p.date_done::date AS done_date,
+                           rp.closing_day
+                      FROM stock_picking p
+                      JOIN stock_location dest ON dest.id = p.location_dest_id
+                      JOIN sale_order so ON so.id = p.sale_id
+                      JOIN res_partner sp ON sp.id = so.partner_id
+                      JOIN res_partner rp ON rp.id = sp.commercial_partner_id
+                     WHERE p.state = 'done' AND dest.usage = 'customer') d
           GROUP BY 1, 2, 3
             """,
             month=self._kpi_month(SQL("p.date_done")),
