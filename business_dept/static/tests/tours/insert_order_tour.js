@@ -35,7 +35,7 @@ registry.category("web_tour.tours").add("business_dept_insert_order_request", {
             content: "Wanted delivery date: in ten days",
             trigger: ".o_field_widget[name=requested_date] input",
             async run(helpers) {
-                const wanted = DateTime.now().plus({ days: 10 }).set({ hour: 10, minute: 0 });
+                const wanted = DateTime.now().plus({ days: 10 }).set({ hour: 10, minute: 0, second: 0 });
                 await helpers.edit(formatDateTime(wanted));
                 await helpers.click("body");
             },

@@ -75,7 +75,7 @@ registry.category("web_tour.tours").add("business_dept_logistics_statement", {
         },
         {
             content: "The file is attached",
-            trigger: ".modal .o_field_widget[name=file]:contains(carrier_statement_tour.csv)",
+            trigger: ".modal .o_field_widget[name=file] input:value(carrier_statement_tour.csv)",
         },
         {
             content: "Import it",

@@ -41,8 +41,8 @@ registry.category("web_tour.tours").add("business_dept_quotation_signoff", {
         },
         statusIs("sent"),
         {
-            content: "The chatter shows the sign-off and the email",
-            trigger: ".o-mail-Message-body:contains(is ready for review)",
+            content: "The chatter shows the email",
+            trigger: ".o-mail-Message:contains(Subject:):contains(Quotation):contains(Ref S0)",
         },
         {
             content: "The sign-off stays in the chatter",
