@@ -2,6 +2,7 @@ import base64
 import io
 import logging
 import os
+import unittest
 from datetime import timedelta
 from pathlib import Path
 from unittest.mock import patch
@@ -10,7 +11,7 @@ import openpyxl
 from dateutil.relativedelta import relativedelta
 
 from odoo import fields
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, common, tagged
 from odoo.tests.common import ChromeBrowser
 
 from .test_logistics_reconciliation import LogisticsCase
@@ -84,6 +85,15 @@ class TestTours(LogisticsCase, HttpCase):
         with patch.object(ChromeBrowser, "stop", stop_after_screenshot):
             self.start_tour("/web", name, login=user.login, timeout=120)
         self.env.invalidate_all()
+
+    def test_browser_available(self):
+        """Without Chromium or websocket-client Odoo skips the tours instead of failing them:
+        say so here (``scripts/setup`` installs both)."""
+        self.assertTrue(common.websocket, "websocket-client is missing: run scripts/setup")
+        try:
+            common._find_executable()
+        except unittest.SkipTest:
+            self.fail("Chromium is missing, the browser tours cannot run: run scripts/setup")
 
     def test_quotation_signoff_tour(self):
         """A General Manager signs off a quotation, then sends it by email."""
