@@ -50,4 +50,9 @@
         "demo/business_kpi_demo.xml",
         "demo/business_logistics_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "business_dept/static/tests/tours/*.js",
+        ],
+    },
 }

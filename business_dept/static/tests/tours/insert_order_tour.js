@@ -1,0 +1,86 @@
+/** @odoo-module */
+/**
+ * 紧急插单 / 插单申请表: a Business Manager requests an insert order from his confirmed
+ * order; a Business Director approves it. Data: tests/test_tours.py (test_insert_order_tour).
+ */
+import { registry } from "@web/core/registry";
+import { formatDateTime } from "@web/core/l10n/dates";
+import { openMenu, openRow, statusIs } from "./business_dept_tour_utils";
+
+const { DateTime } = luxon;
+
+registry.category("web_tour.tours").add("business_dept_insert_order_request", {
+    steps: () => [
+        ...openMenu(
+            "sale.sale_menu_root",
+            "business_dept.menu_business_dept_root",
+            "business_dept.menu_business_order_followup"
+        ),
+        openRow("Tour Insert Co."),
+        {
+            content: "Open the order's insert orders",
+            trigger: ".oe_stat_button[name=action_business_insert_orders]",
+            run: "click",
+        },
+        {
+            content: "Request a new one",
+            trigger: ".o_list_button_add",
+            run: "click",
+        },
+        {
+            content: "The request is for the order",
+            trigger: ".o_field_widget[name=sale_order_id] input:value(/S\\d+/)",
+        },
+        {
+            content: "Wanted delivery date: in ten days",
+            trigger: ".o_field_widget[name=requested_date] input",
+            async run(helpers) {
+                const wanted = DateTime.now().plus({ days: 10 }).set({ hour: 10, minute: 0, second: 0 });
+                await helpers.edit(formatDateTime(wanted));
+                await helpers.click("body");
+            },
+        },
+        {
+            content: "Customer urgency",
+            trigger: ".o_field_widget[name=customer_urgency] input",
+            run: "edit Production line stops without the parts",
+        },
+        {
+            content: "Reason",
+            trigger: ".o_field_widget[name=reason] textarea",
+            run: "edit The customer's own customer moved his order forward",
+        },
+        {
+            content: "Submit the request",
+            trigger: ".o_statusbar_buttons button[name=action_submit]",
+            run: "click",
+        },
+        statusIs("submitted"),
+        {
+            content: "It awaits the director",
+            trigger: ".o_field_widget[name=next_level]:contains(Business Director)",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("business_dept_insert_order_approve", {
+    steps: () => [
+        ...openMenu(
+            "sale.sale_menu_root",
+            "business_dept.menu_business_dept_root",
+            "business_dept.menu_business_insert_order"
+        ),
+        openRow("Tour Insert Co."),
+        statusIs("submitted"),
+        {
+            content: "Approve the insert order",
+            trigger: ".o_statusbar_buttons button[name=action_approve]",
+            run: "click",
+        },
+        statusIs("approved"),
+        {
+            content: "The approval is recorded",
+            trigger: ".o_field_widget[name=approval_ids] .o_data_row .o_data_cell:contains(Approved)",
+        },
+    ],
+});
