@@ -148,7 +148,7 @@ def test_layout():
 def test_readme_names_the_commands():
     with open(os.path.join(REPO, "README.md"), encoding="utf-8") as fh:
         readme = fh.read()
-    for command in ("scripts/setup", "scripts/run", "scripts/test"):
+    for command in ("scripts/setup", "scripts/run", "scripts/test", "bench/run"):
         assert command in readme, command
 
 
