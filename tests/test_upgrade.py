@@ -30,7 +30,8 @@ company.write({"review_working_days": 5, "backlog_months": 4, "target_threshold"
 partner = env["res.partner"].create({"name": "Upgrade Customer", "is_company": True,
                                      "closing_day": 25})
 product = env["product.product"].create({"name": "Upgrade Valve", "list_price": 100.0})
-gm = env["res.users"].create({"name": "Upgrade GM", "login": "upgrade_gm", "email": "gm@example.com",
+gm = env["res.users"].create({"name": "Upgrade GM", "login": "upgrade_gm",
+    "email": "gm@example.com",
     "groups_id": [(4, env.ref("business_dept.group_general_manager").id)]})
 clerk = env["res.users"].create({"name": "Upgrade Clerk", "login": "upgrade_clerk",
     "groups_id": [(4, env.ref("sales_team.group_sale_salesman").id)]})
