@@ -14,14 +14,18 @@ class BusinessWorkflowGuard(models.AbstractModel):
     _description = "Business Workflow Fields Guard"
     _business_workflow_fields = ()
 
+    def _business_default(self, fname):
+        default = self._fields[fname].default
+        value = default(self) if default else False
+        return value.id if isinstance(value, models.BaseModel) else value
+
     def _business_check_workflow_fields(self, vals_list, creating=False):
         if self.env.su:
             return
         for vals in vals_list:
             refused = []
             for fname in set(self._business_workflow_fields).intersection(vals):
-                default = self._fields[fname].default
-                if creating and (not vals[fname] or (default and vals[fname] == default(self))):
+                if creating and vals[fname] in (False, None, self._business_default(fname)):
                     continue
                 refused.append(self._fields[fname]._description_string(self.env))
             if refused:

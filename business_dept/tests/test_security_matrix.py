@@ -321,6 +321,26 @@ class TestSecurityMatrix(SalesRulesCase):
                 "state": "approved",
             },
         )
+        # its own defaults are accepted: draft, requested by the user who creates it
+        own = Request.create(
+            {
+                "sale_order_id": self.order.id,
+                "requested_date": self.order.commitment_date - timedelta(days=2),
+                "reason": "x",
+                "state": "draft",
+                "requested_by_id": self.manager.id,
+            }
+        )
+        self.assertEqual((own.state, own.requested_by_id), ("draft", self.manager))
+        self.assertRefused(
+            Request.create,
+            {
+                "sale_order_id": self.order.id,
+                "requested_date": self.order.commitment_date - timedelta(days=2),
+                "reason": "x",
+                "requested_by_id": self.manager2.id,
+            },
+        )
         Approval = self.env["business.insert.order.approval"].with_user(self.director)
         self.assertRefused(
             Approval.create,
