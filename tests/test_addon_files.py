@@ -106,12 +106,18 @@ def _new_models():
                 continue
             attrs = {}
             for stmt in node.body:
-                if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Constant):
+                if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Constant | ast.List):
+                    if isinstance(stmt.value, ast.List) and not all(
+                        isinstance(elt, ast.Constant) for elt in stmt.value.elts
+                    ):
+                        continue
                     for target in stmt.targets:
                         if isinstance(target, ast.Name):
-                            attrs[target.id] = stmt.value.value
+                            attrs[target.id] = ast.literal_eval(stmt.value)
             bases = {getattr(b, "attr", getattr(b, "id", "")) for b in node.bases}
-            if "_name" in attrs and attrs.get("_inherit") != attrs["_name"] and (
+            inherit = attrs.get("_inherit")
+            inherit = inherit if isinstance(inherit, list) else [inherit]
+            if "_name" in attrs and attrs["_name"] not in inherit and (
                 "AbstractModel" not in bases
             ):
                 models.add(attrs["_name"])

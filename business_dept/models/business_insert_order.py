@@ -14,7 +14,8 @@ class BusinessInsertOrder(models.Model):
 
     _name = "business.insert.order"
     _description = "Insert Order"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "business.workflow.guard"]
+    _business_workflow_fields = ("state", "requested_by_id")
     _order = "id desc"
 
     name = fields.Char(string="Reference", required=True, copy=False, readonly=True, default="/")
@@ -232,14 +233,18 @@ class BusinessInsertOrder(models.Model):
     def _record_decision(self, decision, comment):
         """The approval line of the next level, after checking the approver."""
         self.ensure_one()
-        return self.env["business.insert.order.approval"].create(
-            {
-                "insert_order_id": self.id,
-                "level": self._check_approver(),
-                "approver_id": self.env.uid,
-                "decision": decision,
-                "comment": comment,
-            }
+        return (
+            self.env["business.insert.order.approval"]
+            .sudo()
+            .create(
+                {
+                    "insert_order_id": self.id,
+                    "level": self._check_approver(),
+                    "approver_id": self.env.uid,
+                    "decision": decision,
+                    "comment": comment,
+                }
+            )
         )
 
     def action_submit(self):
@@ -255,7 +260,7 @@ class BusinessInsertOrder(models.Model):
                         order=request.sale_order_id.name,
                     )
                 )
-        self.write({"state": "submitted", "requested_by_id": self.env.uid})
+        self.sudo().write({"state": "submitted", "requested_by_id": self.env.uid})
         return True
 
     def action_approve(self, comment=None):
@@ -264,7 +269,7 @@ class BusinessInsertOrder(models.Model):
         for request in self:
             request._record_decision("approved", comment)
             if not request._next_level():
-                request.state = "approved"
+                request.sudo().state = "approved"
                 request._apply()
         return True
 
@@ -275,7 +280,7 @@ class BusinessInsertOrder(models.Model):
             raise UserError(self.env._("Give the reason of the rejection."))
         for request in self:
             request._record_decision("rejected", reason)
-            request.state = "rejected"
+            request.sudo().state = "rejected"
             request.message_post(
                 body=self.env._("Insert order rejected: %(reason)s", reason=reason)
             )
@@ -290,7 +295,7 @@ class BusinessInsertOrder(models.Model):
                     self.env._("Only the requester or a Business Director may cancel it.")
                 )
         self._check_state(["draft", "submitted"])
-        self.write({"state": "cancelled"})
+        self.sudo().write({"state": "cancelled"})
         return True
 
     def _apply(self):
@@ -336,6 +341,8 @@ class BusinessInsertOrderApproval(models.Model):
     """One level's decision on an insert order: who, when, what, why."""
 
     _name = "business.insert.order.approval"
+    _inherit = ["business.workflow.guard"]
+    _business_workflow_fields = ("insert_order_id", "level", "approver_id", "decision")
     _description = "Insert Order Approval"
     _order = "id"
 

@@ -32,7 +32,8 @@ class BusinessLogisticsStatement(models.Model):
 
     _name = "business.logistics.statement"
     _description = "Logistics Statement"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "business.workflow.guard"]
+    _business_workflow_fields = tuple(sorted(WORKFLOW_FIELDS))
     _order = "date_from desc, id desc"
 
     name = fields.Char(
@@ -149,15 +150,6 @@ class BusinessLogisticsStatement(models.Model):
                 )
         return super().create(vals_list)
 
-    def write(self, vals):
-        if WORKFLOW_FIELDS.intersection(vals) and not self.env.context.get(
-            "business_logistics_workflow"
-        ):
-            raise AccessError(
-                self.env._("A logistics statement changes state only through its buttons.")
-            )
-        return super().write(vals)
-
     def unlink(self):
         if any(statement.state != "draft" for statement in self):
             raise UserError(self.env._("Only draft logistics statements can be deleted."))
@@ -190,7 +182,7 @@ class BusinessLogisticsStatement(models.Model):
     def _workflow_write(self, vals):
         """Write workflow fields once the action has checked role and state; finance
         and the director have no write access of their own to statements."""
-        return self.sudo().with_context(business_logistics_workflow=True).write(vals)
+        return self.sudo().write(vals)
 
     # ------------------------------------------------------------------ actions
     def action_collect(self):

@@ -26,7 +26,8 @@ class BusinessStockBacklog(models.Model):
 
     _name = "business.stock.backlog"
     _description = "Inventory Backlog"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "business.workflow.guard"]
+    _business_workflow_fields = ("state", "explained_date", "reviewed_by_id", "reviewed_date")
     _order = "month desc, value desc, id"
     _rec_name = "product_id"
 
@@ -101,7 +102,7 @@ class BusinessStockBacklog(models.Model):
                         product=backlog.product_id.display_name,
                     )
                 )
-        self.write({"state": "explained", "explained_date": fields.Date.context_today(self)})
+        self.sudo().write({"state": "explained", "explained_date": fields.Date.context_today(self)})
         self.activity_feedback(["mail.mail_activity_data_todo"])
         return True
 
@@ -115,7 +116,7 @@ class BusinessStockBacklog(models.Model):
     def action_review(self):
         """The director reviews the explanation."""
         self._check_director_on_explained()
-        self.write(
+        self.sudo().write(
             {
                 "state": "reviewed",
                 "reviewed_by_id": self.env.user.id,
@@ -127,7 +128,7 @@ class BusinessStockBacklog(models.Model):
     def action_send_back(self):
         """The director sends an explanation back to the manager."""
         self._check_director_on_explained()
-        self.write({"state": "to_explain", "explained_date": False})
+        self.sudo().write({"state": "to_explain", "explained_date": False})
         self._schedule_reminder()
         return True
 

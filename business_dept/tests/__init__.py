@@ -13,3 +13,4 @@ from . import test_framework_agreement
 from . import test_order_review
 from . import test_insert_order
 from . import test_tours
+from . import test_security_matrix

@@ -1,0 +1,47 @@
+from odoo import api, models
+from odoo.exceptions import AccessError
+
+
+class BusinessWorkflowGuard(models.AbstractModel):
+    """Approval and state fields (审批、签字、状态) are set by the workflow buttons only.
+
+    A button checks the role and the state, then writes these fields in sudo; a plain
+    ``create``/``write`` (a form, an import, an RPC call) may not set them. On create, the
+    field's default value (or an empty one) is accepted, as the web client sends it.
+    """
+
+    _name = "business.workflow.guard"
+    _description = "Business Workflow Fields Guard"
+    _business_workflow_fields = ()
+
+    def _business_default(self, fname):
+        default = self._fields[fname].default
+        value = default(self) if default else False
+        return value.id if isinstance(value, models.BaseModel) else value
+
+    def _business_check_workflow_fields(self, vals_list, creating=False):
+        if self.env.su:
+            return
+        for vals in vals_list:
+            refused = []
+            for fname in set(self._business_workflow_fields).intersection(vals):
+                if creating and vals[fname] in (False, None, self._business_default(fname)):
+                    continue
+                refused.append(self._fields[fname]._description_string(self.env))
+            if refused:
+                raise AccessError(
+                    self.env._(
+                        "%(fields)s of %(model)s are set by the workflow buttons only.",
+                        fields=", ".join(sorted(refused)),
+                        model=self._description,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._business_check_workflow_fields(vals_list, creating=True)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._business_check_workflow_fields([vals])
+        return super().write(vals)

@@ -1,0 +1,203 @@
+"""Upgrade from the previous release of business_dept to the current code.
+
+The previous release is the last commit whose manifest still has the version before the
+current one. It is exported with ``git archive``, installed without demo data in a fresh
+database, given data through an Odoo shell, then upgraded (``-u business_dept``) with the
+addons path pointing at this repository. The data is checked in SQL afterwards.
+"""
+
+import ast
+import os
+import subprocess
+import sys
+import tarfile
+import tempfile
+
+import pytest
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MANIFEST = "business_dept/__manifest__.py"
+sys.path.insert(0, os.path.join(REPO, "scripts"))
+
+import odoo_env  # noqa: E402
+
+SETUP = """
+from datetime import datetime
+company = env.company
+company.write({"review_working_days": 5, "backlog_months": 4, "target_threshold": 85.0,
+               "quote_signoff_required": True, "quote_signoff_min_amount": 0.0,
+               "agreement_required": False})
+partner = env["res.partner"].create({"name": "Upgrade Customer", "is_company": True,
+                                     "closing_day": 25})
+product = env["product.product"].create({"name": "Upgrade Valve", "list_price": 100.0})
+gm = env["res.users"].create({"name": "Upgrade GM", "login": "upgrade_gm",
+    "email": "gm@example.com",
+    "groups_id": [(4, env.ref("business_dept.group_general_manager").id)]})
+clerk = env["res.users"].create({"name": "Upgrade Clerk", "login": "upgrade_clerk",
+    "groups_id": [(4, env.ref("sales_team.group_sale_salesman").id)]})
+def order(name):
+    return env["sale.order"].create({"partner_id": partner.id, "client_order_ref": name,
+        "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 2})]})
+reviewed = order("reviewed")
+reviewed.with_user(gm).action_signoff()
+reviewed.action_confirm()
+reviewed.write({"review_start_date": datetime(2026, 3, 2, 2, 0),
+                "review_received_date": datetime(2026, 3, 4, 2, 0)})
+plain = order("plain")
+plain.with_user(gm).action_signoff()
+plain.action_confirm()
+order("genuine").with_user(gm).action_signoff()
+order("forged").write({"signoff_user_id": clerk.id, "signoff_date": datetime(2026, 3, 1)})
+env.cr.commit()
+"""
+
+CHECKS = {
+    "closing day": ("SELECT closing_day FROM res_partner WHERE name = 'Upgrade Customer'", [(25,)]),
+    "settings": (
+        "SELECT review_working_days, backlog_months, target_threshold::int FROM res_company "
+        "ORDER BY id LIMIT 1",
+        [(5, 4, 85)],
+    ),
+    "review dates": (
+        "SELECT review_start_date::text, review_received_date::text, review_on_time, "
+        "review_deadline IS NOT NULL FROM sale_order WHERE client_order_ref = 'reviewed'",
+        [("2026-03-02 02:00:00", "2026-03-04 02:00:00", True, True)],
+    ),
+    "no fake review dates": (
+        "SELECT review_start_date, review_received_date, signoff_date IS NOT NULL, state "
+        "FROM sale_order WHERE client_order_ref = 'plain'",
+        [(None, None, True, "sale")],
+    ),
+    "sign-offs": (
+        "SELECT client_order_ref, signoff_date IS NOT NULL FROM sale_order "
+        "WHERE client_order_ref IN ('genuine', 'forged') ORDER BY 1",
+        [("forged", False), ("genuine", True)],
+    ),
+    "voided sign-off noted": (
+        "SELECT count(*) FROM mail_message m JOIN sale_order so ON so.id = m.res_id "
+        "AND m.model = 'sale.order' WHERE so.client_order_ref = 'forged' "
+        "AND m.body::text LIKE '%must sign the quotation off again%'",
+        [(1,)],
+    ),
+    "orders kept": ("SELECT count(*) FROM sale_order", [(4,)]),
+    "version": (
+        "SELECT latest_version FROM ir_module_module WHERE name = 'business_dept'",
+        None,  # filled with the current manifest's version
+    ),
+}
+
+
+def git(*args):
+    return subprocess.run(
+        ["git", "-C", REPO, *args], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def manifest_version(text):
+    return ast.literal_eval(text)["version"]
+
+
+def previous_release():
+    """(commit, version, current version): the last commit whose manifest has another
+    version than the working tree's."""
+    with open(os.path.join(REPO, MANIFEST)) as fh:
+        current = manifest_version(fh.read())
+    for rev in git("log", "--first-parent", "--format=%H").split():
+        version = manifest_version(git("show", f"{rev}:{MANIFEST}"))
+        if version != current:
+            return rev, version, current
+    return None, None, current
+
+
+def version_key(version):
+    return tuple(int(part) for part in version.split("."))
+
+
+def psql(db, sql):
+    out = subprocess.run(
+        ["psql", "-AtqF", "\t", "-d", db, "-c", sql], capture_output=True, text=True, check=True
+    ).stdout
+    return [tuple(line.split("\t")) for line in out.splitlines()]
+
+
+def as_text(rows):
+    def text(value):
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "t" if value else "f"
+        return str(value)
+
+    return [tuple(text(v) for v in row) for row in rows]
+
+
+@pytest.fixture(scope="module")
+def odoo():
+    try:
+        return odoo_env.import_odoo()
+    except SystemExit:
+        pytest.skip("Odoo 18 is not importable")
+
+
+def test_upgrade_from_previous_release(odoo):
+    try:
+        rev, old_version, current = previous_release()
+    except (subprocess.CalledProcessError, FileNotFoundError) as exc:
+        pytest.skip(f"git history unavailable: {exc}")
+    if not rev:
+        pytest.skip("no earlier release in the git history")
+    assert version_key(current) > version_key(old_version), "the version must move on"
+    odoo_env.ensure_postgres()
+    db = f"business_dept_upgrade_{os.getpid()}"
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = subprocess.run(
+            ["git", "-C", REPO, "archive", rev, "business_dept"], capture_output=True, check=True
+        ).stdout
+        archive_path = os.path.join(tmp, "old.tar")
+        with open(archive_path, "wb") as fh:
+            fh.write(archive)
+        with tarfile.open(archive_path) as tar:
+            tar.extractall(tmp, filter="data")
+        old_path = odoo_env.addons_path(odoo).replace(REPO, tmp)
+        common = ["-d", db, "--stop-after-init", "--no-http", "--max-cron-threads", "0"]
+        old = [sys.executable, "-m", "odoo", "--addons-path", old_path]
+        subprocess.run(["dropdb", "--if-exists", db], check=True)
+        try:
+            subprocess.run(
+                [*old, *common, "-i", "business_dept", "--without-demo", "all"],
+                check=True,
+                capture_output=True,
+            )
+            assert psql(db, CHECKS["version"][0]) == [(old_version,)]
+            shell = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "odoo",
+                    "shell",
+                    "--addons-path",
+                    old_path,
+                    "-d",
+                    db,
+                    "--no-http",
+                ],
+                input=SETUP,
+                text=True,
+                capture_output=True,
+                check=False,
+            )
+            assert shell.returncode == 0, shell.stdout[-2000:] + shell.stderr[-3000:]
+            assert "Traceback" not in shell.stderr, shell.stderr[-3000:]
+            upgrade = subprocess.run(
+                [*odoo_env.odoo_cmd(odoo, *common, "-u", "business_dept")],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+            assert "Traceback" not in upgrade.stderr, upgrade.stderr[-3000:]
+            for name, (sql, expected) in CHECKS.items():
+                rows = expected if expected is not None else [(current,)]
+                assert psql(db, sql) == as_text(rows), name
+        finally:
+            subprocess.run(["dropdb", "--if-exists", db], check=False)
