@@ -33,8 +33,9 @@ MATRIX = {
     "business.insert.order.approval": {
         "assistant": "r---",
         "manager": "r---",
-        "director": "r-c-",
-        "gm": "r-c-",
+        # approval lines are written by the approve/reject buttons only
+        "director": "r---",
+        "gm": "r---",
     },
     "business.insert.order.reject": {"director": "rwc-", "gm": "rwc-"},
 }
