@@ -170,7 +170,7 @@ class ResourceCalendar(models.Model):
                     continue
                 begin = zone.localize(datetime.combine(day, time.min)).astimezone(utc)
                 end = zone.localize(datetime.combine(day, time(23, 59, 59))).astimezone(utc)
-                name = chinese_calendar.get_holiday_detail(day)[1] or "Holiday"
+                name = chinese_calendar.get_holiday_detail(day)[1] or self.env._("Public Holiday")
                 values.append(
                     {
                         "name": name,
