@@ -1,5 +1,10 @@
+from datetime import datetime, time
+
+import pytz
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 
 class ResCompany(models.Model):
@@ -102,6 +107,58 @@ class ResCompany(models.Model):
         default=90.0,
         help="Minimum share of backlog products explained on time.",
     )
+
+    # ------------------------------------------------------------ local time
+    # A stored datetime is UTC; the day or month it belongs to is decided in the
+    # company's time zone: the time zone of its working calendar, else the user's.
+    # These helpers (Python) and ``_business_local_sql`` (SQL) own that rule.
+
+    def _business_tz(self):
+        """Name of the company's time zone."""
+        self.ensure_one()
+        return self.resource_calendar_id.tz or self.env.user.tz or "UTC"
+
+    def _business_local_datetime(self, value):
+        """Naive local datetime of a stored (naive UTC) datetime; False stays False."""
+        self.ensure_one()
+        if not value:
+            return value
+        local = pytz.utc.localize(value).astimezone(pytz.timezone(self._business_tz()))
+        return local.replace(tzinfo=None)
+
+    def _business_local_date(self, value):
+        """The company's local day of a stored datetime (a date is returned as it is)."""
+        if not value or not isinstance(value, datetime):
+            return value
+        return self._business_local_datetime(value).date()
+
+    def _business_local_today(self):
+        """Today in the company's time zone."""
+        return self._business_local_date(fields.Datetime.now())
+
+    def _business_utc_start(self, day):
+        """Naive UTC datetime of the local midnight starting ``day`` (for searches on
+        stored datetimes: ``>= start(first day)`` and ``< start(day after the last)``)."""
+        self.ensure_one()
+        zone = pytz.timezone(self._business_tz())
+        local = zone.localize(datetime.combine(day, time.min))
+        return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+    @api.model
+    def _business_tz_sql(self):
+        """Relation (company_id, tz) of every company's time zone, to join in SQL."""
+        return SQL(
+            """(SELECT c.id AS company_id, COALESCE(rc.tz, 'UTC') AS tz
+                 FROM res_company c
+            LEFT JOIN resource_calendar rc ON rc.id = c.resource_calendar_id)"""
+        )
+
+    @api.model
+    def _business_local_sql(self, column, tz):
+        """SQL: the local timestamp of a stored UTC timestamp ``column`` in time zone
+        ``tz`` (an SQL expression, usually the ``tz`` column of ``_business_tz_sql``).
+        ``::date`` of it is the local day, ``date_trunc('month', …)`` the local month."""
+        return SQL("((%s) AT TIME ZONE 'UTC' AT TIME ZONE (%s))", column, tz)
 
     @api.model
     def _business_setting_ranges(self):
