@@ -80,9 +80,7 @@ def cmd_check(_args):
 def cmd_run(args):
     odoo = import_odoo()
     ensure_postgres()
-    exists = subprocess.run(
-        ["psql", "-Atqc", f"select 1 from pg_database where datname = '{args.db}'", "postgres"],
-        capture_output=True, text=True, check=True).stdout.strip() == "1"
+    exists = database_exists(args.db)
     init = [] if exists else ["-i", MODULE]
     print(f"Odoo with {MODULE} and demo data: http://localhost:{args.port}/web "
           f"(database {args.db}{', being created' if init else ''})", flush=True)
@@ -111,9 +109,25 @@ def run_pytest():
         return total - failed - skipped, failed
 
 
-def run_odoo_tests(odoo, tags, keep_db):
-    """Install the module with its tests in a fresh database: returns (passed, failed)."""
-    db = f"{MODULE}_test_{os.getpid()}"
+def database_exists(db):
+    return subprocess.run(
+        ["psql", "-Atqc", f"select 1 from pg_database where datname = '{db}'", "postgres"],
+        capture_output=True, text=True, check=True).stdout.strip() == "1"
+
+
+def run_odoo_tests(odoo, tags, keep_db, quick=False):
+    """Install the module with its tests in a fresh database: returns (passed, failed).
+
+    ``quick``: reuse the database ``business_dept_quick`` (installed once, kept) and only
+    update the module there (``-u``): seconds instead of minutes for a changed test.
+    """
+    db = f"{MODULE}_quick" if quick else f"{MODULE}_test_{os.getpid()}"
+    if quick:
+        keep_db = True
+        if not database_exists(db):
+            subprocess.run(odoo_cmd(odoo, "-d", db, "-i", MODULE, "--stop-after-init",
+                                    "--log-level", "warn", "--max-cron-threads", "0"),
+                           check=True)
     result_file = tempfile.mktemp(suffix=".json")
     env = dict(os.environ, BUSINESS_DEPT_RESULT=result_file)
     code = (
@@ -135,11 +149,13 @@ def run_odoo_tests(odoo, tags, keep_db):
         "          open(os.environ['BUSINESS_DEPT_RESULT'], 'w'))\n"
         "sys.exit(rc)\n"
     )
-    argv = odoo_cmd(odoo, "-d", db, "-i", MODULE, "--test-enable", "--test-tags", tags,
+    argv = odoo_cmd(odoo, "-d", db, "-u" if quick else "-i", MODULE,
+                    "--test-enable", "--test-tags", tags,
                     "--stop-after-init", "--http-port", str(free_port()),
                     "--log-level", "test", "--max-cron-threads", "0")
     argv[1:3] = ["-c", code]  # same interpreter, Odoo's own command line parser
-    subprocess.run(["dropdb", "--if-exists", db], check=True)
+    if not quick:
+        subprocess.run(["dropdb", "--if-exists", db], check=True)
     try:
         proc = subprocess.run(argv, env=env, check=False)
         if not os.path.exists(result_file):
@@ -170,7 +186,7 @@ def cmd_test(args):
     if not args.odoo_only:
         p, f = run_pytest()
         passed, failed = passed + p, failed + f
-    p, f = run_odoo_tests(odoo, args.tags, args.keep_db)
+    p, f = run_odoo_tests(odoo, args.tags, args.keep_db, quick=args.quick)
     passed, failed = passed + p, failed + f
     print(f"{passed} passed, {failed} failed", flush=True)
     sys.exit(1 if failed else 0)
@@ -191,6 +207,9 @@ def main():
                       help="Odoo --test-tags (default: every test of the module)")
     test.add_argument("--odoo-only", action="store_true", help="skip the Odoo-free checks")
     test.add_argument("--keep-db", action="store_true", help="keep the test database")
+    test.add_argument("--quick", action="store_true",
+                      help="reuse the kept database business_dept_quick (-u instead of a fresh "
+                      "install): for a changed test; CI runs the full, fresh test")
     test.set_defaults(func=cmd_test)
     args = parser.parse_args()
     args.func(args)
