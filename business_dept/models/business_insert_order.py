@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import format_datetime
 
 LEVELS = [("director", "Business Director"), ("general_manager", "General Manager")]
 LEVEL_GROUPS = {
@@ -91,11 +92,13 @@ class BusinessInsertOrder(models.Model):
             order = request.sale_order_id
             request.previous_date = order.commitment_date or order.expected_date
 
-    @api.depends("previous_date", "requested_date")
+    @api.depends("previous_date", "requested_date", "company_id")
     def _compute_pull_in_days(self):
+        """Days between the local days of the two dates (company's time zone)."""
         for request in self:
             if request.previous_date and request.requested_date:
-                delta = request.previous_date.date() - request.requested_date.date()
+                local = (request.company_id or self.env.company)._business_local_date
+                delta = local(request.previous_date) - local(request.requested_date)
                 request.pull_in_days = max(delta.days, 0)
             else:
                 request.pull_in_days = 0
@@ -299,27 +302,20 @@ class BusinessInsertOrder(models.Model):
         return True
 
     def _apply(self):
-        """Final approval: the order's commitment date, its open deliveries' scheduled date
-        and priority; activities for the warehouse and the displaced orders' salespeople."""
+        """Final approval: the order's commitment date; every open operation serving the
+        order (pick, pack and ship of its procurement group) scheduled no later than the
+        new date and urgent; one activity naming them all for the warehouse; activities
+        for the displaced orders' salespeople."""
         self.ensure_one()
         order = self.sale_order_id
         displaced = self.displaced_order_ids
         order.sudo().commitment_date = self.requested_date
-        pickings = order.picking_ids.filtered(
-            lambda p: p.picking_type_code == "outgoing" and p.state not in ("done", "cancel")
+        pickings = self._open_operations()
+        pickings.filtered(lambda p: p.scheduled_date > self.requested_date).write(
+            {"scheduled_date": self.requested_date}
         )
-        pickings.sudo().write({"scheduled_date": self.requested_date, "priority": "1"})
-        warehouse = self.env.ref("stock.group_stock_user").users.filtered(
-            lambda u: not u.share and u.active
-        )
-        for picking in pickings.sudo():
-            for user in warehouse:
-                picking.activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    user_id=user.id,
-                    date_deadline=self.requested_date.date(),
-                    summary=self.env._("Insert order %(name)s: deliver first", name=self.name),
-                )
+        pickings.write({"priority": "1"})
+        self._notify_warehouse(pickings)
         for other in displaced.sudo():
             other.activity_schedule(
                 "mail.mail_activity_data_todo",
@@ -335,6 +331,54 @@ class BusinessInsertOrder(models.Model):
                 date=self.requested_date,
             )
         )
+
+    def _open_operations(self):
+        """Open transfers serving the order, every step and type (internal pick and pack
+        included): those of its procurement group and its deliveries, in sudo."""
+        self.ensure_one()
+        order = self.sale_order_id.sudo()
+        pickings = order.picking_ids
+        if order.procurement_group_id:
+            Picking = self.env["stock.picking"].sudo()
+            pickings |= Picking.search([("group_id", "=", order.procurement_group_id.id)])
+        return pickings.filtered(lambda p: p.state not in ("done", "cancel"))
+
+    def _notify_warehouse(self, pickings):
+        """One activity per warehouse user, on the operation to do first, naming every
+        moved operation; for the operations' responsible, else the company's stock users."""
+        self.ensure_one()
+        if not pickings:
+            return
+        company = self.sale_order_id.company_id
+        users = pickings.user_id.filtered(lambda u: not u.share and u.active)
+        if not users:
+            users = self.env.ref("stock.group_stock_user").users.filtered(
+                lambda u: not u.share and u.active and company in u.company_ids
+            )
+        open_moves = pickings.move_ids
+        first = pickings.filtered(lambda p: not (p.move_ids.move_orig_ids & open_moves))
+        first = (first or pickings).sorted(lambda p: (p.scheduled_date, p.id))[0]
+        names = ", ".join(pickings.sorted(lambda p: (p.scheduled_date, p.id)).mapped("name"))
+        deadline = company._business_local_date(self.requested_date)
+        for user in users:
+            first.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=user.id,
+                date_deadline=deadline,
+                summary=self.env._(
+                    "Insert order %(name)s: deliver first (%(pickings)s)",
+                    name=self.name,
+                    pickings=names,
+                ),
+                note=self.env._(
+                    "Insert order %(name)s for %(order)s: these operations are urgent and "
+                    "scheduled no later than %(date)s: %(pickings)s.",
+                    name=self.name,
+                    order=self.sale_order_id.name,
+                    date=format_datetime(self.env, self.requested_date, tz=company._business_tz()),
+                    pickings=names,
+                ),
+            )
 
 
 class BusinessInsertOrderApproval(models.Model):

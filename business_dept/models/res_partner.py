@@ -98,10 +98,11 @@ class ResPartner(models.Model):
 
     def has_valid_agreement(self, on_date=None):
         """True when the framework agreement (购销框架协议) is signed on or before
-        ``on_date`` (default today) and not expired on it."""
+        ``on_date`` (default: today in the current company's time zone) and not expired
+        on it."""
         self.ensure_one()
         customer = self.commercial_partner_id
-        on_date = on_date or fields.Date.context_today(self)
+        on_date = on_date or self.env.company._business_local_today()
         return bool(
             customer.agreement_date
             and customer.agreement_date <= on_date

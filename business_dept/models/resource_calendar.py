@@ -202,9 +202,13 @@ class ResourceCalendar(models.Model):
 
     @api.model
     def _cron_business_load_holidays(self):
-        """Yearly: this year's and next year's schedule for every company in China."""
-        year = fields.Date.context_today(self).year
-        self._business_load_official_holidays(self.env["res.company"].search([]), [year, year + 1])
+        """Yearly: this year's and next year's schedule for every company in China, the
+        year being the company's local one."""
+        by_year = defaultdict(lambda: self.env["res.company"])
+        for company in self.env["res.company"].search([]):
+            by_year[company._business_local_today().year] |= company
+        for year, companies in by_year.items():
+            self._business_load_official_holidays(companies, [year, year + 1])
 
 
 class BusinessCalendarWorkday(models.Model):

@@ -2,6 +2,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.osv import expression
 
 
 class SaleOrder(models.Model):
@@ -218,7 +219,18 @@ class SaleOrder(models.Model):
         )
 
     def _search_invoice_overdue(self, operator, value):
-        """A posted customer invoice of the order unpaid past its due date."""
+        """A posted customer invoice of the order unpaid past its due date: overdue from
+        the day after the due date, in the local time of the invoice's company."""
+        companies = self.env["res.company"].sudo().search([])
+        by_today = defaultdict(list)
+        for company in companies:
+            by_today[company._business_local_today()].append(company.id)
+        due = expression.OR(
+            [
+                [("company_id", "in", company_ids), ("invoice_date_due", "<", today)]
+                for today, company_ids in by_today.items()
+            ]
+        )
         return self._business_flag_domain(
             operator,
             value,
@@ -226,12 +238,16 @@ class SaleOrder(models.Model):
                 (
                     "order_line.invoice_lines.move_id",
                     "any",
-                    [
-                        ("move_type", "=", "out_invoice"),
-                        ("state", "=", "posted"),
-                        ("payment_state", "in", ("not_paid", "partial")),
-                        ("invoice_date_due", "<", fields.Date.context_today(self)),
-                    ],
+                    expression.AND(
+                        [
+                            [
+                                ("move_type", "=", "out_invoice"),
+                                ("state", "=", "posted"),
+                                ("payment_state", "in", ("not_paid", "partial")),
+                            ],
+                            due,
+                        ]
+                    ),
                 )
             ],
         )
@@ -262,19 +278,25 @@ class SaleOrder(models.Model):
                 raise UserError(error)
 
     def _business_agreement_error(self):
-        """Message when the order may not be confirmed for want of an agreement, else False."""
+        """Message when the order may not be confirmed for want of an agreement, else False.
+
+        The agreement is judged on the day of the confirmation: the order date Odoo writes
+        when it confirms (``_prepare_confirmation_values``), not the quotation's date, taken
+        as the company's local day."""
         self.ensure_one()
         if not self.company_id.agreement_required or (self.contract_ref and self.contract_document):
             return False
         customer = self.partner_id.commercial_partner_id
-        if customer.has_valid_agreement(self.date_order.date()):
+        confirmed_on = self._prepare_confirmation_values().get("date_order") or self.date_order
+        day = self.company_id._business_local_date(confirmed_on)
+        if customer.has_valid_agreement(day):
             return False
         return self.env._(
             "%(customer)s has no framework agreement (购销框架协议) valid on %(date)s: sign one "
             "with the customer, or enter the contract reference and attach the contract "
             "document on order %(order)s.",
             customer=customer.display_name,
-            date=self.date_order.date(),
+            date=day,
             order=self.name,
         )
 
@@ -424,7 +446,9 @@ class SaleOrder(models.Model):
             for user in order.review_assistant_id or assistants[:1] or order.user_id:
                 order.activity_schedule(
                     "business_dept.mail_activity_type_review_due",
-                    date_deadline=(order.review_deadline or fields.Datetime.now()).date(),
+                    date_deadline=order.company_id._business_local_date(
+                        order.review_deadline or fields.Datetime.now()
+                    ),
                     user_id=user.id,
                     summary=self.env._("Order review due: hand the order over"),
                 )

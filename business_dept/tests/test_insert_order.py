@@ -1,4 +1,6 @@
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+
+from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -186,3 +188,138 @@ class TestInsertOrder(SalesRulesCase):
         request.with_user(self.gm).action_approve()
         self.assertIn(self.manager2, other.activity_ids.user_id)
         self.assertFalse(later.activity_ids)
+
+    # ------------------------------------------------------ multi-step delivery
+
+    def multi_step_order(self, steps):
+        warehouse = self.env["stock.warehouse"].search(
+            [("company_id", "=", self.company.id)], limit=1
+        )
+        warehouse.delivery_steps = steps
+        order = self.make_order(
+            commitment_date=self.now + timedelta(days=30), warehouse_id=warehouse.id
+        )
+        order.with_user(self.manager).action_confirm()
+        return order
+
+    def operations(self, order):
+        return self.env["stock.picking"].search([("group_id", "=", order.procurement_group_id.id)])
+
+    def approve_ten_days_earlier(self, order):
+        request = self.request(days_before=10, order=order)
+        self.assertTrue(request.gm_required)
+        request.with_user(self.director).action_approve()
+        request.with_user(self.gm).action_approve()
+        self.assertEqual(request.state, "approved")
+        return request
+
+    def do(self, picking, qty=10):
+        picking.action_assign()
+        picking.move_ids.write({"quantity": qty, "picked": True})
+        picking._action_done()
+        self.assertEqual(picking.state, "done")
+
+    def warehouse_activity(self, pickings):
+        activity = pickings.activity_ids.filtered(lambda a: a.user_id == self.warehouse_user)
+        self.assertEqual(len(activity), 1, "one activity per warehouse user, not per picking")
+        return activity
+
+    def test_pick_then_ship_moves_the_pick(self):
+        """Pick then ship, promised in 30 days, brought 10 days forward: the open pick (an
+        internal transfer) is scheduled no later than the new date and urgent; the ship,
+        created when the pick is done, is urgent too."""
+        order = self.multi_step_order("pick_ship")
+        pick = self.operations(order)
+        self.assertEqual(pick.picking_type_code, "internal")
+        self.assertGreater(pick.scheduled_date, self.now + timedelta(days=25))
+        request = self.approve_ten_days_earlier(order)
+        self.assertLessEqual(pick.scheduled_date, request.requested_date)
+        self.assertEqual(pick.priority, "1")
+        activity = self.warehouse_activity(pick)
+        self.assertIn(pick.name, activity.summary)
+        self.assertEqual(
+            activity.date_deadline, self.company._business_local_date(request.requested_date)
+        )
+        self.do(pick)
+        ship = self.operations(order) - pick
+        self.assertEqual(ship.picking_type_code, "outgoing")
+        self.assertEqual(ship.priority, "1")
+        self.assertLessEqual(ship.scheduled_date, request.requested_date)
+
+    def test_pick_pack_ship_moves_every_open_operation(self):
+        """Three steps, the pick partly done: the rest of the pick and the pack move, both
+        named in one activity; an earlier date stays; the done pick is left alone."""
+        order = self.multi_step_order("pick_pack_ship")
+        pick = self.operations(order)
+        self.assertEqual(len(pick), 1)
+        self.do(pick, qty=4)
+        rest = pick.backorder_ids
+        pack = self.operations(order) - pick - rest
+        self.assertEqual((len(rest), len(pack)), (1, 1))
+        self.assertEqual(pack.picking_type_code, "internal")
+        pick_date = pick.scheduled_date
+        early = self.now + timedelta(days=3)
+        rest.scheduled_date = early
+        request = self.approve_ten_days_earlier(order)
+        self.assertEqual(rest.scheduled_date, early, "an earlier date is kept")
+        self.assertLessEqual(pack.scheduled_date, request.requested_date)
+        self.assertEqual((rest | pack).mapped("priority"), ["1", "1"])
+        self.assertEqual(pick.scheduled_date, pick_date, "a done operation is left alone")
+        self.assertFalse(pick.activity_ids)
+        activity = self.warehouse_activity(rest | pack)
+        self.assertIn(rest.name, activity.summary)
+        self.assertIn(pack.name, activity.summary)
+        self.do(pack, qty=4)
+        ship = self.operations(order) - pick - rest - pack
+        self.assertEqual(ship.picking_type_code, "outgoing")
+        self.assertEqual(ship.priority, "1")
+
+    # ------------------------------------------------------------ local time
+
+    def test_days_pulled_in_are_local_days(self):
+        """From 30 June 00:30 to 20 June 23:30 in Shanghai is 10 local days (9 in UTC):
+        the General Manager's approval is needed from 10 days."""
+        with freeze_time(self.local(2024, 6, 1, 10, 0)):
+            order = self.make_order(commitment_date=self.local(2024, 6, 30, 0, 30))
+            order.with_user(self.manager).action_confirm()
+            request = (
+                self.env["business.insert.order"]
+                .with_user(self.manager)
+                .create(
+                    {
+                        "sale_order_id": order.id,
+                        "requested_date": self.local(2024, 6, 20, 23, 30),
+                        "reason": "Customer line stop",
+                    }
+                )
+            )
+            self.assertEqual(request.pull_in_days, 10)
+            self.assertTrue(request.gm_required)
+            request.requested_date = self.local(2024, 6, 21, 0, 30)
+            self.assertEqual(request.pull_in_days, 9)
+            self.assertFalse(request.gm_required)
+
+    def test_warehouse_deadline_is_the_local_day(self):
+        """New date 20 June 00:30 in Shanghai (19 June 16:30 UTC): the warehouse's activity
+        is due on 20 June."""
+        with freeze_time(self.local(2024, 6, 1, 10, 0)):
+            order = self.make_order(commitment_date=self.local(2024, 6, 22, 10, 0))
+            order.with_user(self.manager).action_confirm()
+            request = (
+                self.env["business.insert.order"]
+                .with_user(self.manager)
+                .create(
+                    {
+                        "sale_order_id": order.id,
+                        "requested_date": self.local(2024, 6, 20, 0, 30),
+                        "reason": "Customer line stop",
+                    }
+                )
+            )
+            request.action_submit()
+            request.with_user(self.director).action_approve()
+        self.assertEqual(request.state, "approved")
+        picking = order.picking_ids
+        self.assertEqual(picking.scheduled_date, datetime(2024, 6, 19, 16, 30))
+        activity = picking.activity_ids.filtered(lambda a: a.user_id == self.warehouse_user)
+        self.assertEqual(activity.date_deadline, date(2024, 6, 20))

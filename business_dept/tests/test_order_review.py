@@ -177,3 +177,64 @@ class TestOrderReview(SalesRulesCase):
         self.assertNotIn(self.order, Order.search([("invoice_overdue", "=", True)]))
         action = self.env.ref("business_dept.sale_order_action_followup")
         self.assertNotIn(self.order, Order.search(ast.literal_eval(action.domain)))
+
+    # ------------------------------------------------------------ local time
+
+    def test_review_signed_just_after_local_midnight(self):
+        """Signed on Friday 00:10 in Shanghai (Thursday 16:10 UTC): Friday is the start day,
+        not counted; the 4th working day is the next Thursday."""
+        with freeze_time(self.local(2025, 11, 21, 0, 10)):
+            self.order.with_user(self.gm).action_review_sign()
+        self.assertEqual(self.order.review_start_date, datetime(2025, 11, 20, 16, 10))
+        self.assertEqual(self.order.review_deadline, self.local(2025, 11, 27, 17, 0))
+        self.assertEqual(self.order.review_reminder_date, self.local(2025, 11, 26, 17, 0))
+
+    def test_reminder_deadline_is_the_local_day(self):
+        """A company in Los Angeles: the review ends Thursday 17:00 local, Friday 01:00 UTC.
+        The assistant's activity is due on Thursday, the local day of the deadline."""
+        self.calendar.tz = "America/Los_Angeles"
+        self.order.review_assistant_id = self.assistant
+        start = datetime(2025, 11, 21, 18, 0)  # Friday 10:00 in Los Angeles
+        self.start(start)
+        self.assertEqual(self.order.review_deadline, datetime(2025, 11, 28, 1, 0))
+        with freeze_time(datetime(2025, 11, 27, 2, 0)):  # Wednesday 18:00 in Los Angeles
+            self.env["sale.order"]._cron_business_review_reminders()
+        activity = self.order.activity_ids
+        self.assertEqual(activity.user_id, self.assistant)
+        self.assertEqual(activity.date_deadline, date(2025, 11, 27))
+
+    def overdue_invoice(self, due):
+        self.order.picking_ids.move_ids.write({"quantity": 10, "picked": True})
+        self.order.picking_ids._action_done()
+        invoice = self.order._create_invoices()
+        invoice.write({"invoice_date": date(2025, 6, 1), "invoice_date_due": due})
+        invoice.action_post()
+        return invoice
+
+    def test_invoice_overdue_from_the_local_day_after_the_due_date(self):
+        """Due 10 June; at 01:00 on 11 June in Shanghai (10 June 17:00 UTC, 13:00 for a
+        manager travelling in New York) the invoice is overdue for the company."""
+        self.overdue_invoice(date(2025, 6, 10))
+        self.manager.tz = "America/New_York"
+        Order = self.env["sale.order"].with_user(self.manager)
+        with freeze_time(self.local(2025, 6, 10, 23, 30)):
+            self.assertNotIn(self.order, Order.search([("invoice_overdue", "=", True)]))
+        with freeze_time(self.local(2025, 6, 11, 1, 0)):
+            self.assertIn(self.order, Order.search([("invoice_overdue", "=", True)]))
+            self.assertTrue(self.order.with_user(self.manager).invoice_overdue)
+            self.assertNotIn(self.order, Order.search([("invoice_overdue", "=", False)]))
+
+    def test_makeup_workday_stays_in_its_company(self):
+        """A make-up workday belongs to its calendar's company; another company's users do
+        not see it."""
+        other = self.env["res.company"].create({"name": "Other Business Co."})
+        other_calendar = self.env["resource.calendar"].create(
+            {"name": "Other Calendar", "tz": "Asia/Shanghai", "company_id": other.id}
+        )
+        Workday = self.env["business.calendar.workday"]
+        mine = Workday.create({"calendar_id": self.calendar.id, "date": date(2025, 9, 28)})
+        theirs = Workday.create({"calendar_id": other_calendar.id, "date": date(2025, 9, 28)})
+        self.assertEqual(mine.company_id, self.company)
+        self.assertEqual(theirs.company_id, other)
+        visible = Workday.with_user(self.manager).search([("date", "=", date(2025, 9, 28))])
+        self.assertEqual(visible, mine)
