@@ -35,7 +35,8 @@ class ResCompany(models.Model):
         string="Framework Agreement Required",
         default=True,
         help="An order may only be confirmed for a customer with a framework agreement "
-        "(购销框架协议) valid on the order date, or when the order carries its own contract.",
+        "(购销框架协议) valid on the day the order is confirmed (company time zone), or when "
+        "the order carries its own contract.",
     )
     review_working_days = fields.Integer(
         string="Order Review Working Days",
