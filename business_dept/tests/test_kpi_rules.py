@@ -98,6 +98,7 @@ class KpiRulesCase(BusinessDeptCase):
         )
 
     def _row(self, user, month):
+        self.env.invalidate_all()
         return self.Report.search([("user_id", "=", user.id), ("month", "=", month)])
 
     def _total(self, domain, *fields):
@@ -258,13 +259,17 @@ class TestKpiInstallments(KpiRulesCase):
         cancelled = self._invoice(500.0, "2024-03-01", self.manager2, term)
         cancelled.button_draft()
         cancelled.button_cancel()
+        paid = self._invoice(300.0, "2024-03-01", self.manager2, term)
+        self._pay(paid, 300.0, "2024-03-31")
+        # only the invoice still owed counts: 1 of 1, 300 of 300
         row = self._row(self.manager2, self.MARCH)
-        self.assertFalse(row.payment_due_count)
-        total = self._total(
-            [("user_id", "=", self.manager2.id), ("month", "=", self.MARCH)],
-            "payment_ontime_rate",
-        )
-        self.assertIsNone(total["payment_ontime_rate"])
+        self.assertEqual((row.payment_due_count, row.payment_ontime_count), (1, 1))
+        self.assertAlmostEqual(row.payment_due_amount, 300.0)
+        self.assertAlmostEqual(row.payment_ontime_rate, 100.0)
+        # without it, nothing owed at all: no row, no data (not 0 %)
+        paid.button_draft()
+        paid.button_cancel()
+        self.assertFalse(self._row(self.manager2, self.MARCH))
 
     def test_write_off_at_payment_settles(self):
         """950 paid on time with 50 written off (fully paid): settled on time."""

@@ -128,12 +128,17 @@ class BusinessKpiSummary(models.TransientModel):
         company = self.company_id
         columns = model._kpi_columns()
         sums = ["target_amount", "output_amount", "new_customers"]
-        aggregates = [f"{name}:sum" for name in sums] + [f"{rate}:sum" for rate, *__ in columns]
+        aggregates = [f"{name}:sum" for name in sums]
+        aggregates += [f"{rate}:sum" for rate, *__ in columns]
+        aggregates += [f"{denominator}:sum" for *__, denominator in columns]
         [values] = model._read_group(self._domain(), [], aggregates)
         figures = dict(zip(sums, values[: len(sums)], strict=True))
-        for (rate, flag, threshold, __), value in zip(columns, values[len(sums) :], strict=True):
-            figures[rate] = value
-            figures[flag] = None if value is None else value >= company[threshold]
+        rates = values[len(sums) : len(sums) + len(columns)]
+        bases = values[len(sums) + len(columns) :]
+        for (rate, flag, threshold, __), value, base in zip(columns, rates, bases, strict=True):
+            # no denominator: no data (the ORM reads a NULL rate as 0)
+            figures[rate] = value if base else None
+            figures[flag] = None if not base else value >= company[threshold]
         return figures
 
     @staticmethod
