@@ -266,10 +266,17 @@ class TestKpiInstallments(KpiRulesCase):
         self.assertEqual((row.payment_due_count, row.payment_ontime_count), (1, 1))
         self.assertAlmostEqual(row.payment_due_amount, 300.0)
         self.assertAlmostEqual(row.payment_ontime_rate, 100.0)
-        # without it, nothing owed at all: no row, no data (not 0 %)
+        # without it, nothing owed at all: no data (NULL), not 0 % and not missed
         paid.button_draft()
         paid.button_cancel()
-        self.assertFalse(self._row(self.manager2, self.MARCH))
+        row = self._row(self.manager2, self.MARCH)
+        self.assertAlmostEqual(row.output_amount, 1000.0)  # the reversed invoice's month
+        self.assertFalse(row.payment_due_count)
+        self.env.cr.execute(
+            "SELECT payment_ontime_rate, payment_ontime_ok FROM business_kpi_report WHERE id = %s",
+            [row.id],
+        )
+        self.assertEqual(self.env.cr.fetchone(), (None, None))
 
     def test_write_off_at_payment_settles(self):
         """950 paid on time with 50 written off (fully paid): settled on time."""
@@ -379,9 +386,11 @@ class TestKpiDepartment(KpiRulesCase):
         self.assertAlmostEqual(figures["output_amount"], 11370.0)
         self.assertAlmostEqual(figures["achievement"], 100.0 * 11370 / 190000)
         self.assertFalse(figures["achievement_ok"])
-        # no invoice due: no data, not 0 and not missed
-        self.assertIsNone(figures["payment_ontime_rate"])
-        self.assertIsNone(figures["payment_ontime_ok"])
+        # invoices due on their date, unpaid: missed; no review received: no data
+        self.assertEqual(figures["payment_ontime_rate"], 0.0)
+        self.assertIs(figures["payment_ontime_ok"], False)
+        self.assertIsNone(figures["review_ontime_rate"])
+        self.assertIsNone(figures["review_ontime_ok"])
 
 
 @tagged("post_install", "-at_install")
@@ -440,6 +449,14 @@ class TestKpiNoDataAndFrozen(KpiRulesCase):
         wizard.action_freeze()
         Snapshot = self.env["business.kpi.snapshot"]
         self.assertEqual(self._flags(Snapshot, self.manager), (True, False, 0.0, None))
+        # a draft dated in the frozen month shows a warning on its form
+        draft = self.env["account.move"].with_user(self.finance).new(
+            {"move_type": "out_invoice", "partner_id": self.customer.id,
+             "invoice_date": date(2024, 3, 20)}
+        )
+        self.assertIn("2024-03 were frozen on", draft.business_kpi_frozen_note)
+        draft.invoice_date = date(2024, 4, 20)
+        self.assertFalse(draft.business_kpi_frozen_note)
         # an invoice posted later in the frozen month: the poster is warned
         late = self._invoice(3000.0, "2024-03-28", self.manager)
         note = late.message_ids.filtered(lambda m: "were frozen on" in (m.body or ""))
