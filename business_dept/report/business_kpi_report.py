@@ -1,5 +1,6 @@
 from odoo import api, models, tools
 from odoo.tools import SQL
+from odoo.tools.sql import create_index
 
 
 class BusinessKpiReport(models.Model):
@@ -487,7 +488,29 @@ class BusinessKpiReport(models.Model):
             facts=self._kpi_facts_query(),
         )
 
+    def _kpi_month_indexes(self):
+        """Indexes on the month expression of the parts filtered on a date column,
+        so that a month filter on the report reads only that month's rows:
+        (index name, table, date column, partial index condition)."""
+        return [
+            (
+                "account_move_line_business_kpi_maturity_month_index",
+                "account_move_line",
+                "date_maturity",
+                "display_type = 'payment_term'",
+            ),
+            (
+                "account_move_business_kpi_invoice_month_index",
+                "account_move",
+                "invoice_date",
+                "move_type IN ('out_invoice', 'out_refund')",
+            ),
+        ]
+
     def init(self):
+        for name, table, column, where in self._kpi_month_indexes():
+            expression = self._kpi_month(SQL.identifier(column)).code
+            create_index(self.env.cr, name, table, [f"({expression})"], where=where)
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
             SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._kpi_query())
