@@ -74,6 +74,9 @@ class BusinessKpiReport(models.Model):
     ``business.kpi.mixin``): department achievement = Σ output ÷ Σ target (rows with
     a target), each on-time rate = Σ on time ÷ Σ due, satisfaction = Σ points ÷ Σ
     surveys.
+
+    A month filter reaches every part; on invoices and installments it uses the
+    expression indexes of ``_kpi_month_indexes``.
     """
 
     _name = "business.kpi.report"
