@@ -8,6 +8,7 @@ from . import business_satisfaction_survey
 from . import business_stock_backlog
 from . import business_kpi_mixin
 from . import business_kpi_snapshot
+from . import account_move
 from . import business_logistics_agreement
 from . import business_logistics_statement
 from . import stock_picking

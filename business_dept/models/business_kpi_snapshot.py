@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 
 class BusinessKpiSnapshot(models.Model):
@@ -7,7 +8,8 @@ class BusinessKpiSnapshot(models.Model):
 
     A copy of the rows of ``business.kpi.report`` for one company and month, taken
     by a Business Director: later corrections of orders, invoices or surveys do not
-    change it, while the live report stays live.
+    change it, while the live report stays live. The rows are copied in SQL, after
+    a flush, so that "no data" (NULL rates and flags) stays NULL in the snapshot.
     """
 
     _name = "business.kpi.snapshot"
@@ -33,7 +35,7 @@ class BusinessKpiSnapshot(models.Model):
             raise AccessError(self.env._("Only a Business Director freezes the KPIs of a month."))
         company = company or self.env.company
         month = month.replace(day=1)
-        if month >= fields.Date.context_today(self).replace(day=1):
+        if month >= company._business_local_today().replace(day=1):
             raise UserError(self.env._("Only a month that is over can be frozen."))
         domain = [("company_id", "=", company.id), ("month", "=", month)]
         if self.sudo().search_count(domain, limit=1):
@@ -42,16 +44,37 @@ class BusinessKpiSnapshot(models.Model):
                     "The KPIs of %(month)s are already frozen.", month=month.strftime("%Y-%m")
                 )
             )
-        report = self.env["business.kpi.report"].sudo()
+        report = self.env["business.kpi.report"]
         fnames = report._kpi_copy_fields()
-        rows = report.search_read(domain, fnames, load=None)
-        now = fields.Datetime.now()
-        vals_list = [
-            {
-                **{name: row[name] for name in fnames},
-                "frozen_by_id": self.env.user.id,
-                "frozen_date": now,
-            }
-            for row in rows
-        ]
-        return self.sudo().create(vals_list)
+        self.env.flush_all()
+        columns = SQL(", ").join(SQL.identifier(name) for name in fnames)
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO %(table)s (%(columns)s, frozen_by_id, frozen_date,
+                                       create_uid, create_date, write_uid, write_date)
+                SELECT %(columns)s, %(uid)s, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM %(report)s
+                 WHERE company_id = %(company)s AND month = %(month)s
+             RETURNING id
+                """,
+                table=SQL.identifier(self._table),
+                report=SQL.identifier(report._table),
+                columns=columns,
+                uid=self.env.uid,
+                now=fields.Datetime.now(),
+                company=company.id,
+                month=month,
+            )
+        )
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
+
+    @api.model
+    def _frozen(self, company, day):
+        """(frozen date, frozen by) of the month of ``day`` for ``company``, or None."""
+        snapshot = self.sudo().search(
+            [("company_id", "=", company.id), ("month", "=", day.replace(day=1))],
+            order="frozen_date",
+            limit=1,
+        )
+        return (snapshot.frozen_date, snapshot.frozen_by_id) if snapshot else None

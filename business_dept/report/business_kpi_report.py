@@ -1,5 +1,6 @@
 from odoo import api, models, tools
 from odoo.tools import SQL
+from odoo.tools.sql import create_index
 
 
 class BusinessKpiReport(models.Model):
@@ -8,8 +9,24 @@ class BusinessKpiReport(models.Model):
     A read-only SQL view over the standard tables; every KPI is one aggregation per
     (company, salesperson, month) (``_kpi_part_*`` methods); the parts are put
     together with UNION ALL and grouped once, so a filter on the month reaches every
-    part. Dates are the stored (UTC) dates; amounts are in company currency
-    (``*_signed`` and ``balance`` columns, partial reconcile ``amount``).
+    part. Amounts are in company currency (``*_signed`` and ``balance`` columns,
+    partial reconcile ``amount``).
+
+    **Local time.** A stored datetime is UTC; the day and month it belongs to are
+    those of the company's time zone (its working calendar's, ``_business_tz_sql``
+    joined on the part's company, ``_business_local_sql`` for the local timestamp):
+    a delivery done at 07:30 on 1 April in Shanghai (23:30 UTC on 31 March) is an
+    April delivery. Date columns (invoice date, due date, survey date) are days
+    already and are taken as they are.
+
+    **The department.** ``in_department``: the salesperson is an internal user of
+    the Business Department groups (``group_business_manager``, which directors and
+    general managers imply), not OdooBot, the administrator account, a template or
+    public user, nor an empty salesperson. The menu's action filters on it by
+    default; the monthly summary counts only these rows.
+
+    **No data.** A rate whose denominator is 0 is NULL ("no data"), and so is its
+    ``<kpi>_ok`` flag: it is neither 0 nor "missed".
 
     - ``month``: first day of the month.
     - ``target_amount`` (每月销售目标): the month's line of the salesperson's annual
@@ -20,30 +37,46 @@ class BusinessKpiReport(models.Model):
       salesperson = ``invoice_user_id``; *delivered*: quantity done of the sale
       order's customer deliveries (returns deducted) × the line's untaxed unit price
       (``price_reduce_taxexcl``) converted at the order's rate (``currency_rate``),
-      month of the move date, salesperson = the order's ``user_id``.
+      local month of the move date, salesperson = the order's ``user_id``.
     - ``achievement`` (销售目标产值完成率) = output ÷ target × 100 (95.0 = 95 %).
-    - ``payment_ontime_rate`` (回款及时率): of the posted customer invoices due in the
-      month (``invoice_date_due``; salesperson ``invoice_user_id``), the share fully
-      paid by the due date: no residual and the last reconciliation date
-      (``account_partial_reconcile.max_date``) ≤ due date.
-      ``payment_ontime_amount_rate``: the amount reconciled by the due date ÷ the
-      invoices' total (company currency), so partial payments count partly.
+    - ``payment_ontime_rate`` (回款及时率), judged per installment: each receivable
+      line (``payment_term``) of the posted customer invoices, salesperson
+      ``invoice_user_id``, month of its own due date (``date_maturity``).
+      *Owed*: the line's amount (``balance``) less what credit notes reconciled with
+      it took off (a credit note cancels debt, it is not a payment; a full reversal
+      leaves nothing owed and the installment is not counted). *Paid on time*: the
+      other amounts reconciled with it (payments, bank statement lines, write-off
+      and exchange difference entries) whose reconciliation date
+      (``account_partial_reconcile.max_date``) is on or before the due date, capped
+      at what is owed. An invoice cancelled or reset to draft is not posted and owes
+      nothing. ``payment_ontime_count`` ÷ ``payment_due_count``: installments paid
+      in full on time ÷ installments owed; ``payment_ontime_amount_rate``: amount
+      paid on time ÷ amount owed, so partial payments count partly.
     - ``invoice_ontime_rate`` (开票及时率): of the sale orders' done customer deliveries
-      of the month (``date_done``; salesperson = the order's), the share with a
-      posted customer invoice of the order dated from the first day of the delivery
-      month up to the customer's closing date (关账日, ``closing_day`` of the
-      commercial partner, empty = last day of the month; a delivery after the month's
-      closing day is due by next month's closing day).
+      of the month (local day and month of ``date_done``; salesperson = the
+      order's), the share with a posted customer invoice of the order dated from the
+      first day of the delivery month up to the customer's closing date (关账日,
+      ``closing_day`` of the commercial partner, empty = last day of the month; a
+      delivery done, on its local day, after the month's closing day is due by next
+      month's closing day).
     - ``review_ontime_rate`` (订单评审表及时率): orders whose review was received in the
-      month (``review_received_date``) and received by the deadline ÷ reviews
-      received; salesperson = the order's.
-    - ``satisfaction`` (客户满意度): average score of the finished (done) surveys
-      dated in the month, by responsible manager.
+      month (local month of ``review_received_date``) and received by the deadline ÷
+      reviews received; salesperson = the order's.
+    - ``satisfaction`` (客户满意度): points of the finished (done) surveys dated in the
+      month ÷ their number, by responsible manager.
     - ``backlog_explained_rate``: backlog records of the month explained by their
       deadline (end of the month) ÷ backlog records, by responsible manager.
-    - ``new_customers``: customers whose first confirmed order is in the month,
-      counted for that order's salesperson.
-    - ``<kpi>_ok``: the figure reaches the company's threshold (empty figure = not ok).
+    - ``new_customers``: customers whose first confirmed order is in the month (local
+      month of ``date_order``), counted for that order's salesperson.
+    - ``<kpi>_ok``: the figure reaches the company's threshold; NULL without data.
+
+    A total over several rows is the ratio of the sums (``_read_group_select`` of
+    ``business.kpi.mixin``): department achievement = Σ output ÷ Σ target (rows with
+    a target), each on-time rate = Σ on time ÷ Σ due, satisfaction = Σ points ÷ Σ
+    surveys.
+
+    A month filter reaches every part; on invoices and installments it uses the
+    expression indexes of ``_kpi_month_indexes``.
     """
 
     _name = "business.kpi.report"
@@ -51,11 +84,72 @@ class BusinessKpiReport(models.Model):
     _description = "Business Department KPI Report"
     _auto = False
     _order = "month desc, user_id"
+    # what the view reads: the ORM flushes these before searching the report
+    _depends = {
+        "account.move": [
+            "state",
+            "move_type",
+            "company_id",
+            "invoice_user_id",
+            "invoice_date",
+            "amount_untaxed_signed",
+        ],
+        "account.move.line": ["move_id", "display_type", "balance", "date_maturity"],
+        "account.partial.reconcile": ["debit_move_id", "credit_move_id", "amount", "max_date"],
+        "stock.move": ["state", "quantity", "location_id", "location_dest_id", "sale_line_id", "date"],
+        "stock.location": ["usage"],
+        "stock.picking": ["state", "company_id", "location_dest_id", "sale_id", "date_done"],
+        "sale.order": [
+            "company_id",
+            "user_id",
+            "partner_id",
+            "currency_rate",
+            "state",
+            "date_order",
+            "review_received_date",
+            "review_on_time",
+        ],
+        "sale.order.line": ["order_id", "price_reduce_taxexcl", "invoice_lines"],
+        "res.partner": ["commercial_partner_id", "closing_day"],
+        "business.sales.target.line": ["company_id", "user_id", "year", "month", "amount"],
+        "business.satisfaction.survey": ["company_id", "user_id", "state", "score", "date"],
+        "business.stock.backlog": ["company_id", "user_id", "month", "explained_on_time"],
+        "res.company": [
+            "output_basis",
+            "resource_calendar_id",
+            "target_threshold",
+            "payment_ontime_threshold",
+            "invoice_ontime_threshold",
+            "review_ontime_threshold",
+            "satisfaction_threshold",
+            "backlog_explained_threshold",
+        ],
+        "resource.calendar": ["tz"],
+        "res.users": ["share", "groups_id"],
+    }
 
     # ------------------------------------------------------------------ parts
     @api.model
+    def _kpi_tz(self):
+        """Relation (company_id, tz) of the companies' time zones, to join."""
+        return self.env["res.company"]._business_tz_sql()
+
+    @api.model
+    def _kpi_local_day(self, column, tz=None):
+        """The company's local day (a date) of a stored UTC datetime column."""
+        return SQL(
+            "(%s)::date", self.env["res.company"]._business_local_sql(column, tz or SQL("tz.tz"))
+        )
+
+    @api.model
+    def _kpi_local_month(self, column, tz=None):
+        """First day of the company's local month of a stored UTC datetime column."""
+        local = self.env["res.company"]._business_local_sql(column, tz or SQL("tz.tz"))
+        return SQL("date_trunc('month', %s)::date", local)
+
+    @api.model
     def _kpi_month(self, column):
-        """First day of the month of a date or datetime column, as a date."""
+        """First day of the month of a date column (a day already: no time zone)."""
         return SQL("date_trunc('month', (%s)::timestamp)::date", column)
 
     @api.model
@@ -100,44 +194,47 @@ class BusinessKpiReport(models.Model):
               JOIN sale_order so ON so.id = sol.order_id
               -- only for the companies counting delivered output (nothing read otherwise)
               JOIN res_company c ON c.id = so.company_id AND c.output_basis = 'delivered'
+              JOIN %(tz)s tz ON tz.company_id = so.company_id
              WHERE sm.state = 'done' AND (src.usage = 'customer') <> (dest.usage = 'customer')
           GROUP BY 1, 2, 3
             """,
-            month=self._kpi_month(SQL("sm.date")),
+            month=self._kpi_local_month(SQL("sm.date")),
+            tz=self._kpi_tz(),
         )
 
     @api.model
     def _kpi_part_payment(self):
-        # Per invoice first (so that a month filter reaches the invoices), then per
-        # salesperson: the partials of its receivable lines dated by the due date.
+        # Per installment first (so that a month filter reaches the receivable lines
+        # before their partials are joined and summed), then per salesperson.
         return SQL(
             """
             SELECT i.company_id, i.user_id, i.month,
                    count(*) AS payment_due_count,
-                   count(*) FILTER (WHERE i.residual = 0 AND i.last_date <= i.due)
-                       AS payment_ontime_count,
-                   sum(i.total) AS payment_due_amount,
-                   sum(LEAST(i.ontime_amount, i.total)) AS payment_ontime_amount
-              FROM (SELECT am.id, am.company_id, am.invoice_user_id AS user_id,
-                           %(month)s AS month, am.invoice_date_due AS due,
-                           am.amount_total_signed AS total,
-                           am.amount_residual_signed AS residual,
-                           max(apr.max_date) AS last_date,
+                   count(*) FILTER (WHERE i.paid >= i.owed) AS payment_ontime_count,
+                   sum(i.owed) AS payment_due_amount,
+                   sum(LEAST(i.paid, i.owed)) AS payment_ontime_amount
+              FROM (SELECT aml.id, am.company_id, am.invoice_user_id AS user_id,
+                           %(month)s AS month,
+                           -- owed: the installment less what credit notes took off
+                           aml.balance - COALESCE(sum(apr.amount)
+                               FILTER (WHERE cm.move_type = 'out_refund'), 0) AS owed,
+                           -- paid on time: any other settlement dated by the due date
                            COALESCE(sum(apr.amount)
-                                    FILTER (WHERE apr.max_date <= am.invoice_date_due), 0)
-                               AS ontime_amount
-                      FROM account_move am
-                 LEFT JOIN account_move_line aml
-                        ON aml.move_id = am.id AND aml.display_type = 'payment_term'
+                               FILTER (WHERE cm.move_type <> 'out_refund'
+                                         AND apr.max_date <= aml.date_maturity), 0) AS paid
+                      FROM account_move_line aml
+                      JOIN account_move am ON am.id = aml.move_id
                  LEFT JOIN account_partial_reconcile apr ON apr.debit_move_id = aml.id
-                     WHERE am.state = 'posted' AND am.move_type = 'out_invoice'
-                       AND am.invoice_date_due IS NOT NULL
-                  -- the month is a grouping column: a filter on it is applied to the
-                  -- invoices before their partials are joined and summed
-                  GROUP BY am.id, 4) i
+                 LEFT JOIN account_move_line cl ON cl.id = apr.credit_move_id
+                 LEFT JOIN account_move cm ON cm.id = cl.move_id
+                     WHERE aml.display_type = 'payment_term' AND aml.balance > 0
+                       AND aml.date_maturity IS NOT NULL
+                       AND am.state = 'posted' AND am.move_type = 'out_invoice'
+                  GROUP BY aml.id, am.id, 4) i
+             WHERE i.owed > 0
           GROUP BY 1, 2, 3
             """,
-            month=self._kpi_month(SQL("am.invoice_date_due")),
+            month=self._kpi_month(SQL("aml.date_maturity")),
         )
 
     @api.model
@@ -175,17 +272,19 @@ class BusinessKpiReport(models.Model):
                                                       THEN %(closing)s ELSE %(next_closing)s END
                    )) AS delivery_ontime_count
               FROM (SELECT p.id, p.company_id, so.user_id, p.sale_id,
-                           %(month)s AS month, p.date_done::date AS done_date,
-                           rp.closing_day
+                           %(month)s AS month, %(day)s AS done_date, rp.closing_day
                       FROM stock_picking p
                       JOIN stock_location dest ON dest.id = p.location_dest_id
                       JOIN sale_order so ON so.id = p.sale_id
                       JOIN res_partner sp ON sp.id = so.partner_id
                       JOIN res_partner rp ON rp.id = sp.commercial_partner_id
+                      JOIN %(tz)s tz ON tz.company_id = p.company_id
                      WHERE p.state = 'done' AND dest.usage = 'customer') d
           GROUP BY 1, 2, 3
             """,
-            month=self._kpi_month(SQL("p.date_done")),
+            month=self._kpi_local_month(SQL("p.date_done")),
+            day=self._kpi_local_day(SQL("p.date_done")),
+            tz=self._kpi_tz(),
             closing=closing,
             next_closing=next_closing,
         )
@@ -198,10 +297,12 @@ class BusinessKpiReport(models.Model):
                    count(*) AS review_count,
                    count(*) FILTER (WHERE so.review_on_time) AS review_ontime_count
               FROM sale_order so
+              JOIN %(tz)s tz ON tz.company_id = so.company_id
              WHERE so.review_received_date IS NOT NULL
           GROUP BY 1, 2, 3
             """,
-            month=self._kpi_month(SQL("so.review_received_date")),
+            month=self._kpi_local_month(SQL("so.review_received_date")),
+            tz=self._kpi_tz(),
         )
 
     @api.model
@@ -238,11 +339,13 @@ class BusinessKpiReport(models.Model):
                            so.company_id, so.user_id, %(month)s AS month
                       FROM sale_order so
                       JOIN res_partner rp ON rp.id = so.partner_id
+                      JOIN %(tz)s tz ON tz.company_id = so.company_id
                      WHERE so.state = 'sale'
                   ORDER BY so.company_id, rp.commercial_partner_id, so.date_order, so.id) f
           GROUP BY 1, 2, 3
             """,
-            month=self._kpi_month(SQL("so.date_order")),
+            month=self._kpi_local_month(SQL("so.date_order")),
+            tz=self._kpi_tz(),
         )
 
     @api.model
@@ -305,52 +408,80 @@ class BusinessKpiReport(models.Model):
         )
 
     @api.model
+    def _kpi_in_department(self):
+        """SQL: the row's salesperson ``u`` is a member of the Business Department
+        groups: internal, in ``group_business_manager`` (implied by directors and
+        general managers), not a bot, the administrator or a template user."""
+        return SQL(
+            """(u.id IS NOT NULL AND u.share IS NOT TRUE
+                AND u.id NOT IN (SELECT d.res_id FROM ir_model_data d
+                                  WHERE d.module = 'base' AND d.model = 'res.users'
+                                    AND d.name IN %(bots)s)
+                AND EXISTS (SELECT 1 FROM res_groups_users_rel r
+                              JOIN ir_model_data g ON g.res_id = r.gid
+                                   AND g.model = 'res.groups' AND g.module = 'business_dept'
+                                   AND g.name = 'group_business_manager'
+                             WHERE r.uid = u.id))""",
+            bots=("user_root", "user_admin", "default_user", "public_user"),
+        )
+
+    @api.model
     def _kpi_rates(self):
-        """{rate field: its SQL over the facts ``f`` and the company ``c``}."""
-        output = self._kpi_output()
-
-        def rate(part, whole):
-            return SQL("(100.0 * %s / NULLIF(%s, 0))::float", part, whole)
-
-        return {
-            "achievement": rate(output, SQL("f.target_amount")),
-            "payment_ontime_rate": rate(SQL("f.payment_ontime_count"), SQL("f.payment_due_count")),
-            "payment_ontime_amount_rate": rate(
-                SQL("f.payment_ontime_amount"), SQL("f.payment_due_amount")
-            ),
-            "invoice_ontime_rate": rate(SQL("f.delivery_ontime_count"), SQL("f.delivery_count")),
-            "review_ontime_rate": rate(SQL("f.review_ontime_count"), SQL("f.review_count")),
-            "satisfaction": SQL("(f.survey_score / NULLIF(f.survey_count, 0))::float"),
-            "backlog_explained_rate": rate(
-                SQL("f.backlog_explained_count"), SQL("f.backlog_count")
-            ),
-        }
+        """{rate field: its SQL over the facts ``f`` and the company ``c``}; NULL
+        without a denominator (no data)."""
+        values = {"output_amount": self._kpi_output()}
+        rates = {}
+        for rate, (numerator, denominator, factor) in self._kpi_ratios().items():
+            num = values.get(numerator, SQL("f.%s", SQL.identifier(numerator)))
+            rates[rate] = SQL(
+                "(%s * %s / NULLIF(f.%s, 0))::float", factor, num, SQL.identifier(denominator)
+            )
+        return rates
 
     @api.model
     def _kpi_query(self):
         rates = self._kpi_rates()
         output = self._kpi_output()
+        measures = [
+            "target_amount",
+            "payment_due_count",
+            "payment_ontime_count",
+            "payment_due_amount",
+            "payment_ontime_amount",
+            "delivery_count",
+            "delivery_ontime_count",
+            "review_count",
+            "review_ontime_count",
+            "survey_count",
+            "survey_score",
+            "backlog_count",
+            "backlog_explained_count",
+            "new_customers",
+        ]
         return SQL(
             """
             SELECT ((COALESCE(f.user_id, 0)::bigint * 10000 + f.company_id) * 100000
                     + EXTRACT(YEAR FROM f.month)::int * 12
                     + EXTRACT(MONTH FROM f.month)::int) AS id,
                    f.company_id, f.user_id, f.month,
-                   f.target_amount, %(output)s AS output_amount,
-                   f.payment_due_count, f.payment_due_amount, f.delivery_count,
-                   f.review_count, f.survey_count, f.backlog_count, f.new_customers,
+                   %(in_department)s AS in_department,
+                   %(output)s AS output_amount, %(measures)s,
                    %(rates)s, %(flags)s
               FROM (%(facts)s) f
               JOIN res_company c ON c.id = f.company_id
+         LEFT JOIN res_users u ON u.id = f.user_id
              WHERE f.month IS NOT NULL
             """,
+            in_department=self._kpi_in_department(),
             output=output,
+            measures=SQL(", ").join(SQL("f.%s", SQL.identifier(m)) for m in measures),
             rates=SQL(", ").join(
                 SQL("%s AS %s", expr, SQL.identifier(name)) for name, expr in rates.items()
             ),
+            # NULL rate (no data) gives a NULL flag: neither reached nor missed
             flags=SQL(", ").join(
                 SQL(
-                    "COALESCE(%s >= c.%s, false) AS %s",
+                    "(%s >= c.%s) AS %s",
                     rates[rate],
                     SQL.identifier(threshold),
                     SQL.identifier(flag),
@@ -360,7 +491,29 @@ class BusinessKpiReport(models.Model):
             facts=self._kpi_facts_query(),
         )
 
+    def _kpi_month_indexes(self):
+        """Indexes on the month expression of the parts filtered on a date column,
+        so that a month filter on the report reads only that month's rows:
+        (index name, table, date column, partial index condition)."""
+        return [
+            (
+                "account_move_line_business_kpi_maturity_month_index",
+                "account_move_line",
+                "date_maturity",
+                "display_type = 'payment_term'",
+            ),
+            (
+                "account_move_business_kpi_invoice_month_index",
+                "account_move",
+                "invoice_date",
+                "move_type IN ('out_invoice', 'out_refund')",
+            ),
+        ]
+
     def init(self):
+        for name, table, column, where in self._kpi_month_indexes():
+            expression = self._kpi_month(SQL.identifier(column)).code
+            create_index(self.env.cr, name, table, [f"({expression})"], where=where)
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
             SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._kpi_query())

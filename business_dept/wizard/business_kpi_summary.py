@@ -10,7 +10,10 @@ class BusinessKpiSummary(models.TransientModel):
     """Monthly summary report (月度总结报告): every KPI of the month against its
     threshold, one sheet for the department and one per manager, in XLSX.
 
-    Read with the user's own rights: a manager only gets his own figures.
+    Read with the user's own rights: a manager only gets his own figures. Only the
+    rows of the department's members count (``in_department``). A frozen month
+    (``business.kpi.snapshot``) is summarised from its frozen figures and says so.
+    A KPI without data is left empty with the status "No data".
     """
 
     _name = "business.kpi.summary"
@@ -18,7 +21,8 @@ class BusinessKpiSummary(models.TransientModel):
 
     @api.model
     def _default_month(self):
-        return fields.Date.context_today(self).replace(day=1) - relativedelta(months=1)
+        today = self.env.company._business_local_today()
+        return today.replace(day=1) - relativedelta(months=1)
 
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
@@ -28,20 +32,54 @@ class BusinessKpiSummary(models.TransientModel):
         "res.users", string="Salespeople", help="Empty = every salesperson of the month."
     )
 
+    frozen_note = fields.Char(compute="_compute_frozen_note")
+
+    @api.depends("company_id", "month")
+    def _compute_frozen_note(self):
+        for wizard in self:
+            frozen = (
+                wizard.company_id
+                and wizard.month
+                and self.env["business.kpi.snapshot"]._frozen(wizard.company_id, wizard.month)
+            )
+            wizard.frozen_note = frozen and wizard._frozen_text(frozen)
+
+    def _frozen_text(self, frozen):
+        frozen_date, frozen_by = frozen
+        when = fields.Datetime.context_timestamp(self, frozen_date)
+        return self.env._(
+            "The KPIs of %(month)s were frozen on %(date)s by %(user)s: the summary shows "
+            "the frozen figures.",
+            month=self.month.strftime("%Y-%m"),
+            date=when.strftime("%Y-%m-%d %H:%M"),
+            user=frozen_by.name or "",
+        )
+
+    def _kpi_model(self):
+        """The frozen snapshots of a frozen month, else the live report."""
+        self.ensure_one()
+        if self.env["business.kpi.snapshot"]._frozen(self.company_id, self.month):
+            return self.env["business.kpi.snapshot"]
+        return self.env["business.kpi.report"]
+
     def _check_summary_access(self):
         if not self.env.user.has_group("business_dept.group_business_manager"):
             raise AccessError(self.env._("Only the business department reads the monthly summary."))
 
-    def _rows(self):
-        """The month's KPI rows the user may read, by salesperson name."""
+    def _domain(self):
         self.ensure_one()
         domain = [
             ("company_id", "=", self.company_id.id),
             ("month", "=", self.month.replace(day=1)),
+            ("in_department", "=", True),
         ]
         if self.user_ids:
             domain.append(("user_id", "in", self.user_ids.ids))
-        rows = self.env["business.kpi.report"].search(domain)
+        return domain
+
+    def _rows(self):
+        """The month's KPI rows of the department the user may read, by name."""
+        rows = self._kpi_model().search(self._domain())
         return rows.sorted(lambda row: (row.user_id.name or "", row.id))
 
     def action_export(self):
@@ -71,32 +109,36 @@ class BusinessKpiSummary(models.TransientModel):
         return {name: field._description_string(self.env) for name, field in report._fields.items()}
 
     def _row_figures(self, row):
-        """A report row as a dict; a rate without any base is None (no figure)."""
+        """A row as a dict; a rate and its flag without data are None (no data)."""
         figures = {
             "target_amount": row.target_amount,
             "output_amount": row.output_amount,
             "new_customers": row.new_customers,
         }
-        for rate, flag, __, weight in self.env["business.kpi.report"]._kpi_columns():
-            figures[rate] = row[rate] if row[weight] else None
-            figures[flag] = row[flag]
+        for rate, flag, __, denominator in row._kpi_columns():
+            has_data = bool(row[denominator])
+            figures[rate] = row[rate] if has_data else None
+            figures[flag] = row[flag] if has_data else None
         return figures
 
-    def _department_figures(self, rows):
-        """Department totals: amounts summed, rates weighted by their base."""
-        report = self.env["business.kpi.report"]
+    def _department_figures(self):
+        """Department totals: amounts summed, each rate the ratio of the sums of its
+        numerator and denominator (the report's ``_read_group_select``)."""
+        model = self._kpi_model()
         company = self.company_id
-        figures = {
-            "target_amount": sum(rows.mapped("target_amount")),
-            "output_amount": sum(rows.mapped("output_amount")),
-            "new_customers": sum(rows.mapped("new_customers")),
-        }
-        for rate, flag, threshold, weight in report._kpi_columns():
-            rated = rows.filtered(lambda row, rate=rate, weight=weight: row[weight])
-            total = sum(rated.mapped(weight))
-            value = sum(row[rate] * row[weight] for row in rated) / total if total else None
-            figures[rate] = value
-            figures[flag] = value is not None and value >= company[threshold]
+        columns = model._kpi_columns()
+        sums = ["target_amount", "output_amount", "new_customers"]
+        aggregates = [f"{name}:sum" for name in sums]
+        aggregates += [f"{rate}:sum" for rate, *__ in columns]
+        aggregates += [f"{denominator}:sum" for *__, denominator in columns]
+        [values] = model._read_group(self._domain(), [], aggregates)
+        figures = dict(zip(sums, values[: len(sums)], strict=True))
+        rates = values[len(sums) : len(sums) + len(columns)]
+        bases = values[len(sums) + len(columns) :]
+        for (rate, flag, threshold, __), value, base in zip(columns, rates, bases, strict=True):
+            # no denominator: no data (the ORM reads a NULL rate as 0)
+            figures[rate] = value if base else None
+            figures[flag] = None if not base else value >= company[threshold]
         return figures
 
     @staticmethod
@@ -111,7 +153,7 @@ class BusinessKpiSummary(models.TransientModel):
     def _fill_workbook(self, workbook):
         self.ensure_one()
         self._check_summary_access()
-        report = self.env["business.kpi.report"]
+        report = self._kpi_model()
         company = self.company_id
         formats = self.env["business.xlsx.report"]._xlsx_formats(workbook)
         labels = self._kpi_labels()
@@ -131,6 +173,9 @@ class BusinessKpiSummary(models.TransientModel):
         sheet.set_column(1, 3 + len(columns), 16)
         sheet.write(0, 0, self.env._("Monthly Summary %(month)s", month=month), formats["title"])
         sheet.write(1, 0, company.name)
+        frozen = self.env["business.kpi.snapshot"]._frozen(company, self.month)
+        if frozen:
+            sheet.write(2, 0, self._frozen_text(frozen))
         headers = [self.env._("Salesperson"), labels["target_amount"], labels["output_amount"]]
         headers += [labels[rate] for rate, *__ in columns] + [labels["new_customers"]]
         for col, header in enumerate(headers):
@@ -144,7 +189,7 @@ class BusinessKpiSummary(models.TransientModel):
             self._write_line(sheet, line, name, self._row_figures(row), formats, mark)
             line += 1
         self._write_line(
-            sheet, line, self.env._("Department"), self._department_figures(rows), formats, mark
+            sheet, line, self.env._("Department"), self._department_figures(), formats, mark
         )
 
         # One sheet per manager: each KPI with its threshold and mark.
@@ -177,7 +222,10 @@ class BusinessKpiSummary(models.TransientModel):
                 else:
                     sheet.write(line, 1, figures[rate], mark(figures[rate], figures[flag]))
                 sheet.write(line, 2, company[threshold], formats["percent"])
-                status = self.env._("OK") if figures[flag] else self.env._("Below")
+                if figures[flag] is None:
+                    status = self.env._("No data")
+                else:
+                    status = self.env._("OK") if figures[flag] else self.env._("Below")
                 sheet.write(line, 3, status, mark(figures[rate], figures[flag]))
                 line += 1
             sheet.write(line, 0, labels["new_customers"], formats["text"])
@@ -188,7 +236,7 @@ class BusinessKpiSummary(models.TransientModel):
         sheet.write(line, 1, figures["target_amount"], formats["amount"])
         sheet.write(line, 2, figures["output_amount"], formats["amount"])
         col = 3
-        for rate, flag, __, __ in self.env["business.kpi.report"]._kpi_columns():
+        for rate, flag, __, __ in self.env["business.kpi.mixin"]._kpi_columns():
             if figures[rate] is None:
                 sheet.write_blank(line, col, None, formats["text"])
             else:
