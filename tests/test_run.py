@@ -104,6 +104,14 @@ def test_first_run_then_reload(served):
                    "WHERE active AND code LIKE 'zh%'") == "zh_CN,zh_TW"
     assert sql(db, "SELECT DISTINCT lang || ' ' || tz FROM res_users u JOIN res_partner p "
                    "ON p.id = u.partner_id WHERE u.login LIKE 'bd\\_%'") == "zh_CN Asia/Shanghai"
+    # Foreign customers quote in their currency, at the demo's rate.
+    assert sql(db, "SELECT string_agg(DISTINCT cur.name, ',' ORDER BY cur.name) "
+                   "FROM sale_order so JOIN res_currency cur ON cur.id = so.currency_id") \
+        == "CNY,EUR,USD"
+    assert sql(db, "SELECT round(1 / rate, 2) FROM res_currency_rate r JOIN res_currency c "
+                   "ON c.id = r.currency_id WHERE c.name = 'USD' ORDER BY r.name DESC "
+                   "LIMIT 1") == "7.20"
+
     # A reload: Odoo re-executes its command line and serves again.
     proc.send_signal(signal.SIGHUP)
     wait_for(lambda: log.read_text().count(RUNNING) >= 2, 180, "the reloaded server", proc)
