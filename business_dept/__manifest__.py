@@ -50,6 +50,7 @@
         "demo/sale_order_demo.xml",
         "demo/business_kpi_demo.xml",
         "demo/business_logistics_demo.xml",
+        "demo/business_dept_demo_company.xml",
     ],
     "assets": {
         "web.assets_tests": [

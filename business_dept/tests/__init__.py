@@ -15,3 +15,5 @@ from . import test_order_review
 from . import test_insert_order
 from . import test_tours
 from . import test_security_matrix
+from . import test_menus
+from . import test_home_tours
