@@ -951,8 +951,8 @@ class TestLogisticsBilledWaybills(CarrierFileCase):
 class TestLogisticsLocalTime(CarrierFileCase):
     def test_delivery_just_after_local_midnight(self):
         """Done 2024-06-01 07:00 in Shanghai (2024-05-31 23:00 UTC) by an assistant whose own
-        time zone is Paris: June's delivery, priced by June's agreement."""
-        self.assistant.tz = "Europe/Paris"
+        time zone is Los Angeles: June's delivery, priced by June's agreement."""
+        self.assistant.tz = "America/Los_Angeles"
         early = self._delivery("SH-0601", datetime(2024, 5, 31, 23, 0))
         may = self._month(5)
         may.action_collect()
