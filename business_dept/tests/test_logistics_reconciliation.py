@@ -790,7 +790,11 @@ class TestLogisticsCarrierFiles(CarrierFileCase):
     def test_excel_csv_encodings_and_separators(self):
         """GB18030 with semicolons and decimal commas, UTF-8 with BOM and tabs, and Excel's
         'Unicode Text' (UTF-16, tabs), each with a title row."""
-        rows = [["测试快递对账单"], ["运单号", "日期", "运费(元)"], ["WB001", "2026-01-05", "20,50"]]
+        rows = [
+            ["测试快递对账单"],
+            ["运单号", "日期", "运费(元)"],
+            ["WB001", "2026-01-05", "20,50"],
+        ]
         gb = "\r\n".join(";".join(row) for row in rows).encode("gb18030")
         tab = "\r\n".join("\t".join(row) for row in rows)
         for content in (gb, "\ufeff".encode() + tab.encode(), tab.encode("utf-16")):
