@@ -81,21 +81,25 @@ class BusinessLogisticsAgreement(models.Model):
 
     @api.model
     def _sql_done_date(self, alias="p"):
-        """SQL for a picking's done date in the user's time zone (a delivery at 07:00 in
-        Shanghai on the 1st belongs to that month, not to the previous one in UTC)."""
-        tz = self.env.context.get("tz") or self.env.user.tz or "UTC"
+        """SQL for a picking's local done day in its company's time zone (a delivery at
+        07:00 on the 1st in Shanghai belongs to that month, not to the previous one in
+        UTC). The query joins ``_business_tz_sql()`` as ``tz`` on the picking's company."""
         return SQL(
-            "(%s AT TIME ZONE 'UTC' AT TIME ZONE %s)::date", SQL.identifier(alias, "date_done"), tz
+            "%s::date",
+            self.env["res.company"]._business_local_sql(
+                SQL.identifier(alias, "date_done"), SQL("tz.tz")
+            ),
         )
 
     @api.model
     def _expected_costs(self, picking_ids):
         """Return ``{picking_id: expected cost}`` for done deliveries.
 
-        Set-based: one query reads the pickings (date, carrier, weight, volume,
-        destination), one query counts each flat-monthly agreement's deliveries
-        per month; the rates are then applied in memory. A picking without a
-        valid agreement gets no entry.
+        Set-based: one query reads the pickings (local done day, company, carrier,
+        weight, volume, destination), one query counts each flat-monthly agreement's
+        deliveries per month; the rates are then applied in memory. A picking is
+        priced by the agreement of its company valid on the company's local day of
+        the delivery; a picking without one gets no entry.
         """
         if not picking_ids:
             return {}
@@ -103,9 +107,10 @@ class BusinessLogisticsAgreement(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-                SELECT p.id, %(done_date)s, p.carrier_id, COALESCE(p.weight, 0),
+                SELECT p.id, %(done_date)s, p.company_id, p.carrier_id, COALESCE(p.weight, 0),
                        COALESCE(vol.volume, 0), rp.country_id, rp.state_id
                   FROM stock_picking p
+                  JOIN %(tz_table)s tz ON tz.company_id = p.company_id
              LEFT JOIN res_partner rp ON rp.id = p.partner_id
              LEFT JOIN (SELECT m.picking_id, SUM(m.quantity * COALESCE(pp.volume, 0)) AS volume
                           FROM stock_move m
@@ -116,25 +121,26 @@ class BusinessLogisticsAgreement(models.Model):
                 """,
                 ids=list(picking_ids),
                 done_date=self._sql_done_date(),
+                tz_table=self.env["res.company"]._business_tz_sql(),
             )
         )
         rows = self.env.cr.fetchall()
         agreements = self.with_context(active_test=False).search(
-            [("carrier_ids", "in", list({row[2] for row in rows}))]
+            [("carrier_ids", "in", list({row[3] for row in rows}))]
         )
         by_carrier = defaultdict(list)
         for agreement in agreements:
             for carrier in agreement.carrier_ids:
-                by_carrier[carrier.id].append(agreement)
+                by_carrier[agreement.company_id.id, carrier.id].append(agreement)
         flat_counts = agreements.filtered(
             lambda a: a.pricing_mode == "flat_monthly"
         )._monthly_delivery_counts()
         costs = {}
-        for pid, day, carrier_id, weight, volume, country_id, state_id in rows:
+        for pid, day, company_id, carrier_id, weight, volume, country_id, state_id in rows:
             agreement = next(
                 (
                     a
-                    for a in by_carrier[carrier_id]
+                    for a in by_carrier[company_id, carrier_id]
                     if a.date_start <= day and (not a.date_end or day <= a.date_end)
                 ),
                 None,
@@ -175,7 +181,8 @@ class BusinessLogisticsAgreement(models.Model):
 
     def _monthly_delivery_counts(self):
         """``{(agreement_id, year, month): number of done deliveries}`` for flat-monthly
-        agreements, counted in one query over the agreements' delivery methods."""
+        agreements, counted in one query over the agreements' delivery methods (months
+        of the company's local calendar)."""
         if not self:
             return {}
         self.env.cr.execute(
@@ -187,13 +194,16 @@ class BusinessLogisticsAgreement(models.Model):
                   JOIN business_logistics_agreement_carrier_rel rel ON rel.agreement_id = a.id
                   JOIN stock_picking p ON p.carrier_id = rel.carrier_id
                   JOIN stock_picking_type t ON t.id = p.picking_type_id
+                  JOIN %(tz_table)s tz ON tz.company_id = p.company_id
                  WHERE a.id = ANY(%(ids)s) AND p.state = 'done' AND t.code = 'outgoing'
+                   AND p.company_id = a.company_id
                    AND %(done_date)s >= a.date_start
                    AND (a.date_end IS NULL OR %(done_date)s <= a.date_end)
               GROUP BY 1, 2, 3
                 """,
                 ids=self.ids,
                 done_date=self._sql_done_date(),
+                tz_table=self.env["res.company"]._business_tz_sql(),
             )
         )
         return {(aid, year, month): count for aid, year, month, count in self.env.cr.fetchall()}
@@ -205,9 +215,13 @@ class BusinessLogisticsZone(models.Model):
     _name = "business.logistics.zone"
     _description = "Logistics Zone Rate"
     _order = "agreement_id, country_id, state_id"
+    _check_company_auto = True
 
     agreement_id = fields.Many2one(
         "business.logistics.agreement", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(
+        related="agreement_id.company_id", store=True, index=True, precompute=True
     )
     currency_id = fields.Many2one(related="agreement_id.currency_id")
     country_id = fields.Many2one("res.country", required=True)

@@ -10,6 +10,8 @@ GROUP_DIRECTOR = "business_dept.group_business_director"
 TOTAL_FIELDS = ["amount_carrier", "amount_expected", "amount_agreed"]
 TOTAL_LINE_FIELDS = ["amount", "expected_amount", "agreed_amount"]
 EDITABLE_STATES = ("draft", "matched")
+# states of a statement whose agreed amounts finance approved: billed to us
+BILLED_STATES = ("approved", "signed", "submitted", "done")
 WORKFLOW_FIELDS = {
     "state",
     "approved_user_id",
@@ -186,9 +188,15 @@ class BusinessLogisticsStatement(models.Model):
 
     # ------------------------------------------------------------------ actions
     def action_collect(self):
-        """Add a line per done delivery of the carrier in the period (收集物流单据)."""
+        """Add a line per done delivery of the carrier in the period (收集物流单据).
+
+        The period is made of the company's local days: a delivery done at 07:00 on
+        1 June in Shanghai (23:00 on 31 May in UTC) belongs to June's statement.
+        """
         self._check_group(GROUP_ASSISTANT)
         self._check_state(*EDITABLE_STATES)
+        self.env.flush_all()
+        Company = self.env["res.company"]
         vals_list = []
         for statement in self:
             carrier_ids = statement._carrier_ids()
@@ -200,28 +208,37 @@ class BusinessLogisticsStatement(models.Model):
                         carrier=statement.partner_id.display_name,
                     )
                 )
+            company = statement.company_id
             self.env.cr.execute(
                 SQL(
                     """
-                    SELECT p.id, COALESCE(p.carrier_tracking_ref, p.name), %(done_date)s
+                    SELECT p.id, COALESCE(p.carrier_tracking_ref, p.name), %(local_done)s::date
                       FROM stock_picking p
                       JOIN stock_picking_type t ON t.id = p.picking_type_id
+                      JOIN %(tz_table)s tz ON tz.company_id = p.company_id
                      WHERE p.state = 'done' AND t.code = 'outgoing'
                        AND p.carrier_id = ANY(%(carriers)s) AND p.company_id = %(company)s
-                       AND %(done_date)s BETWEEN %(date_from)s AND %(date_to)s
+                       AND p.date_done >= %(start)s AND p.date_done < %(end)s
                        AND NOT EXISTS (SELECT 1 FROM business_logistics_statement_line l
                                         WHERE l.picking_id = p.id)
                   ORDER BY p.date_done, p.id
                     """,
                     carriers=carrier_ids,
-                    done_date=self.env["business.logistics.agreement"]._sql_done_date(),
-                    company=statement.company_id.id,
-                    date_from=statement.date_from,
-                    date_to=statement.date_to,
+                    tz_table=Company._business_tz_sql(),
+                    local_done=Company._business_local_sql(SQL("p.date_done"), SQL("tz.tz")),
+                    company=company.id,
+                    start=company._business_utc_start(statement.date_from),
+                    end=company._business_utc_start(statement.date_to + timedelta(days=1)),
                 )
             )
             vals_list += [
-                {"statement_id": statement.id, "picking_id": pid, "waybill": ref, "date": day}
+                {
+                    "statement_id": statement.id,
+                    "source": "collected",
+                    "picking_id": pid,
+                    "waybill": ref,
+                    "date": day,
+                }
                 for pid, ref, day in self.env.cr.fetchall()
             ]
         self.env["business.logistics.statement.line"].create(vals_list)
@@ -297,9 +314,13 @@ class BusinessLogisticsStatement(models.Model):
         """The carrier's invoice has arrived: stop chasing it."""
         self._check_group(GROUP_ASSISTANT, GROUP_FINANCE)
         self._check_state("submitted")
-        self._workflow_write(
-            {"state": "done", "invoice_received_date": fields.Date.context_today(self)}
-        )
+        for statement in self:
+            statement._workflow_write(
+                {
+                    "state": "done",
+                    "invoice_received_date": statement.company_id._business_local_today(),
+                }
+            )
         # finance may close the assistant's reminder without write access to the statement
         self.sudo().activity_feedback(["business_dept.mail_activity_type_logistics_invoice"])
 
@@ -371,14 +392,19 @@ class BusinessLogisticsStatement(models.Model):
         """Link, price and classify every line of the statements in a few queries.
 
         Idempotent: running it again gives the same result. Lines are linked to the
-        carrier's done delivery with that tracking reference; the second and later
-        lines of a waybill are 'duplicate'.
+        carrier's done delivery of the statement's company with that tracking
+        reference. A line is 'duplicate' when it is the second or later line of its
+        waybill on the statement, or when the waybill was already billed (agreed
+        amount) on another statement of the same carrier and company that finance
+        approved (approved, signed, submitted, invoice received): it is paid once, so
+        its expected and agreed amounts are 0 unless a resolution settles it. Each
+        statement is matched with its own company's tolerance.
         """
         if not self:
             return
         Line = self.env["business.logistics.statement.line"]
-        self.flush_recordset()
-        Line.flush_model()
+        # the SQL below reads pickings, lines, statements and companies
+        self.env.flush_all()
         cr = self.env.cr
         for statement in self:
             cr.execute(
@@ -393,32 +419,50 @@ class BusinessLogisticsStatement(models.Model):
                              WHERE l2.statement_id = %(statement)s AND l2.picking_id IS NULL
                                AND p.state = 'done' AND t.code = 'outgoing'
                                AND p.carrier_id = ANY(%(carriers)s)
+                               AND p.company_id = %(company)s
                           ORDER BY l2.id, p.id) m
                      WHERE l.id = m.line_id
                     """,
                     carriers=statement._carrier_ids(),
                     statement=statement.id,
+                    company=statement.company_id.id,
                 )
             )
-        # rank of each line within its waybill: the first one carries the delivery
+        # rank of each line within its waybill: the first one carries the delivery,
+        # unless the waybill was billed on an approved statement of the carrier
         cr.execute(
             SQL(
                 """
-                SELECT id, picking_id,
-                       ROW_NUMBER() OVER (PARTITION BY statement_id, waybill ORDER BY id)
-                  FROM business_logistics_statement_line
-                 WHERE statement_id = ANY(%(ids)s)
+                SELECT l.id, l.picking_id,
+                       ROW_NUMBER() OVER (PARTITION BY l.statement_id, l.waybill ORDER BY l.id),
+                       EXISTS (SELECT 1
+                                 FROM business_logistics_statement_line o
+                                 JOIN business_logistics_statement os ON os.id = o.statement_id
+                                WHERE o.waybill = l.waybill AND os.id != s.id
+                                  AND os.partner_id = s.partner_id
+                                  AND os.company_id = s.company_id
+                                  AND os.state IN %(billed)s
+                                  AND o.agreed_amount > 0)
+                  FROM business_logistics_statement_line l
+                  JOIN business_logistics_statement s ON s.id = l.statement_id
+                 WHERE l.statement_id = ANY(%(ids)s)
                 """,
                 ids=self.ids,
+                billed=BILLED_STATES,
             )
         )
-        ranked = cr.fetchall()
+        ranked = [
+            (lid, pid, rank > 1 or billed) for lid, pid, rank, billed in cr.fetchall()
+        ]
         costs = self.env["business.logistics.agreement"]._expected_costs(
-            {pid for __, pid, rank in ranked if pid and rank == 1}
+            {pid for __, pid, duplicate in ranked if pid and not duplicate}
         )
         line_ids = [lid for lid, __, __ in ranked]
-        expected = [costs.get(pid, 0.0) if pid and rank == 1 else 0.0 for __, pid, rank in ranked]
-        duplicate = [rank > 1 for __, __, rank in ranked]
+        expected = [
+            costs.get(pid, 0.0) if pid and not duplicate else 0.0
+            for __, pid, duplicate in ranked
+        ]
+        duplicate = [duplicate for __, __, duplicate in ranked]
         cr.execute(
             SQL(
                 """
@@ -435,18 +479,20 @@ class BusinessLogisticsStatement(models.Model):
                                CASE WHEN u.duplicate THEN 'duplicate'
                                     WHEN l2.picking_id IS NULL THEN 'unknown'
                                     WHEN l2.carrier_listed IS NOT TRUE THEN 'missing_carrier'
-                                    WHEN ABS(COALESCE(l2.amount, 0) - u.expected) <= %(tolerance)s
+                                    WHEN ABS(COALESCE(l2.amount, 0) - u.expected)
+                                         <= COALESCE(c.logistics_tolerance, 0)
                                         THEN 'matched'
                                     ELSE 'amount_diff' END AS state
                           FROM unnest(%(ids)s::int[], %(expected)s::numeric[], %(dup)s::bool[])
                                AS u(id, expected, duplicate)
-                          JOIN business_logistics_statement_line l2 ON l2.id = u.id) v
+                          JOIN business_logistics_statement_line l2 ON l2.id = u.id
+                          JOIN business_logistics_statement s ON s.id = l2.statement_id
+                          JOIN res_company c ON c.id = s.company_id) v
                  WHERE l.id = v.id
                 """,
                 ids=line_ids,
                 expected=expected,
                 dup=duplicate,
-                tolerance=self.company_id[:1].logistics_tolerance or 0.0,
             )
         )
         Line.invalidate_model(["picking_id", "expected_amount", "match_state", "agreed_amount"])
@@ -546,27 +592,59 @@ class BusinessLogisticsStatement(models.Model):
 
 
 class BusinessLogisticsStatementLine(models.Model):
-    """One waybill of a logistics statement."""
+    """One waybill of a logistics statement.
+
+    A line comes from our deliveries (collected), from the carrier's file
+    (imported) or is typed in the form (by hand). It is on the carrier's statement
+    (``carrier_listed``) when the carrier's file lists it, when it was typed by hand
+    or when a carrier amount was typed on a collected line.
+    """
 
     _name = "business.logistics.statement.line"
     _description = "Logistics Statement Line"
     _order = "statement_id, id"
+    _check_company_auto = True
 
     statement_id = fields.Many2one(
         "business.logistics.statement", required=True, ondelete="cascade", index=True
     )
+    company_id = fields.Many2one(
+        related="statement_id.company_id", store=True, index=True, precompute=True
+    )
     currency_id = fields.Many2one(related="statement_id.currency_id")
     waybill = fields.Char(required=True, index=True, help="The carrier's tracking reference.")
     date = fields.Date()
+    source = fields.Selection(
+        selection=[
+            ("collected", "Our Delivery"),
+            ("import", "Carrier File"),
+            ("manual", "Entered by Hand"),
+        ],
+        default="manual",
+        required=True,
+        readonly=True,
+        help="Where the line comes from: collected from our deliveries, imported from the "
+        "carrier's file or entered by hand in the statement.",
+    )
+    carrier_file = fields.Char(
+        readonly=True,
+        help="The carrier's file whose row is on this line; a new import of the statement "
+        "replaces the rows of the previous one.",
+    )
     carrier_listed = fields.Boolean(
         string="On Carrier Statement",
-        help="The carrier's statement lists this waybill (with its amount).",
+        compute="_compute_carrier_listed",
+        store=True,
+        help="The carrier's statement lists this waybill (with its amount): imported from "
+        "its file, entered by hand, or a carrier amount typed on a collected delivery.",
     )
     amount = fields.Monetary(string="Carrier Amount")
     expected_amount = fields.Monetary(readonly=True)
     difference = fields.Monetary(compute="_compute_difference")
     agreed_amount = fields.Monetary(compute="_compute_agreed_amount", store=True)
-    picking_id = fields.Many2one("stock.picking", string="Delivery", index="btree_not_null")
+    picking_id = fields.Many2one(
+        "stock.picking", string="Delivery", index="btree_not_null", check_company=True
+    )
     match_state = fields.Selection(
         selection=[
             ("matched", "Matched"),
@@ -587,6 +665,13 @@ class BusinessLogisticsStatementLine(models.Model):
         help="How a difference was settled with the carrier.",
     )
     note = fields.Char()
+
+    @api.depends("source", "carrier_file", "amount")
+    def _compute_carrier_listed(self):
+        for line in self:
+            line.carrier_listed = (
+                line.source != "collected" or bool(line.carrier_file) or bool(line.amount)
+            )
 
     @api.depends("amount", "expected_amount")
     def _compute_difference(self):
