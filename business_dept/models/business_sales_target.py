@@ -13,12 +13,20 @@ class BusinessSalesTarget(models.Model):
     The lines are split evenly by default and can be edited, but they must always
     add up to the annual amount. Targets are set by the Business Director; a
     Business Manager only reads his own.
+
+    One target per salesperson (or per team), year and company: a second one would
+    double the target in the KPIs. ``_check_owner_unique`` refuses it with a message
+    naming the existing target, before anything is written (an ``api.constrains``
+    would run after the INSERT, too late to speak before the index); the unique
+    index of ``init`` (the empty one of salesperson/team counted as 0, since SQL
+    ``UNIQUE`` lets rows with an empty column through) is the last guard.
     """
 
     _name = "business.sales.target"
     _description = "Sales Target"
     _inherit = ["mail.thread"]
     _order = "year desc, id desc"
+    _check_company_auto = True
 
     name = fields.Char(compute="_compute_name", store=True)
     company_id = fields.Many2one(

@@ -101,12 +101,19 @@ class TestSalesTarget(BusinessDeptCase):
 
     def test_multi_company(self):
         other = self.env["res.company"].create({"name": "Other Co."})
+        # the salesperson works for both companies, each sets its own target; his
+        # session is in this company
+        self.manager.company_ids = [(4, other.id)]
         foreign = self.Target.create(
             {"user_id": self.manager.id, "year": 2026, "amount": 12.0, "company_id": other.id}
         )
         own = self._target()
         for user in (self.manager, self.director):
-            visible = self.Target.with_user(user).search([("id", "in", (own | foreign).ids)])
+            visible = (
+                self.Target.with_user(user)
+                .with_context(allowed_company_ids=[self.company.id])
+                .search([("id", "in", (own | foreign).ids)])
+            )
             self.assertEqual(visible, own)
 
 
