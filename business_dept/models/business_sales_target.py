@@ -189,9 +189,7 @@ class BusinessSalesTarget(models.Model):
     def create(self, vals_list):
         self._check_director()
         defaults = self.default_get(["company_id", "year"])
-        self._check_owner_unique(
-            [self._owner_key(dict(defaults, **vals)) for vals in vals_list]
-        )
+        self._check_owner_unique([self._owner_key(dict(defaults, **vals)) for vals in vals_list])
         for vals in vals_list:
             if not vals.get("line_ids"):
                 company = self.env["res.company"].browse(

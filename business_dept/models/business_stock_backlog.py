@@ -52,9 +52,7 @@ class BusinessStockBacklog(models.Model):
     deadline = fields.Date(
         compute="_compute_deadline", store=True, help="The explanation is due by this date."
     )
-    product_id = fields.Many2one(
-        "product.product", required=True, index=True, check_company=True
-    )
+    product_id = fields.Many2one("product.product", required=True, index=True, check_company=True)
     uom_id = fields.Many2one(related="product_id.uom_id")
     quantity = fields.Float(digits="Product Unit of Measure", aggregator="sum")
     value = fields.Monetary(string="Stock Value", aggregator="sum")
@@ -196,7 +194,8 @@ class BusinessStockBacklog(models.Model):
                 SELECT DISTINCT ON (sol.product_id) sol.product_id, so.user_id
                   FROM sale_order_line sol
                   JOIN sale_order so ON so.id = sol.order_id
-                  JOIN res_company_users_rel cu ON cu.user_id = so.user_id AND cu.cid = so.company_id
+                  JOIN res_company_users_rel cu
+                    ON cu.user_id = so.user_id AND cu.cid = so.company_id
                  WHERE so.state = 'sale' AND so.company_id = %s AND so.user_id IS NOT NULL
                    AND sol.product_id IN %s
               ORDER BY sol.product_id, so.date_order DESC, so.id DESC
@@ -240,6 +239,7 @@ class BusinessStockBacklog(models.Model):
         self.env["stock.move.line"].flush_model(
             [
                 "state",
+                "company_id",
                 "date",
                 "product_id",
                 "lot_id",
@@ -250,9 +250,7 @@ class BusinessStockBacklog(models.Model):
         )
         self.env["stock.location"].flush_model(["usage", "company_id"])
         self.env["product.template"].flush_model(["is_storable"])
-        local_date = self.env["res.company"]._business_local_sql(
-            SQL("receipt.date"), SQL("tz.tz")
-        )
+        local_date = self.env["res.company"]._business_local_sql(SQL("receipt.date"), SQL("tz.tz"))
         src_internal = SQL(
             "COALESCE(src.usage = 'internal' AND src.company_id = %s, FALSE)", company.id
         )
@@ -271,7 +269,7 @@ class BusinessStockBacklog(models.Model):
                       JOIN product_product pp ON pp.id = sml.product_id
                       JOIN product_template pt ON pt.id = pp.product_tmpl_id
                      WHERE sml.state = 'done' AND pt.is_storable
-                       AND sml.date < %(until)s
+                       AND sml.company_id = %(company)s AND sml.date < %(until)s
                        AND %(src_internal)s <> %(dst_internal)s
                 ), receipt AS (
                     SELECT product_id, lot_id, date, qty,
@@ -326,8 +324,8 @@ class BusinessStockBacklog(models.Model):
         }
         costs = products.with_company(company)
         vals_list = []
-        for product, (__, quantity, in_date) in zip(costs, rows):
-            quantity = float(quantity)
+        for product, (__, remaining, in_date) in zip(costs, rows, strict=True):
+            quantity = float(remaining)
             vals = {
                 "quantity": quantity,
                 "value": company.currency_id.round(quantity * product.standard_price),

@@ -220,7 +220,9 @@ class TestSalesTargetUnique(BusinessDeptCase):
         # the salesperson's copy was changed last (1 February): it stays, the old goes;
         # the team's original was changed last (15 January): the copy goes
         self.assertEqual(remaining, Target.browse([copies[0], team.id, alone.id]))
-        self.assertFalse(self.env["business.sales.target.line"].search([("target_id", "=", old.id)]))
+        self.assertFalse(
+            self.env["business.sales.target.line"].search([("target_id", "=", old.id)])
+        )
         note = Target.browse(copies[0]).message_ids[:1]
         self.assertIn(f"#{old.id}", note.body)
         self.assertIn("100.0", note.body)

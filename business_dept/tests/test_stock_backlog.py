@@ -136,9 +136,7 @@ class TestStockBacklogFifo(StockBacklogCase):
         # moving units between internal locations does not make them younger or older
         self.transfer("internal", valve, "2024-05-25 02:00:00", 30, dest=self.shelf)
         self.assertEqual(valve.qty_available, 55.0)
-        backlog = self.run_backlog("2024-05-31 04:00:00").filtered(
-            lambda b: b.product_id == valve
-        )
+        backlog = self.run_backlog("2024-05-31 04:00:00").filtered(lambda b: b.product_id == valve)
         self.assertEqual(backlog.quantity, 5.0)
         self.assertEqual(backlog.value, 50.0)
         self.assertEqual(backlog.in_date, datetime(2024, 1, 10, 2, 0))
@@ -215,9 +213,7 @@ class TestStockBacklogFifo(StockBacklogCase):
         self.transfer("in", valve, "2024-02-28 15:30:00", 1)  # 02-28 23:30 local
         self.transfer("in", valve, "2024-02-29 15:30:00", 2)  # 02-29 23:30 local
         self.transfer("in", valve, "2024-02-28 16:30:00", 4)  # 02-29 00:30 local
-        backlog = self.run_backlog("2024-05-31 04:00:00").filtered(
-            lambda b: b.product_id == valve
-        )
+        backlog = self.run_backlog("2024-05-31 04:00:00").filtered(lambda b: b.product_id == valve)
         self.assertEqual(backlog.quantity, 1.0)
         self.assertEqual(backlog.in_date, datetime(2024, 2, 28, 15, 30))
         self.assertEqual(backlog.age_days, 93)
@@ -237,9 +233,7 @@ class TestStockBacklogFifo(StockBacklogCase):
         valve = self.product("New York Valve")
         self.transfer("in", valve, "2024-02-29 03:00:00", 3)
         self.transfer("in", valve, "2024-03-01 03:00:00", 5)
-        backlog = self.run_backlog("2024-05-31 16:00:00").filtered(
-            lambda b: b.product_id == valve
-        )
+        backlog = self.run_backlog("2024-05-31 16:00:00").filtered(lambda b: b.product_id == valve)
         self.assertEqual(backlog.quantity, 3.0)
         self.assertEqual(backlog.age_days, 93)
 

@@ -98,8 +98,7 @@ def merge_duplicate_targets(env):
         )
         openupgrade.logged_query(
             cr,
-            "DELETE FROM mail_followers WHERE res_model = 'business.sales.target' "
-            "AND res_id IN %s",
+            "DELETE FROM mail_followers WHERE res_model = 'business.sales.target' AND res_id IN %s",
             [tuple(removed_ids)],
         )
         openupgrade.logged_query(
