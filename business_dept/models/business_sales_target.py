@@ -1,6 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tools import float_round
+from odoo.tools import create_unique_index, float_round
+
+# The unique index of the targets: one per salesperson or team, year and company.
+TARGET_UNIQUE_INDEX = "business_sales_target_owner_year_uniq"
 
 
 class BusinessSalesTarget(models.Model):
@@ -10,20 +13,32 @@ class BusinessSalesTarget(models.Model):
     The lines are split evenly by default and can be edited, but they must always
     add up to the annual amount. Targets are set by the Business Director; a
     Business Manager only reads his own.
+
+    One target per salesperson (or per team), year and company: a second one would
+    double the target in the KPIs. ``_check_owner_unique`` refuses it with a message
+    naming the existing target, before anything is written (an ``api.constrains``
+    would run after the INSERT, too late to speak before the index); the unique
+    index of ``init`` (the empty one of salesperson/team counted as 0, since SQL
+    ``UNIQUE`` lets rows with an empty column through) is the last guard.
     """
 
     _name = "business.sales.target"
     _description = "Sales Target"
     _inherit = ["mail.thread"]
     _order = "year desc, id desc"
+    _check_company_auto = True
 
     name = fields.Char(compute="_compute_name", store=True)
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
-    user_id = fields.Many2one("res.users", string="Salesperson", index=True, tracking=True)
-    team_id = fields.Many2one("crm.team", string="Sales Team", index=True, tracking=True)
+    user_id = fields.Many2one(
+        "res.users", string="Salesperson", index=True, tracking=True, check_company=True
+    )
+    team_id = fields.Many2one(
+        "crm.team", string="Sales Team", index=True, tracking=True, check_company=True
+    )
     year = fields.Integer(
         required=True, default=lambda self: fields.Date.context_today(self).year, tracking=True
     )
@@ -34,13 +49,14 @@ class BusinessSalesTarget(models.Model):
         "business.sales.target.line", "target_id", string="Monthly Targets", copy=True
     )
 
-    _sql_constraints = [
-        (
-            "target_unique",
-            "unique(company_id, user_id, team_id, year)",
-            "There is already a target for this salesperson or team and year.",
-        ),
-    ]
+    def init(self):
+        super().init()
+        create_unique_index(
+            self.env.cr,
+            TARGET_UNIQUE_INDEX,
+            self._table,
+            ["company_id", "year", "COALESCE(user_id, 0)", "COALESCE(team_id, 0)"],
+        )
 
     @api.depends("user_id", "team_id", "year")
     def _compute_name(self):
@@ -83,6 +99,70 @@ class BusinessSalesTarget(models.Model):
                     )
                 )
 
+    _owner_fields = ("company_id", "year", "user_id", "team_id")
+
+    def _check_owner_unique(self, keys):
+        """Refuse a second target of a salesperson or team for a year and company.
+
+        ``keys``: the (company id, year, user id, team id) of the targets about to be
+        written; the targets of ``self`` are the ones being changed. Called before
+        the SQL is sent, so that the user reads which target exists rather than the
+        unique index's error. One query."""
+        seen = {}
+        for key in keys:
+            if key in seen:
+                raise ValidationError(
+                    self.env._(
+                        "The sales target of %(owner)s for %(year)s is entered twice.",
+                        owner=self._owner_name(key),
+                        year=key[1],
+                    )
+                )
+            seen[key] = True
+        if not keys:
+            return
+        groups = self.sudo()._read_group(
+            [
+                ("company_id", "in", list({key[0] for key in keys})),
+                ("year", "in", list({key[1] for key in keys})),
+                ("id", "not in", self.ids),
+            ],
+            ["company_id", "year", "user_id", "team_id"],
+            ["id:recordset"],
+        )
+        for company, year, user, team, targets in groups:
+            if (company.id, year, user.id or False, team.id or False) in seen:
+                raise ValidationError(
+                    self.env._(
+                        "There is already a sales target for %(owner)s in %(year)s "
+                        "(%(company)s): %(target)s. Change that target instead.",
+                        owner=user.name or team.name,
+                        year=year,
+                        company=company.name,
+                        target=targets[:1].name,
+                    )
+                )
+
+    def _owner_name(self, key):
+        if key[2]:
+            return self.env["res.users"].sudo().browse(key[2]).name
+        return self.env["crm.team"].sudo().browse(key[3]).name or ""
+
+    @api.model
+    def _owner_key(self, vals, record=None):
+        """(company id, year, user id, team id) of ``vals`` over ``record``'s values."""
+        key = []
+        for fname in self._owner_fields:
+            if fname in vals:
+                value = vals[fname]
+                value = value.id if isinstance(value, models.BaseModel) else value
+            elif record is not None:
+                value = record[fname].id if fname != "year" else record.year
+            else:
+                value = False
+            key.append(value or False)
+        return tuple(key)
+
     def _check_director(self):
         if not self.env.user.has_group("business_dept.group_business_director") and not (
             self.env.su
@@ -108,6 +188,8 @@ class BusinessSalesTarget(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._check_director()
+        defaults = self.default_get(["company_id", "year"])
+        self._check_owner_unique([self._owner_key(dict(defaults, **vals)) for vals in vals_list])
         for vals in vals_list:
             if not vals.get("line_ids"):
                 company = self.env["res.company"].browse(
@@ -122,6 +204,8 @@ class BusinessSalesTarget(models.Model):
 
     def write(self, vals):
         self._check_director()
+        if any(fname in vals for fname in self._owner_fields):
+            self._check_owner_unique([self._owner_key(vals, target) for target in self])
         if "amount" in vals and "line_ids" not in vals:
             # A new annual amount without new lines: split it evenly again.
             for target in self:
@@ -143,9 +227,12 @@ class BusinessSalesTarget(models.Model):
 
 
 class BusinessSalesTargetLine(models.Model):
+    """Monthly target (每月销售目标) of an annual target; its company is the target's."""
+
     _name = "business.sales.target.line"
     _description = "Monthly Sales Target"
     _order = "target_id, month"
+    _check_company_auto = True
 
     target_id = fields.Many2one(
         "business.sales.target",
@@ -153,6 +240,7 @@ class BusinessSalesTargetLine(models.Model):
         required=True,
         ondelete="cascade",
         index=True,
+        check_company=True,
     )
     company_id = fields.Many2one(related="target_id.company_id", store=True, index=True)
     user_id = fields.Many2one(related="target_id.user_id", store=True, index=True)

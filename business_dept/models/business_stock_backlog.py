@@ -8,16 +8,28 @@ from odoo.tools import SQL
 class BusinessStockBacklog(models.Model):
     """Inventory backlog (库存积压: 入库超过3个月须每月书面说明原因及处理措施).
 
-    Each month (scheduled action, or the button of the list) the stock held in
-    internal locations whose incoming date (``stock.quant.in_date``) is older than
-    the company's ``backlog_months`` gives one record per product and month, with
-    the quantity, its value at the product's cost, the oldest incoming date and its
-    age in days.
+    Each month (scheduled action, or the button of the list) the stock received more
+    than the company's ``backlog_months`` ago and still on hand gives one record per
+    product and month, with the quantity, its value at the product's cost, the
+    incoming date of the oldest units still on hand and their age in days.
+
+    Age is first in, first out (先进先出), not the quant's ``in_date``: Odoo merges a
+    new receipt into an old quant and keeps the oldest date. See
+    ``_backlog_quantities`` for the definition.
+
+    Value: quantity × the product's cost in the company (``standard_price``, company
+    dependent), the cost Odoo values the stock at for standard and average costing.
+    Not the valuation layers' unit cost: the layers belong to ``stock_account`` (not a
+    dependency of this addon), their remaining quantities follow Odoo's own FIFO per
+    product (not per lot, transit included) so they would value other units than the
+    ones counted here, and for standard or average costing their unit cost is just
+    the cost of the day of each move; one current cost also keeps the months
+    comparable for the director.
 
     Responsible manager: standard Odoo has no salesperson per product, so it is the
     salesperson of the most recent confirmed sale order that sold the product
-    (the manager of the last customer who bought it); without one it is left empty
-    and only directors see the record.
+    (the manager of the last customer who bought it), among the users still allowed
+    in the company; without one it is left empty and only directors see the record.
 
     The manager files a reason and an action plan by the end of the month
     (``deadline``), the director reviews it. Each new record gives the manager an
@@ -30,6 +42,7 @@ class BusinessStockBacklog(models.Model):
     _business_workflow_fields = ("state", "explained_date", "reviewed_by_id", "reviewed_date")
     _order = "month desc, value desc, id"
     _rec_name = "product_id"
+    _check_company_auto = True
 
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
@@ -39,13 +52,26 @@ class BusinessStockBacklog(models.Model):
     deadline = fields.Date(
         compute="_compute_deadline", store=True, help="The explanation is due by this date."
     )
-    product_id = fields.Many2one("product.product", required=True, index=True)
+    product_id = fields.Many2one("product.product", required=True, index=True, check_company=True)
     uom_id = fields.Many2one(related="product_id.uom_id")
     quantity = fields.Float(digits="Product Unit of Measure", aggregator="sum")
     value = fields.Monetary(string="Stock Value", aggregator="sum")
-    in_date = fields.Datetime(string="Oldest Incoming Date")
-    age_days = fields.Integer(string="Age (Days)", aggregator="max")
-    user_id = fields.Many2one("res.users", string="Responsible Manager", index=True, tracking=True)
+    in_date = fields.Datetime(
+        string="Oldest Incoming Date",
+        help="Receipt of the oldest units still on hand (first in, first out).",
+    )
+    age_days = fields.Integer(
+        string="Age (Days)",
+        aggregator="max",
+        help="Age of the oldest units still on hand, in days of the company's calendar.",
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible Manager",
+        index=True,
+        tracking=True,
+        check_company=True,
+    )
     reason = fields.Text(tracking=True)
     action_plan = fields.Text(tracking=True)
     state = fields.Selection(
@@ -156,7 +182,8 @@ class BusinessStockBacklog(models.Model):
 
     @api.model
     def _last_salespeople(self, company, products):
-        """{product id: salesperson of the last confirmed order that sold it}."""
+        """{product id: salesperson of the last confirmed order that sold it}, among
+        the users still allowed in ``company``."""
         if not products:
             return {}
         self.env["sale.order.line"].flush_model(["product_id", "order_id"])
@@ -167,6 +194,8 @@ class BusinessStockBacklog(models.Model):
                 SELECT DISTINCT ON (sol.product_id) sol.product_id, so.user_id
                   FROM sale_order_line sol
                   JOIN sale_order so ON so.id = sol.order_id
+                  JOIN res_company_users_rel cu
+                    ON cu.user_id = so.user_id AND cu.cid = so.company_id
                  WHERE so.state = 'sale' AND so.company_id = %s AND so.user_id IS NOT NULL
                    AND sol.product_id IN %s
               ORDER BY sol.product_id, so.date_order DESC, so.id DESC
@@ -178,34 +207,130 @@ class BusinessStockBacklog(models.Model):
         return dict(self.env.cr.fetchall())
 
     @api.model
-    def _generate_backlog(self, company, today=None):
-        """Create or refresh this month's backlog records of ``company``."""
-        today = today or fields.Date.context_today(self)
-        month = today.replace(day=1)
+    def _backlog_quantities(self, company, today):
+        """Backlog of ``company`` on its local day ``today``, first in, first out.
+
+        Returns ``[(product id, quantity, oldest incoming datetime)]``.
+
+        Definition (库存积压, 入库超过N个月), in one query over the done stock move
+        lines of the company's storable products up to the end of ``today``:
+
+        - *in*: a line entering an internal location of the company from a location
+          that is not one (supplier, customer return, inventory adjustment,
+          production, transit, another company); *out*: a line leaving an internal
+          location of the company to a location that is not one. Moves between two
+          internal locations (put-away, pick, pack, inter-warehouse without transit)
+          change nothing: the units keep their age.
+        - Outgoing quantities consume the oldest incoming units first: ordered by
+          date, the receipts of a product (per lot for lot-tracked products: the lot
+          says which units left, FIFO decides only among units of the same lot)
+          are consumed up to the total outgoing quantity; what remains of receipt
+          *i* is ``min(qty_i, max(0, cumulated_in_i - total_out))`` (a running sum,
+          window function).
+        - A customer return is an incoming line: the returned units are dated from
+          the return.
+        - Backlog = the remaining units of the receipts whose local day (company time
+          zone, ``res.company._business_local_sql``) is before ``today`` minus
+          ``backlog_months`` months: received *more than* N months ago. The date
+          shown is the receipt of the oldest units still on hand.
+        """
         cutoff = today - relativedelta(months=company.backlog_months)
-        groups = self.env["stock.quant"]._read_group(
+        until = company._business_utc_start(today + relativedelta(days=1))
+        self.env["stock.move.line"].flush_model(
             [
-                ("company_id", "=", company.id),
-                ("location_id.usage", "=", "internal"),
-                ("in_date", "<", fields.Datetime.to_datetime(cutoff)),
-                ("quantity", ">", 0),
-            ],
-            ["product_id"],
-            ["quantity:sum", "in_date:min"],
+                "state",
+                "company_id",
+                "date",
+                "product_id",
+                "lot_id",
+                "location_id",
+                "location_dest_id",
+                "quantity_product_uom",
+            ]
         )
-        products = self.env["product.product"].concat(*(product for product, __, __ in groups))
+        self.env["stock.location"].flush_model(["usage", "company_id"])
+        self.env["product.template"].flush_model(["is_storable"])
+        local_date = self.env["res.company"]._business_local_sql(SQL("receipt.date"), SQL("tz.tz"))
+        src_internal = SQL(
+            "COALESCE(src.usage = 'internal' AND src.company_id = %s, FALSE)", company.id
+        )
+        dst_internal = SQL(
+            "COALESCE(dst.usage = 'internal' AND dst.company_id = %s, FALSE)", company.id
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH line AS (
+                    SELECT sml.id, sml.product_id, sml.lot_id, sml.date,
+                           sml.quantity_product_uom AS qty, %(dst_internal)s AS incoming
+                      FROM stock_move_line sml
+                      JOIN stock_location src ON src.id = sml.location_id
+                      JOIN stock_location dst ON dst.id = sml.location_dest_id
+                      JOIN product_product pp ON pp.id = sml.product_id
+                      JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                     WHERE sml.state = 'done' AND pt.is_storable
+                       AND sml.company_id = %(company)s AND sml.date < %(until)s
+                       AND %(src_internal)s <> %(dst_internal)s
+                ), receipt AS (
+                    SELECT product_id, lot_id, date, qty,
+                           SUM(qty) OVER (PARTITION BY product_id, lot_id
+                                              ORDER BY date, id) AS cumulated
+                      FROM line
+                     WHERE incoming
+                ), issued AS (
+                    SELECT product_id, lot_id, SUM(qty) AS qty
+                      FROM line
+                     WHERE NOT incoming
+                  GROUP BY product_id, lot_id
+                ), remaining AS (
+                    SELECT receipt.product_id, receipt.date,
+                           LEAST(receipt.qty,
+                                 GREATEST(receipt.cumulated - COALESCE(issued.qty, 0), 0)) AS qty
+                      FROM receipt
+                 LEFT JOIN issued ON issued.product_id = receipt.product_id
+                                 AND issued.lot_id IS NOT DISTINCT FROM receipt.lot_id
+                      JOIN %(tz)s tz ON tz.company_id = %(company)s
+                     WHERE (%(local_date)s)::date < %(cutoff)s
+                )
+                SELECT product_id, SUM(qty), MIN(date)
+                  FROM remaining
+                 WHERE qty > 0
+              GROUP BY product_id
+              ORDER BY product_id
+                """,
+                dst_internal=dst_internal,
+                src_internal=src_internal,
+                until=until,
+                tz=self.env["res.company"]._business_tz_sql(),
+                company=company.id,
+                local_date=local_date,
+                cutoff=cutoff,
+            )
+        )
+        return self.env.cr.fetchall()
+
+    @api.model
+    def _generate_backlog(self, company, today=None):
+        """Create or refresh this month's backlog records of ``company``; ``today``
+        is a day of the company's calendar (default: its local today)."""
+        today = today or company._business_local_today()
+        month = today.replace(day=1)
+        rows = self._backlog_quantities(company, today)
+        products = self.env["product.product"].browse([row[0] for row in rows])
         salespeople = self._last_salespeople(company, products)
         existing = {
             backlog.product_id: backlog
             for backlog in self.search([("company_id", "=", company.id), ("month", "=", month)])
         }
+        costs = products.with_company(company)
         vals_list = []
-        for product, quantity, in_date in groups:
+        for product, (__, remaining, in_date) in zip(costs, rows, strict=True):
+            quantity = float(remaining)
             vals = {
                 "quantity": quantity,
-                "value": quantity * product.with_company(company).standard_price,
+                "value": company.currency_id.round(quantity * product.standard_price),
                 "in_date": in_date,
-                "age_days": (today - in_date.date()).days,
+                "age_days": (today - company._business_local_date(in_date)).days,
             }
             if product in existing:
                 if existing[product].state == "to_explain":

@@ -373,6 +373,10 @@ class TestSecurityMatrix(SalesRulesCase):
     # ------------------------------------------------------------------ multi-company
     def test_other_company_records_are_invisible(self):
         company_b = self.env["res.company"].create({"name": "Business B Co."})
+        # the records of company B name the manager, who also works for company B
+        # (check_company) but whose session is in company A
+        self.manager.company_ids = [(4, company_b.id)]
+        in_a = {"allowed_company_ids": [self.company.id]}
         records = {
             "business.sales.target": {"user_id": self.manager.id, "year": 2030, "amount": 10.0},
             "business.logistics.statement": {
@@ -398,12 +402,12 @@ class TestSecurityMatrix(SalesRulesCase):
             record = self.env[model].create(vals)
             for role in ("director", "gm", "assistant", "manager"):
                 user = self.users[role]
-                Model = self.env[model].with_user(user)
+                Model = self.env[model].with_user(user).with_context(**in_a)
                 if not Model.has_access("read"):
                     continue
                 with self.subTest(model=model, role=role):
                     self.assertNotIn(record, Model.search([]))
-                    self.assertRefused(record.with_user(user).read, ["id"])
+                    self.assertRefused(record.with_user(user).with_context(**in_a).read, ["id"])
         # a user of both companies sees them once company B is allowed
         self.director.write({"company_ids": [(4, company_b.id)]})
         target = self.env["business.sales.target"].search([("company_id", "=", company_b.id)])
