@@ -26,6 +26,7 @@
         "security/res_groups.xml",
         "security/ir.model.access.csv",
         "security/ir_rules.xml",
+        "data/business_tier_data.xml",
         "views/res_config_settings_views.xml",
         "data/business_kpi_data.xml",
         "views/business_sales_target_views.xml",

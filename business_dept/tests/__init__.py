@@ -14,3 +14,4 @@ from . import test_order_review
 from . import test_insert_order
 from . import test_tours
 from . import test_security_matrix
+from . import test_tier_concurrency

@@ -48,3 +48,20 @@ export function statusIs(value) {
         trigger: `.o_statusbar_status button.o_arrow_button_current[data-value="${value}"]`,
     };
 }
+
+/** Open the systray's Reviews inbox (tier validation), then the documents of `model`
+ * waiting for the user's review. */
+export function openReviews(model) {
+    return [
+        {
+            content: "Open the Reviews inbox of the systray",
+            trigger: ".o_menu_systray i[aria-label=Reviews]",
+            run: "click",
+        },
+        {
+            content: `Open the ${model} records to review`,
+            trigger: `.o-mail-ActivityGroup[data-model_name="${model}"]`,
+            run: "click",
+        },
+    ];
+}
