@@ -50,6 +50,11 @@ class BusinessTierValidation(models.AbstractModel):
             user=self.env.user.name,
         )
 
+    def write(self, vals):
+        # no access right, no word about validation: the access error comes first
+        self.check_access("write")
+        return super().write(vals)
+
     # ------------------------------------------------------------ reviews
     def _prepare_tier_review_vals(self, definition, sequence):
         vals = super()._prepare_tier_review_vals(definition, sequence)
