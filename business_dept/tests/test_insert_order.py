@@ -257,7 +257,12 @@ class TestInsertOrder(SalesRulesCase):
         self.assertEqual(self.company.currency_id, self.env.ref("base.USD"))
         self.env["res.currency.rate"].search([("currency_id", "=", eur.id)]).unlink()
         self.env["res.currency.rate"].create(
-            {"currency_id": eur.id, "rate": 0.5, "name": "2000-01-01", "company_id": self.company.id}
+            {
+                "currency_id": eur.id,
+                "rate": 0.5,
+                "name": "2000-01-01",
+                "company_id": self.company.id,
+            }
         )
         pricelist = self.env["product.pricelist"].create({"name": "EUR", "currency_id": eur.id})
         self.company.write({"insert_gm_amount": 10000.0, "insert_gm_days": 1000})

@@ -569,7 +569,8 @@ class TestLogisticsWorkflow(LogisticsCase):
         Statement = self.env["business.logistics.statement"]
         self.assertEqual(statement.validation_status, "pending")
         self.assertEqual(statement.review_ids.requested_by, self.assistant)
-        self.assertIn(statement, Statement.with_user(self.finance).search([("can_review", "=", True)]))
+        to_review = [("can_review", "=", True)]
+        self.assertIn(statement, Statement.with_user(self.finance).search(to_review))
         self.assertNotIn(
             statement, Statement.with_user(self.director).search([("can_review", "=", True)])
         )
@@ -588,7 +589,8 @@ class TestLogisticsWorkflow(LogisticsCase):
             statement.with_user(self.director).action_submit()
         statement.with_user(self.director).action_director_sign()
         self.assertEqual(statement.validation_status, "validated")
-        self.assertFalse(statement.activity_ids.filtered(lambda a: a.activity_type_id == review_type))
+        activities = statement.activity_ids.filtered(lambda a: a.activity_type_id == review_type)
+        self.assertFalse(activities)
 
     def test_one_person_one_tier_and_no_self_approval(self):
         both = new_test_user(

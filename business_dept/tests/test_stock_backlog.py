@@ -91,7 +91,8 @@ class TestStockBacklog(BusinessDeptCase):
         self.assertFalse(old.activity_ids.filtered(lambda a: a.activity_type_id == todo))
         self.assertIn(self.director, old.activity_ids.user_id)
         # the director's Reviews inbox; the manager reviews nothing
-        self.assertIn(old, self.Backlog.with_user(self.director).search([("can_review", "=", True)]))
+        to_review = [("can_review", "=", True)]
+        self.assertIn(old, self.Backlog.with_user(self.director).search(to_review))
         with self.assertRaises(AccessError):
             as_manager.action_review()
         with self.assertRaises(UserError):

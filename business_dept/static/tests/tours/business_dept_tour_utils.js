@@ -63,5 +63,14 @@ export function openReviews(model) {
             trigger: `.o-mail-ActivityGroup[data-model_name="${model}"]`,
             run: "click",
         },
+        {
+            content: "Show them as a list",
+            trigger: ".o_control_panel .o_switch_view.o_list",
+            run: "click",
+        },
+        {
+            content: "The list of the documents to review is shown",
+            trigger: ".o_list_view .o_data_row",
+        },
     ];
 }
