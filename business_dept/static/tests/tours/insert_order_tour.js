@@ -77,8 +77,8 @@ registry.category("web_tour.tours").add("business_dept_insert_order_approve", {
         },
         statusIs("approved"),
         {
-            content: "The approval is recorded",
-            trigger: ".o_field_widget[name=review_ids]:contains(Approved)",
+            content: "The requester is told of the approval in the chatter",
+            trigger: ".o-mail-Message-body:contains(Business Director approved by)",
         },
     ],
 });
