@@ -1,14 +1,14 @@
 # Copyright 2026 business_dept contributors
-# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 {
     "name": "Business Department Rules",
     "summary": "业务部管理制度: quotation sign-off, framework agreements, order-review "
     "timing, insert orders, backlog, logistics reconciliation, targets and KPIs",
-    "version": "18.0.1.1.0",
+    "version": "18.0.2.0.0",
     "category": "Sales/Sales",
     "website": "https://github.com/business-dept/business_dept",
     "author": "business_dept contributors",
-    "license": "LGPL-3",
+    "license": "AGPL-3",
     "application": False,
     "installable": True,
     "depends": [
@@ -16,6 +16,8 @@
         "sale_stock",
         "stock_delivery",
         "account",
+        "base_tier_validation",
+        "sale_tier_validation",
     ],
     "external_dependencies": {
         "python": ["xlsxwriter", "openupgradelib", "openpyxl", "chinese-calendar"],
@@ -24,6 +26,7 @@
         "security/res_groups.xml",
         "security/ir.model.access.csv",
         "security/ir_rules.xml",
+        "data/business_tier_data.xml",
         "views/res_config_settings_views.xml",
         "data/business_kpi_data.xml",
         "views/business_sales_target_views.xml",

@@ -27,10 +27,17 @@ def addon_files(pattern):
 def test_manifest_keys():
     data = manifest()
     assert re.fullmatch(r"18\.0\.\d+\.\d+\.\d+", data["version"])
-    assert data["license"] == "LGPL-3"
+    assert data["license"] == "AGPL-3"
     for key in ("name", "summary", "author", "website", "depends", "data", "category"):
         assert data.get(key), key
-    for dep in ("sale_management", "sale_stock", "stock_delivery", "account"):
+    for dep in (
+        "sale_management",
+        "sale_stock",
+        "stock_delivery",
+        "account",
+        "base_tier_validation",
+        "sale_tier_validation",
+    ):
         assert dep in data["depends"]
     assert {"xlsxwriter", "openupgradelib"} <= set(data["external_dependencies"]["python"])
     assert data["installable"] is True

@@ -47,6 +47,7 @@ plain = order("plain")
 plain.with_user(gm).action_signoff()
 plain.action_confirm()
 order("genuine").with_user(gm).action_signoff()
+order("pending")
 order("forged").write({"signoff_user_id": clerk.id, "signoff_date": datetime(2026, 3, 1)})
 env.cr.commit()
 """
@@ -79,7 +80,29 @@ CHECKS = {
         "AND m.body::text LIKE '%must sign the quotation off again%'",
         [(1,)],
     ),
-    "orders kept": ("SELECT count(*) FROM sale_order", [(4,)]),
+    "orders kept": ("SELECT count(*) FROM sale_order", [(5,)]),
+    "sign-offs as tier reviews": (
+        "SELECT so.client_order_ref, tr.status, tr.done_by = u.id FROM tier_review tr "
+        "JOIN sale_order so ON so.id = tr.res_id AND tr.model = 'sale.order' "
+        "LEFT JOIN res_users u ON u.login = 'upgrade_gm' ORDER BY 1",
+        [
+            ("forged", "pending", None),
+            ("genuine", "approved", True),
+            ("pending", "pending", None),
+            ("plain", "approved", True),
+            ("reviewed", "approved", True),
+        ],
+    ),
+    "validation status": (
+        "SELECT client_order_ref, validation_status FROM sale_order ORDER BY 1",
+        [
+            ("forged", "pending"),
+            ("genuine", "validated"),
+            ("pending", "pending"),
+            ("plain", "validated"),
+            ("reviewed", "validated"),
+        ],
+    ),
     "version": (
         "SELECT latest_version FROM ir_module_module WHERE name = 'business_dept'",
         None,  # filled with the current manifest's version

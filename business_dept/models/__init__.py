@@ -2,6 +2,7 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import business_workflow_guard
+from . import business_tier_validation
 from . import sale_order
 from . import business_sales_target
 from . import business_satisfaction_survey

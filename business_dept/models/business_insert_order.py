@@ -2,21 +2,27 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_datetime
 
-LEVELS = [("director", "Business Director"), ("general_manager", "General Manager")]
-LEVEL_GROUPS = {
-    "director": "business_dept.group_business_director",
-    "general_manager": "business_dept.group_general_manager",
-}
+LOCKED_FIELDS = {"sale_order_id", "requested_date", "previous_date", "reason", "customer_urgency"}
 
 
 class BusinessInsertOrder(models.Model):
     """Insert order request (紧急插单 / 插单申请表): a manager asks to deliver an order earlier;
-    the director, and above the thresholds the general manager, approve it level by level."""
+    the director, and above the thresholds the general manager, approve it tier by tier
+    (tier validation: the tier definitions of the addon, in sequence)."""
 
     _name = "business.insert.order"
     _description = "Insert Order"
-    _inherit = ["mail.thread", "mail.activity.mixin", "business.workflow.guard"]
-    _business_workflow_fields = ("state", "requested_by_id")
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "business.workflow.guard",
+        "business.tier.validation",
+        "tier.validation",
+    ]
+    _business_workflow_fields = ("state", "requested_by_id", "previous_date")
+    _state_from = ["submitted"]
+    _state_to = ["approved"]
+    _cancel_state = "cancelled"
     _order = "id desc"
 
     name = fields.Char(string="Reference", required=True, copy=False, readonly=True, default="/")
@@ -46,8 +52,8 @@ class BusinessInsertOrder(models.Model):
         string="Current Delivery Date",
         compute="_compute_previous_date",
         store=True,
-        readonly=False,
-        help="The order's commitment date (or its expected date) when the request was made.",
+        help="The order's commitment date (or its expected date) when the request was made; "
+        "computed, never typed.",
     )
     pull_in_days = fields.Integer(
         string="Days Pulled In", compute="_compute_pull_in_days", store=True
@@ -72,11 +78,8 @@ class BusinessInsertOrder(models.Model):
         string="General Manager Approval",
         compute="_compute_gm_required",
         store=True,
-        help="Set when the order amount or the days pulled in reach the thresholds of " "Settings.",
-    )
-    next_level = fields.Selection(LEVELS, string="Awaiting", compute="_compute_next_level")
-    approval_ids = fields.One2many(
-        "business.insert.order.approval", "insert_order_id", string="Approvals", readonly=True
+        help="Set when the order amount in company currency or the days pulled in reach the "
+        "thresholds of Settings (0 = always); read by the General Manager tier.",
     )
     displaced_order_ids = fields.Many2many(
         "sale.order",
@@ -103,19 +106,21 @@ class BusinessInsertOrder(models.Model):
             else:
                 request.pull_in_days = 0
 
-    @api.depends("amount_total", "pull_in_days", "company_id")
+    @api.depends(
+        "sale_order_id.amount_total",
+        "sale_order_id.currency_rate",
+        "pull_in_days",
+        "company_id.insert_gm_amount",
+        "company_id.insert_gm_days",
+    )
     def _compute_gm_required(self):
         for request in self:
             company = request.company_id or self.env.company
+            order = request.sale_order_id
+            amount = order._business_amount_company() if order else 0.0
             request.gm_required = (
-                request.amount_total >= company.insert_gm_amount
-                or request.pull_in_days >= company.insert_gm_days
+                amount >= company.insert_gm_amount or request.pull_in_days >= company.insert_gm_days
             )
-
-    @api.depends("state", "gm_required", "approval_ids.decision", "approval_ids.level")
-    def _compute_next_level(self):
-        for request in self:
-            request.next_level = request._next_level() if request.state == "submitted" else False
 
     @api.depends("sale_order_id", "requested_date", "previous_date")
     def _compute_displaced_order_ids(self):
@@ -142,18 +147,19 @@ class BusinessInsertOrder(models.Model):
                 vals["name"] = self.env["ir.sequence"].next_by_code("business.insert.order")
         return super().create(vals_list)
 
-    def _next_level(self):
-        """First level still to approve, or False when every required level approved."""
-        self.ensure_one()
-        approved = set(
-            self.approval_ids.filtered(lambda a: a.decision == "approved").mapped("level")
-        )
-        for level, _label in LEVELS:
-            if level == "general_manager" and not self.gm_required:
-                continue
-            if level not in approved:
-                return level
-        return False
+    def write(self, vals):
+        """A submitted request is not edited: date, order, reason, current date."""
+        if not self.env.su and LOCKED_FIELDS & set(vals):
+            for request in self:
+                if request.state != "draft":
+                    raise UserError(
+                        self.env._(
+                            "Insert order %(name)s is submitted: its order, dates and reason "
+                            "are no longer changed.",
+                            name=request.name,
+                        )
+                    )
+        return super().write(vals)
 
     def _displaced_orders(self):
         """{request id: displaced orders}, with one query on stock moves for all requests:
@@ -206,49 +212,21 @@ class BusinessInsertOrder(models.Model):
                     )
                 )
 
-    def _check_approver(self):
-        """The next level's group, never the requester, one level per person."""
-        self.ensure_one()
-        user = self.env.user
-        level = self._next_level()
-        if not user.has_group(LEVEL_GROUPS[level]):
-            raise AccessError(
-                self.env._(
-                    "Insert order %(name)s awaits the %(level)s's approval.",
-                    name=self.name,
-                    level=dict(LEVELS)[level],
-                )
-            )
-        if user == self.requested_by_id:
-            raise AccessError(
-                self.env._("Nobody approves or rejects an insert order he requested himself.")
-            )
-        if user in self.approval_ids.approver_id:
-            raise AccessError(
-                self.env._(
-                    "You already approved insert order %(name)s at another level: each level "
-                    "is approved by a different person.",
-                    name=self.name,
-                )
-            )
-        return level
+    # Tier validation: the requester never reviews; the final tier applies the request.
+    def _business_tier_requester(self):
+        return self.requested_by_id or self.env.user
 
-    def _record_decision(self, decision, comment):
-        """The approval line of the next level, after checking the approver."""
-        self.ensure_one()
-        return (
-            self.env["business.insert.order.approval"]
-            .sudo()
-            .create(
-                {
-                    "insert_order_id": self.id,
-                    "level": self._check_approver(),
-                    "approver_id": self.env.uid,
-                    "decision": decision,
-                    "comment": comment,
-                }
-            )
-        )
+    def _business_tier_requesters(self):
+        return self.requested_by_id | self.create_uid
+
+    def _business_tier_validated(self, reviews):
+        if self.validation_status == "validated" and self.state == "submitted":
+            self.sudo().with_context(skip_validation_check=True).state = "approved"
+            self._apply()
+
+    def _business_tier_rejected(self, reviews, comment):
+        self.sudo().with_context(skip_validation_check=True).state = "rejected"
+        self.message_post(body=self.env._("Insert order rejected: %(reason)s", reason=comment))
 
     def action_submit(self):
         """The Business Manager submits the request (插单申请表)."""
@@ -264,30 +242,18 @@ class BusinessInsertOrder(models.Model):
                     )
                 )
         self.sudo().write({"state": "submitted", "requested_by_id": self.env.uid})
+        self.request_validation()
         return True
 
     def action_approve(self, comment=None):
-        """Approve at the next required level; the last level applies the request."""
+        """Approve the tier due now (tier validation); the last tier applies the request."""
         self._check_state(["submitted"])
-        for request in self:
-            request._record_decision("approved", comment)
-            if not request._next_level():
-                request.sudo().state = "approved"
-                request._apply()
-        return True
+        return self._business_validate(comment)
 
-    def action_reject(self, reason):
-        """Reject at the next required level; a reason is required."""
+    def action_reject(self, reason=None):
+        """Reject the tier due now; a reason is required."""
         self._check_state(["submitted"])
-        if not (reason or "").strip():
-            raise UserError(self.env._("Give the reason of the rejection."))
-        for request in self:
-            request._record_decision("rejected", reason)
-            request.sudo().state = "rejected"
-            request.message_post(
-                body=self.env._("Insert order rejected: %(reason)s", reason=reason)
-            )
-        return True
+        return self._business_reject(reason)
 
     def action_cancel(self):
         for request in self:
@@ -380,21 +346,3 @@ class BusinessInsertOrder(models.Model):
                 ),
             )
 
-
-class BusinessInsertOrderApproval(models.Model):
-    """One level's decision on an insert order: who, when, what, why."""
-
-    _name = "business.insert.order.approval"
-    _inherit = ["business.workflow.guard"]
-    _business_workflow_fields = ("insert_order_id", "level", "approver_id", "decision")
-    _description = "Insert Order Approval"
-    _order = "id"
-
-    insert_order_id = fields.Many2one(
-        "business.insert.order", required=True, ondelete="cascade", index=True
-    )
-    level = fields.Selection(LEVELS, required=True)
-    approver_id = fields.Many2one("res.users", string="Approver", required=True)
-    date = fields.Datetime(default=fields.Datetime.now, required=True)
-    decision = fields.Selection([("approved", "Approved"), ("rejected", "Rejected")], required=True)
-    comment = fields.Text()

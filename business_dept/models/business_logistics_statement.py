@@ -34,8 +34,18 @@ class BusinessLogisticsStatement(models.Model):
 
     _name = "business.logistics.statement"
     _description = "Logistics Statement"
-    _inherit = ["mail.thread", "mail.activity.mixin", "business.workflow.guard"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "business.workflow.guard",
+        "business.tier.validation",
+        "tier.validation",
+    ]
     _business_workflow_fields = tuple(sorted(WORKFLOW_FIELDS))
+    # tier validation: requested when reconciled, finance then the director
+    _state_from = ["matched", "approved"]
+    _state_to = ["signed"]
+    _cancel_state = "draft"
     _order = "date_from desc, id desc"
 
     name = fields.Char(
@@ -183,8 +193,48 @@ class BusinessLogisticsStatement(models.Model):
 
     def _workflow_write(self, vals):
         """Write workflow fields once the action has checked role and state; finance
-        and the director have no write access of their own to statements."""
-        return self.sudo().write(vals)
+        and the director have no write access of their own to statements. Reconciled
+        (again), the statement's validation is requested (again)."""
+        if vals.get("state") in ("draft", "matched"):
+            self._business_tier_restart()
+        result = self.sudo().with_context(skip_validation_check=True).write(vals)
+        if vals.get("state") == "matched":
+            self.request_validation()
+        return result
+
+    # Tier validation (经财务核准业务总监签字): the requester never reviews.
+    def _business_tier_requesters(self):
+        return self.user_id
+
+    def _business_tier_validated(self, reviews):
+        if self.validation_status == "validated":
+            self._workflow_write(
+                {
+                    "state": "signed",
+                    "signed_user_id": self.env.user.id,
+                    "signed_date": fields.Date.context_today(self),
+                }
+            )
+        elif self.state == "matched":
+            self._workflow_write(
+                {
+                    "state": "approved",
+                    "approved_user_id": self.env.user.id,
+                    "approved_date": fields.Date.context_today(self),
+                }
+            )
+
+    def _business_tier_rejected(self, reviews, comment):
+        """Rejected: sent back to the assistant with the comment."""
+        self._workflow_write(
+            {
+                "state": "draft",
+                "approved_user_id": False,
+                "approved_date": False,
+                "signed_user_id": False,
+                "signed_date": False,
+            }
+        )
 
     # ------------------------------------------------------------------ actions
     def action_collect(self):
@@ -251,35 +301,39 @@ class BusinessLogisticsStatement(models.Model):
         self._match_lines()
 
     def action_finance_approve(self):
-        """Finance checks the reconciled statement (经财务核准)."""
-        self._check_group(GROUP_FINANCE)
+        """Finance checks the reconciled statement (经财务核准): the finance tier."""
         self._check_state("matched")
         self._check_settled()
-        self._workflow_write(
-            {
-                "state": "approved",
-                "approved_user_id": self.env.user.id,
-                "approved_date": fields.Date.context_today(self),
-            }
-        )
+        return self._business_validate()
 
     def action_director_sign(self):
-        """The business director signs the approved statement (业务总监签字)."""
-        self._check_group(GROUP_DIRECTOR)
+        """The business director signs the approved statement (业务总监签字): the
+        director's tier."""
         self._check_state("approved")
-        self._workflow_write(
-            {
-                "state": "signed",
-                "signed_user_id": self.env.user.id,
-                "signed_date": fields.Date.context_today(self),
-            }
-        )
+        return self._business_validate()
+
+    def action_reject(self, reason=None):
+        """Finance or the director sends the statement back with a reason: its tier is
+        rejected. Without a reason, the comment dialog asks for it."""
+        self._check_state("matched", "approved")
+        if reason is None:
+            return self.reject_tier()
+        return self._business_reject(reason)
 
     def action_submit(self):
         """Submit to finance (上报财务部): prepare the carrier's vendor bill and start
         chasing the carrier's invoice (跟催物流发票)."""
         self._check_group(GROUP_ASSISTANT, GROUP_DIRECTOR)
         self._check_state("signed")
+        for statement in self:
+            if statement.validation_status != "validated":
+                raise UserError(
+                    self.env._(
+                        "Statement %(name)s is not approved by finance and signed by the "
+                        "director.",
+                        name=statement.name,
+                    )
+                )
         today = fields.Date.context_today(self)
         activity_type = self.env.ref("business_dept.mail_activity_type_logistics_invoice")
         for statement in self:

@@ -125,8 +125,20 @@ class BusinessSatisfactionSurvey(models.Model):
                 )
         return True
 
+    def write(self, vals):
+        """A finished survey is not rescored by its own manager (only a director may)."""
+        if not self.env.su and not self.env.user.has_group(
+            "business_dept.group_business_director"
+        ):
+            locked = set(SCORE_FIELDS) | {"partner_id", "date", "user_id", "comment"}
+            if locked & set(vals) and any(survey.state == "done" for survey in self):
+                raise AccessError(self.env._("Only a Business Director changes a finished survey."))
+        return super().write(vals)
+
     def action_draft(self):
-        self._check_own_survey()
+        """Reset a finished survey: a director only (not its own manager)."""
+        if not (self.env.su or self.env.user.has_group("business_dept.group_business_director")):
+            raise AccessError(self.env._("Only a Business Director resets a finished survey."))
         if any(survey.state != "done" for survey in self):
             raise UserError(self.env._("Only a finished survey can be reset to draft."))
         self.sudo().write({"state": "draft"})

@@ -38,8 +38,18 @@ class BusinessStockBacklog(models.Model):
 
     _name = "business.stock.backlog"
     _description = "Inventory Backlog"
-    _inherit = ["mail.thread", "mail.activity.mixin", "business.workflow.guard"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "business.workflow.guard",
+        "business.tier.validation",
+        "tier.validation",
+    ]
     _business_workflow_fields = ("state", "explained_date", "reviewed_by_id", "reviewed_date")
+    # tier validation: the director reviews each explanation; rejected = sent back
+    _state_from = ["explained"]
+    _state_to = ["reviewed"]
+    _cancel_state = "to_explain"
     _order = "month desc, value desc, id"
     _rec_name = "product_id"
     _check_company_auto = True
@@ -130,33 +140,59 @@ class BusinessStockBacklog(models.Model):
                 )
         self.sudo().write({"state": "explained", "explained_date": fields.Date.context_today(self)})
         self.activity_feedback(["mail.mail_activity_data_todo"])
+        self.request_validation()
         return True
 
-    def _check_director_on_explained(self):
-        """Reviewing and sending back: a director, on explained records only."""
-        if not self._is_director():
-            raise AccessError(self.env._("Only a Business Director reviews backlog explanations."))
+    def write(self, vals):
+        """The responsible manager is not changed by the manager himself."""
+        if "user_id" in vals and not self._is_director():
+            raise AccessError(
+                self.env._("Only a Business Director changes the responsible manager.")
+            )
+        return super().write(vals)
+
+    # Tier validation: the director's review; the explainer never reviews it.
+    def _business_tier_requester(self):
+        return self.user_id or self.env.user
+
+    def _business_tier_requesters(self):
+        return self.user_id
+
+    def _business_tier_validated(self, reviews):
+        if self.validation_status == "validated":
+            self.sudo().with_context(skip_validation_check=True).write(
+                {
+                    "state": "reviewed",
+                    "reviewed_by_id": self.env.user.id,
+                    "reviewed_date": fields.Date.context_today(self),
+                }
+            )
+
+    def _business_tier_rejected(self, reviews, comment):
+        """Sent back to the manager with the comment."""
+        self._business_tier_restart()
+        self.sudo().with_context(skip_validation_check=True).write(
+            {"state": "to_explain", "explained_date": False}
+        )
+        self._schedule_reminder()
+
+    def _check_explained(self):
         if any(backlog.state != "explained" for backlog in self):
             raise UserError(self.env._("Only an explained backlog can be reviewed or sent back."))
 
     def action_review(self):
-        """The director reviews the explanation."""
-        self._check_director_on_explained()
-        self.sudo().write(
-            {
-                "state": "reviewed",
-                "reviewed_by_id": self.env.user.id,
-                "reviewed_date": fields.Date.context_today(self),
-            }
-        )
-        return True
+        """The director reviews the explanation (his tier)."""
+        self._check_explained()
+        return self._business_validate()
 
-    def action_send_back(self):
-        """The director sends an explanation back to the manager."""
-        self._check_director_on_explained()
-        self.sudo().write({"state": "to_explain", "explained_date": False})
-        self._schedule_reminder()
-        return True
+    def action_send_back(self, comment=None):
+        """The director sends an explanation back to the manager with a comment (his tier
+        rejected); without one, the comment dialog asks for it."""
+        self._check_explained()
+        if comment is None:
+            self.ensure_one()
+            return self.reject_tier()
+        return self._business_reject(comment)
 
     @api.model
     def action_generate(self):

@@ -9,7 +9,12 @@ class SaleOrder(models.Model):
     """Sales rules of the business department (业务部管理制度) on the standard order."""
 
     _name = "sale.order"
-    _inherit = ["sale.order", "business.workflow.guard"]
+    _inherit = [
+        "sale.order",
+        "business.workflow.guard",
+        "business.tier.validation",
+        "tier.validation",
+    ]
     _business_workflow_fields = (
         "signoff_user_id",
         "signoff_date",
@@ -51,6 +56,13 @@ class SaleOrder(models.Model):
         ],
         string="Sign-off",
         compute="_compute_signoff_state",
+    )
+    signoff_required = fields.Boolean(
+        string="Sign-off Required",
+        compute="_compute_signoff_required",
+        store=True,
+        help="The company requires a sign-off and the total in company currency reaches the "
+        "amount of Settings; read by the sign-off tier definition.",
     )
     signoff_user_id = fields.Many2one(
         "res.users", string="Signed Off By", copy=False, readonly=True, tracking=True
@@ -103,12 +115,32 @@ class SaleOrder(models.Model):
         string="Invoice Overdue", compute="_compute_late_flags", search="_search_invoice_overdue"
     )
 
-    @api.depends("state", "amount_total", "signoff_date", "company_id")
+    @api.depends(
+        "amount_total",
+        "currency_rate",
+        "company_id.quote_signoff_required",
+        "company_id.quote_signoff_min_amount",
+    )
+    def _compute_signoff_required(self):
+        for order in self:
+            company = order.company_id
+            order.signoff_required = bool(
+                company.quote_signoff_required
+                and order._business_amount_company() >= company.quote_signoff_min_amount
+            )
+
+    def _business_amount_company(self):
+        """Total in company currency at the order's rate (amounts compared with a setting)."""
+        self.ensure_one()
+        rate = self.currency_rate or 1.0
+        return self.company_id.currency_id.round(self.amount_total / rate)
+
+    @api.depends("state", "signoff_required", "validation_status")
     def _compute_signoff_state(self):
         for order in self:
-            if order.signoff_date:
+            if order.signoff_required and order.validation_status == "validated":
                 order.signoff_state = "signed"
-            elif order.state in ("draft", "sent") and order._business_signoff_applies():
+            elif order.state in ("draft", "sent") and order._business_signoff_pending():
                 order.signoff_state = "to_sign"
             else:
                 order.signoff_state = "not_required"
@@ -252,17 +284,18 @@ class SaleOrder(models.Model):
             ],
         )
 
-    def _business_signoff_applies(self):
+    def _business_signoff_pending(self):
+        """The quotation's validation (sign-off and any tier of Settings) is not given."""
         self.ensure_one()
-        company = self.company_id
-        return company.quote_signoff_required and (
-            self.amount_total >= company.quote_signoff_min_amount
-        )
+        if self.review_ids:
+            return self.validation_status != "validated"
+        self.invalidate_recordset(["need_validation"])
+        return bool(self.id) and self.need_validation
 
     def _business_signoff_error(self):
         """Message when the quotation may not leave the company unsigned, else False."""
         self.ensure_one()
-        if self.state in ("draft", "sent") and self.signoff_state == "to_sign":
+        if self.state in ("draft", "sent") and self._business_signoff_pending():
             return self.env._(
                 "Quotation %(order)s must be signed off by a General Manager before it is "
                 "sent to the customer or confirmed (报价需总经理确认签字).",
@@ -339,38 +372,133 @@ class SaleOrder(models.Model):
         if not self.env.user.has_group(group):
             raise AccessError(self.env._("Only a %(role)s may do this.", role=role))
 
-    def action_signoff(self):
-        """General Manager's sign-off of the quotation (报价需总经理确认签字)."""
-        self._business_check_group(
-            "business_dept.group_general_manager", self.env._("General Manager")
+    # Tier validation of quotations (报价需总经理确认签字): the review is requested on the
+    # salesperson's behalf as soon as a quotation needing it is saved.
+    def _business_tier_requester(self):
+        return self.user_id or self.env.user
+
+    def _business_tier_requesters(self):
+        return self.user_id
+
+    def _business_tier_approved_body(self, reviews):
+        signoff = self.env.ref("business_dept.tier_definition_quotation_signoff")
+        if signoff in reviews.definition_id:
+            return self.env._(
+                "Quotation signed off by the General Manager %(user)s.", user=self.env.user.name
+            )
+        return super()._business_tier_approved_body(reviews)
+
+    def _business_tier_validated(self, reviews):
+        signoff = self.env.ref("business_dept.tier_definition_quotation_signoff")
+        if signoff in reviews.definition_id:
+            self.sudo().write(
+                {"signoff_user_id": self.env.uid, "signoff_date": fields.Datetime.now()}
+            )
+
+    def _business_signoff_fields(self):
+        """Changes to these fields of a quotation (what the customer sees) restart its
+        validation."""
+        return {
+            "partner_id",
+            "partner_invoice_id",
+            "partner_shipping_id",
+            "pricelist_id",
+            "currency_id",
+            "payment_term_id",
+            "fiscal_position_id",
+            "validity_date",
+            "commitment_date",
+            "note",
+            "client_order_ref",
+            "incoterm",
+            "incoterm_location",
+            "order_line",
+            "sale_order_option_ids",
+            "company_id",
+        }
+
+    def _business_request_signoff(self):
+        """Request the validation of the quotations that need it and have none, on the
+        salesperson's behalf."""
+        self.invalidate_recordset(["need_validation"])
+        todo = self.filtered(
+            lambda o: o.state in ("draft", "sent") and not o.review_ids and o.need_validation
         )
+        for order in todo:
+            order.request_validation()
+        return todo
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = super().create(vals_list)
+        orders._business_request_signoff()
+        return orders
+
+    @api.model
+    def _business_signoff_refresh(self, companies):
+        """The sign-off settings changed: open reviews are requested again on the new
+        settings, quotations that now need a sign-off get it requested."""
+        quotations = self.search(
+            [("company_id", "in", companies.ids), ("state", "in", ("draft", "sent"))]
+        )
+        quotations.filtered(
+            lambda o: o.validation_status in ("waiting", "pending")
+        )._business_tier_restart()
+        quotations._business_request_signoff()
+
+    def _tier_validation_check_write_allowed(self, vals):
+        """A quotation stays editable under validation: a change the customer sees restarts
+        its validation instead (``_business_void_signoff``)."""
+        return super(
+            SaleOrder, self.filtered(lambda o: o.state not in ("draft", "sent"))
+        )._tier_validation_check_write_allowed(vals)
+
+    def _get_tier_validation_readonly_domain(self):
+        """Quotations stay editable (a change restarts the validation)."""
+        return "False"
+
+    def write(self, vals):
+        watched = self._business_signoff_fields() & set(vals)
+        before = {}
+        if watched:
+            before = {o.id: [o[f] for f in sorted(watched)] for o in self}
+        result = super().write(vals)
+        if watched:
+            changed = self.filtered(lambda o: before[o.id] != [o[f] for f in sorted(watched)])
+            changed._business_void_signoff()
+        return result
+
+    def action_signoff(self):
+        """General Manager's sign-off of the quotation (报价需总经理确认签字): he validates
+        the tier due now; nobody signs off his own quotation."""
         for order in self:
             if order.state not in ("draft", "sent"):
                 raise UserError(
                     self.env._("Only quotations are signed off (%(order)s).", order=order.name)
                 )
-            if order.signoff_state != "to_sign":
+            if not order.review_ids:
+                order._business_request_signoff()
+            if not order.review_ids or order.validation_status == "validated":
                 raise UserError(
                     self.env._("Quotation %(order)s does not need a sign-off.", order=order.name)
                 )
-        self.sudo().write({"signoff_user_id": self.env.uid, "signoff_date": fields.Datetime.now()})
-        for order in self:
-            order.message_post(body=self.env._("Quotation signed off by the General Manager."))
-        return True
+        return self._business_validate()
 
     def _business_void_signoff(self):
-        """Prices, quantities, products or discounts changed: the sign-off is void."""
-        signed = self.filtered(lambda o: o.signoff_date and o.state in ("draft", "sent"))
-        if not signed:
-            return
-        signed.sudo().write({"signoff_user_id": False, "signoff_date": False})
-        for order in signed:
-            order.message_post(
-                body=self.env._(
-                    "The quotation changed after its sign-off: the sign-off is void and a "
-                    "General Manager must sign it off again."
-                )
+        """Something the customer sees changed: the validation starts again; a sign-off
+        already given (or a tier already approved) is void, with a chatter note."""
+        quotations = self.filtered(lambda o: o.state in ("draft", "sent") and o.review_ids)
+        for order in quotations:
+            given = order.review_ids.filtered(lambda r: r.status == "approved")
+            note = given and self.env._(
+                "The quotation changed after its sign-off: the sign-off is void and a "
+                "General Manager must sign it off again."
             )
+            order._business_tier_restart(note)
+        quotations.filtered("signoff_date").sudo().write(
+            {"signoff_user_id": False, "signoff_date": False}
+        )
+        self._business_request_signoff()
 
     def action_review_sign(self):
         """General Manager's signature in the business column of the review form: the review
@@ -459,8 +587,20 @@ class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
 
     def _business_signoff_fields(self):
-        """Changes to these fields void the quotation's sign-off."""
-        return {"product_id", "product_uom_qty", "product_uom", "price_unit", "discount"}
+        """Changes to these fields (what the customer sees) restart the quotation's
+        validation."""
+        return {
+            "product_id",
+            "name",
+            "product_uom_qty",
+            "product_uom",
+            "price_unit",
+            "discount",
+            "tax_id",
+            "display_type",
+            "customer_lead",
+            "product_packaging_id",
+        }
 
     @api.model_create_multi
     def create(self, vals_list):

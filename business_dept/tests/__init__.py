@@ -17,3 +17,4 @@ from . import test_tours
 from . import test_security_matrix
 from . import test_menus
 from . import test_home_tours
+from . import test_tier_concurrency

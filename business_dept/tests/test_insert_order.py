@@ -50,11 +50,16 @@ class TestInsertOrder(SalesRulesCase):
         self.assertEqual(request.state, "submitted")
         self.assertEqual(request.pull_in_days, 5)
         self.assertFalse(request.gm_required)
-        self.assertEqual(request.next_level, "director")
+        self.assertEqual(
+            request.review_ids.definition_id,
+            self.env.ref("business_dept.tier_definition_insert_order_director"),
+        )
+        self.assertIn("Business Director", request.next_review)
         request.with_user(self.director).action_approve(comment="OK")
         self.assertEqual(request.state, "approved")
-        self.assertEqual(request.approval_ids.approver_id, self.director)
-        self.assertEqual(request.approval_ids.comment, "OK")
+        self.assertEqual(request.validation_status, "validated")
+        self.assertEqual(request.review_ids.done_by, self.director)
+        self.assertEqual(request.review_ids.comment, "OK")
         # effects on the order and its open deliveries
         self.assertEqual(self.order.commitment_date, request.requested_date)
         picking = self.order.picking_ids
@@ -70,12 +75,12 @@ class TestInsertOrder(SalesRulesCase):
         self.assertTrue(request.gm_required)
         request.with_user(self.director).action_approve()
         self.assertEqual(request.state, "submitted")
-        self.assertEqual(request.next_level, "general_manager")
+        self.assertIn("General Manager", request.next_review)
         with self.assertRaises(AccessError):
             request.with_user(self.director2).action_approve()
         request.with_user(self.gm).action_approve()
         self.assertEqual(request.state, "approved")
-        self.assertEqual(request.approval_ids.mapped("level"), ["director", "general_manager"])
+        self.assertEqual(request.review_ids.sorted("sequence").done_by, self.director | self.gm)
 
     def test_amount_threshold_needs_general_manager(self):
         self.company.insert_gm_amount = self.order.amount_total
@@ -92,15 +97,23 @@ class TestInsertOrder(SalesRulesCase):
     def test_one_person_one_level(self):
         request = self.request(days_before=15)
         request.with_user(self.gm).action_approve()  # a GM may act at the director level
-        self.assertEqual(request.next_level, "general_manager")
-        with self.assertRaises(AccessError):
+        self.assertIn("General Manager", request.next_review)
+        self.assertNotIn(self.gm, request.reviewer_ids)
+        with self.assertRaisesRegex(AccessError, "another tier"):
             request.with_user(self.gm).action_approve()
         request.with_user(self.gm2).action_approve()
         self.assertEqual(request.state, "approved")
 
     def test_self_approval_refused(self):
         request = self.request(user=self.director)
-        with self.assertRaises(AccessError):
+        self.assertNotIn(self.director, request.reviewer_ids)
+        self.assertNotIn(
+            request,
+            self.env["business.insert.order"]
+            .with_user(self.director)
+            .search([("can_review", "=", True)]),
+        )
+        with self.assertRaisesRegex(AccessError, "own request"):
             request.with_user(self.director).action_approve()
         with self.assertRaises(AccessError):
             request.with_user(self.director).action_reject("mine")
@@ -119,8 +132,10 @@ class TestInsertOrder(SalesRulesCase):
         )
         wizard.action_reject()
         self.assertEqual(request.state, "rejected")
-        self.assertEqual(request.approval_ids.decision, "rejected")
-        self.assertEqual(request.approval_ids.comment, "Capacity is full")
+        self.assertEqual(request.review_ids.status, "rejected")
+        self.assertEqual(request.review_ids.comment, "Capacity is full")
+        told = request.message_ids.filtered(lambda m: "Capacity is full" in (m.body or ""))
+        self.assertIn(self.manager.partner_id, told.partner_ids)
         self.assertEqual(self.order.commitment_date, self.now + timedelta(days=30))
         with self.assertRaises(UserError):
             request.with_user(self.director2).action_approve()
@@ -158,16 +173,24 @@ class TestInsertOrder(SalesRulesCase):
                     "reason": "Later is no rush",
                 }
             )
-        quotation = self.make_order()
+        quotation = self.make_order(commitment_date=self.now + timedelta(days=3))
         with self.assertRaises(UserError):
             self.env["business.insert.order"].with_user(self.manager).create(
                 {
                     "sale_order_id": quotation.id,
                     "requested_date": self.now,
                     "reason": "Not confirmed",
-                    "previous_date": self.now + timedelta(days=3),
                 }
             ).action_submit()
+        with self.assertRaises(AccessError):  # the current date is computed, never typed
+            self.env["business.insert.order"].with_user(self.manager).create(
+                {
+                    "sale_order_id": self.order.id,
+                    "requested_date": self.now,
+                    "reason": "Rush",
+                    "previous_date": self.now + timedelta(days=90),
+                }
+            )
 
     def test_managers_see_their_own_requests(self):
         request = self.request()
@@ -323,3 +346,95 @@ class TestInsertOrder(SalesRulesCase):
         self.assertEqual(picking.scheduled_date, datetime(2024, 6, 19, 16, 30))
         activity = picking.activity_ids.filtered(lambda a: a.user_id == self.warehouse_user)
         self.assertEqual(activity.date_deadline, date(2024, 6, 20))
+
+    def test_reviewer_inbox(self):
+        """The director sees the request in his Reviews inbox, the GM only after him."""
+        request = self.request(days_before=15)
+        Request = self.env["business.insert.order"]
+        for user in (self.director, self.director2):
+            self.assertIn(request, Request.with_user(user).search([("can_review", "=", True)]))
+        for user in (self.manager, self.manager2, self.assistant):
+            self.assertNotIn(request, Request.with_user(user).search([("can_review", "=", True)]))
+        review_type = self.env.ref("business_dept.mail_activity_type_tier_review")
+        activities = request.activity_ids.filtered(lambda a: a.activity_type_id == review_type)
+        self.assertTrue(self.director | self.director2 <= activities.user_id)
+        self.assertNotIn(self.manager, activities.user_id)
+        request.with_user(self.director).action_approve()
+        self.assertIn(request, Request.with_user(self.gm).search([("can_review", "=", True)]))
+        activities = request.activity_ids.filtered(lambda a: a.activity_type_id == review_type)
+        self.assertIn(self.gm, activities.user_id)
+        self.assertNotIn(self.director2, activities.user_id)
+        told = request.message_ids.filtered(lambda m: "approved by" in (m.body or ""))
+        self.assertIn(self.manager.partner_id, told.partner_ids)
+
+    def test_submitted_request_not_edited(self):
+        request = self.request(days_before=15)
+        for values in (
+            {"requested_date": request.requested_date - timedelta(days=1)},
+            {"reason": "Another reason"},
+            {"sale_order_id": self.make_order_confirmed().id},
+        ):
+            with self.assertRaises(UserError):
+                request.with_user(self.manager).write(values)
+        request.with_user(self.director).action_approve()
+        # the wanted date changed after the director approved: refused
+        with self.assertRaises(UserError):
+            request.with_user(self.manager).write(
+                {"requested_date": request.requested_date - timedelta(days=2)}
+            )
+        request.with_user(self.gm).action_approve()
+        with self.assertRaises(UserError):
+            request.with_user(self.manager).write({"reason": "After the approval"})
+
+    def test_general_manager_amount_in_company_currency(self):
+        """Company in USD, GM from 10,000: an order of 8,000 EUR at 1 USD = 0.5 EUR is
+        16,000 USD and needs the General Manager."""
+        eur = self.env.ref("base.EUR")
+        eur.active = True
+        self.assertEqual(self.company.currency_id, self.env.ref("base.USD"))
+        self.env["res.currency.rate"].search([("currency_id", "=", eur.id)]).unlink()
+        self.env["res.currency.rate"].create(
+            {
+                "currency_id": eur.id,
+                "rate": 0.5,
+                "name": "2000-01-01",
+                "company_id": self.company.id,
+            }
+        )
+        pricelist = self.env["product.pricelist"].create({"name": "EUR", "currency_id": eur.id})
+        self.company.write({"insert_gm_amount": 10000.0, "insert_gm_days": 1000})
+        order = self.make_order(
+            qty=1,
+            price=8000.0,
+            pricelist_id=pricelist.id,
+            commitment_date=self.now + timedelta(days=30),
+        )
+        order.order_line.tax_id = False
+        order.action_confirm()
+        self.assertEqual(order.amount_total, 8000.0)
+        request = self.request(days_before=1, order=order)
+        self.assertTrue(request.gm_required)
+        self.assertEqual(len(request.review_ids), 2)
+
+    def test_added_tier_from_settings_is_honoured(self):
+        """An administrator adds the planning assistant's check before the director, no
+        code."""
+        self.env["tier.definition"].create(
+            {
+                "name": "Insert order: Planning",
+                "model_id": self.env.ref("business_dept.model_business_insert_order").id,
+                "review_type": "individual",
+                "reviewer_id": self.assistant.id,
+                "sequence": 30,
+                "approve_sequence": True,
+                "company_id": False,
+            }
+        )
+        request = self.request(days_before=1)
+        self.assertEqual(len(request.review_ids), 2)
+        with self.assertRaises(AccessError):
+            request.with_user(self.director).action_approve()
+        request.with_user(self.assistant).validate_tier()
+        self.assertEqual(request.state, "submitted")
+        request.with_user(self.director).action_approve()
+        self.assertEqual(request.state, "approved")

@@ -8,8 +8,15 @@ class TestInstall(BusinessDeptCase):
     def test_module_installed(self):
         module = self.env["ir.module.module"].search([("name", "=", "business_dept")])
         self.assertEqual(module.state, "installed")
-        self.assertEqual(module.latest_version, "18.0.1.1.0")
-        for dependency in ("sale_management", "sale_stock", "stock_delivery", "account"):
+        self.assertEqual(module.latest_version, "18.0.2.0.0")
+        for dependency in (
+            "sale_management",
+            "sale_stock",
+            "stock_delivery",
+            "account",
+            "base_tier_validation",
+            "sale_tier_validation",
+        ):
             self.assertIn(dependency, module.dependencies_id.mapped("name"))
 
     def test_category_holds_the_five_roles(self):

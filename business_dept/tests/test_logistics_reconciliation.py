@@ -567,6 +567,73 @@ class TestLogisticsWorkflow(LogisticsCase):
         self.assertEqual(statement.state, "draft")
         self.assertFalse(statement.approved_user_id)
 
+    def test_tiers_inbox_and_notifications(self):
+        """Reconciled: the finance tier is requested (finance's inbox and activity), then
+        the director's; the assistant hears back."""
+        statement = self._matched_statement()
+        Statement = self.env["business.logistics.statement"]
+        self.assertEqual(statement.validation_status, "pending")
+        self.assertEqual(statement.review_ids.requested_by, self.assistant)
+        to_review = [("can_review", "=", True)]
+        self.assertIn(statement, Statement.with_user(self.finance).search(to_review))
+        self.assertNotIn(
+            statement, Statement.with_user(self.director).search([("can_review", "=", True)])
+        )
+        review_type = self.env.ref("business_dept.mail_activity_type_tier_review")
+        activities = statement.activity_ids.filtered(lambda a: a.activity_type_id == review_type)
+        self.assertIn(self.finance, activities.user_id)
+        self.assertNotIn(self.director, activities.user_id)
+        statement.with_user(self.finance).action_finance_approve()
+        activities = statement.activity_ids.filtered(lambda a: a.activity_type_id == review_type)
+        self.assertIn(self.director, activities.user_id)
+        self.assertNotIn(self.finance, activities.user_id)
+        self.assertIn(
+            statement, Statement.with_user(self.director).search([("can_review", "=", True)])
+        )
+        with self.assertRaises(UserError):  # submit only after both tiers
+            statement.with_user(self.director).action_submit()
+        statement.with_user(self.director).action_director_sign()
+        self.assertEqual(statement.validation_status, "validated")
+        activities = statement.activity_ids.filtered(lambda a: a.activity_type_id == review_type)
+        self.assertFalse(activities)
+
+    def test_one_person_one_tier_and_no_self_approval(self):
+        both = new_test_user(
+            self.env,
+            login="t_finance_director",
+            groups="base.group_user,business_dept.group_business_finance,"
+            "business_dept.group_business_director",
+        )
+        statement = self._matched_statement()
+        statement.with_user(both).action_finance_approve()
+        with self.assertRaisesRegex(AccessError, "another tier"):
+            statement.with_user(both).action_director_sign()
+        statement.with_user(self.director).action_director_sign()
+        self.assertEqual(statement.state, "signed")
+
+
+    def test_assistant_never_approves_his_statement(self):
+        """The assistant who reconciled is refused as reviewer, even in the finance group."""
+        self.assistant.groups_id = [(4, self.env.ref("business_dept.group_business_finance").id)]
+        statement = self._matched_statement()
+        self.assertNotIn(self.assistant, statement.reviewer_ids)
+        with self.assertRaisesRegex(AccessError, "own request"):
+            statement.with_user(self.assistant).action_finance_approve()
+        statement.with_user(self.finance).action_finance_approve()
+        self.assertEqual(statement.state, "approved")
+
+    def test_rejection_sends_back_with_a_comment(self):
+        statement = self._matched_statement()
+        action = statement.with_user(self.finance).action_reject()
+        self.assertEqual(action["res_model"], "comment.wizard")
+        with self.assertRaises(UserError):
+            statement.with_user(self.finance).action_reject("  ")
+        statement.with_user(self.finance).action_reject("WB002 is billed twice")
+        self.assertEqual(statement.state, "draft")
+        self.assertFalse(statement.review_ids)
+        told = statement.message_ids.filtered(lambda m: "billed twice" in (m.body or ""))
+        self.assertTrue(told)
+
     def test_nothing_to_bill(self):
         statement = self._statement()
         self._import(statement, self._csv([["waybill", "amount"], ["WB777", "9"]]), "s.csv")

@@ -30,7 +30,13 @@ class TestSatisfactionSurvey(BusinessDeptCase):
         self.assertEqual(bad.activity_ids.user_id, self.manager)
         with self.assertRaises(UserError):
             bad.action_done()
-        bad.action_draft()
+        # a finished survey is not reset and rescored by its own manager, only by a director
+        with self.assertRaises(AccessError):
+            bad.action_draft()
+        with self.assertRaises(AccessError):
+            bad.write({"score_quotation": 95})
+        self.assertEqual(bad.score, 65.0)
+        bad.with_user(self.director).action_draft()
         self.assertEqual(bad.state, "draft")
 
     def test_bad_input_and_roles(self):

@@ -30,13 +30,6 @@ MATRIX = {
     "business.logistics.statement.import": {"assistant": "rwcu", **BUSINESS_ONLY},
     "business.calendar.workday": {role: "r---" for role in ROLES if role != "portal"},
     "business.insert.order": {"assistant": "r---", "manager": "rwc-", **BUSINESS_ONLY},
-    "business.insert.order.approval": {
-        "assistant": "r---",
-        "manager": "r---",
-        # approval lines are written by the approve/reject buttons only
-        "director": "r---",
-        "gm": "r---",
-    },
     "business.insert.order.reject": {"director": "rwc-", "gm": "rwc-"},
 }
 
@@ -225,7 +218,14 @@ class TestSecurityMatrix(SalesRulesCase):
             }
         )
         statement.line_ids.match_state = "matched"
-        statement.state = state  # set directly as superuser, past the earlier steps
+        if state == "draft":
+            return statement
+        # reconciled: its tiers are requested; the earlier tiers approved by others
+        statement._workflow_write({"state": "matched"})
+        if state in ("approved", "signed"):
+            statement.with_user(self.finance).action_finance_approve()
+        if state == "signed":
+            statement.with_user(self.director2).action_director_sign()
         return statement
 
     def test_statement_actions(self):
@@ -256,7 +256,7 @@ class TestSecurityMatrix(SalesRulesCase):
         Backlog = self.env["business.stock.backlog"]
 
         def backlog(state="to_explain"):
-            return Backlog.create(
+            record = Backlog.create(
                 {
                     "product_id": product.id,
                     "month": date(2020 + len(Backlog.search([])), 1, 1),
@@ -266,6 +266,8 @@ class TestSecurityMatrix(SalesRulesCase):
                     "state": state,
                 }
             )
+            record.request_validation()  # explained: the director's review is requested
+            return record
 
         self._run_by_role({"manager", "director", "gm"}, backlog, "action_explain")
         self.assertRefused(backlog().with_user(self.manager2).action_explain)
@@ -342,16 +344,9 @@ class TestSecurityMatrix(SalesRulesCase):
                 "requested_by_id": self.manager2.id,
             },
         )
-        Approval = self.env["business.insert.order.approval"].with_user(self.director)
-        self.assertRefused(
-            Approval.create,
-            {
-                "insert_order_id": request.id,
-                "level": "director",
-                "approver_id": self.director.id,
-                "decision": "approved",
-            },
-        )
+        # a review forged: not one of the reviewers, the request stays submitted
+        self.assertRefused(request.with_user(self.manager).validate_tier)
+        self.assertRefused(request.with_user(self.assistant).validate_tier)
         self.assertRefused(
             self.env["business.logistics.statement"].with_user(self.assistant).create,
             {

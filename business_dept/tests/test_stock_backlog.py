@@ -338,22 +338,71 @@ class TestStockBacklog(StockBacklogCase):
         with self.assertRaises(AccessError):
             old.with_user(self.manager).action_explain()
         as_manager.write({"reason": "Customer postponed", "action_plan": "Offer to customer B"})
-        with self.assertRaises(AccessError):
+        with self.assertRaises(UserError):
             as_manager.action_review()
         with self.assertRaises(UserError):
-            old.with_user(self.director).action_send_back()
+            old.with_user(self.director).action_send_back("Not explained yet")
         with freeze_time("2026-05-20"):
             as_manager.action_explain()
         self.assertEqual(old.state, "explained")
         self.assertTrue(old.explained_on_time)
-        self.assertFalse(old.activity_ids)
+        self.assertEqual(old.validation_status, "pending")
+        self.assertEqual(old.review_ids.requested_by, self.manager2)
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        self.assertFalse(old.activity_ids.filtered(lambda a: a.activity_type_id == todo))
+        self.assertIn(self.director, old.activity_ids.user_id)
+        # the director's Reviews inbox; the manager reviews nothing
+        to_review = [("can_review", "=", True)]
+        self.assertIn(old, self.Backlog.with_user(self.director).search(to_review))
+        with self.assertRaises(AccessError):
+            as_manager.action_review()
         with self.assertRaises(UserError):
             as_manager.action_explain()
+        with self.assertRaises(UserError):  # under review: the explanation is not rewritten
+            as_manager.write({"reason": "Another reason"})
         old.with_user(self.director).action_review()
         self.assertEqual(old.state, "reviewed")
         self.assertEqual(old.reviewed_by_id, self.director)
         with self.assertRaises(UserError):
             old.with_user(self.director).action_review()
+
+    def _explained(self, user):
+        old = self._generate().filtered(lambda b: b.product_id == self.old)
+        old.user_id = user
+        old.with_user(user).write({"reason": "Postponed", "action_plan": "Sell to B"})
+        old.with_user(user).action_explain()
+        return old
+
+    def test_send_back_needs_a_comment(self):
+        old = self._explained(self.manager2)
+        action = old.with_user(self.director).action_send_back()
+        self.assertEqual(action["res_model"], "comment.wizard")
+        for comment in ("", "   "):
+            with self.assertRaises(UserError):
+                old.with_user(self.director).action_send_back(comment)
+        old.with_user(self.director).action_send_back("Which customer B?")
+        self.assertEqual(old.state, "to_explain")
+        self.assertFalse(old.review_ids)
+        told = old.message_ids.filtered(lambda m: "Which customer B?" in (m.body or ""))
+        self.assertIn(self.manager2.partner_id, told.partner_ids)
+        # explained again, reviewed
+        old.with_user(self.manager2).action_explain()
+        old.with_user(self.director2).action_review()
+        self.assertEqual(old.state, "reviewed")
+
+    def test_director_does_not_review_his_own_explanation(self):
+        old = self._explained(self.director)
+        with self.assertRaisesRegex(AccessError, "own request"):
+            old.with_user(self.director).action_review()
+        old.with_user(self.director2).action_review()
+        self.assertEqual(old.reviewed_by_id, self.director2)
+
+    def test_manager_does_not_change_the_responsible_manager(self):
+        old = self._generate().filtered(lambda b: b.product_id == self.old)
+        with self.assertRaises(AccessError):
+            old.with_user(self.manager2).write({"user_id": self.manager.id})
+        old.with_user(self.director).write({"user_id": self.manager.id})
+        self.assertEqual(old.user_id, self.manager)
 
     def test_visibility_and_button(self):
         backlog = self._generate()

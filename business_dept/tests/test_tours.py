@@ -123,7 +123,7 @@ class TestTours(LogisticsCase, HttpCase):
 
         self._tour("business_dept_insert_order_approve", self.director, "2b_insert_order_approve")
         self.assertEqual(request.state, "approved")
-        self.assertEqual(request.approval_ids.approver_id, self.director)
+        self.assertEqual(request.review_ids.done_by, self.director)
         self.assertEqual(order.commitment_date, request.requested_date)
         self.assertEqual(order.picking_ids.scheduled_date, request.requested_date)
         self.assertEqual(order.picking_ids.priority, "1")

@@ -2,7 +2,8 @@ from odoo import fields, models
 
 
 class BusinessInsertOrderReject(models.TransientModel):
-    """Rejection of an insert order: the reason is required."""
+    """Rejection of an insert order: a thin wrapper over the tier rejection, whose comment
+    (the reason) is required."""
 
     _name = "business.insert.order.reject"
     _description = "Reject Insert Order"

@@ -48,3 +48,29 @@ export function statusIs(value) {
         trigger: `.o_statusbar_status button.o_arrow_button_current[data-value="${value}"]`,
     };
 }
+
+/** Open the systray's Reviews inbox (tier validation), then the documents of `model`
+ * waiting for the user's review. */
+export function openReviews(model) {
+    return [
+        {
+            content: "Open the Reviews inbox of the systray",
+            trigger: ".o_menu_systray i[aria-label=Reviews]",
+            run: "click",
+        },
+        {
+            content: `Open the ${model} records to review`,
+            trigger: `.o-mail-ActivityGroup[data-model_name="${model}"]`,
+            run: "click",
+        },
+        {
+            content: "Show them as a list",
+            trigger: ".o_control_panel .o_switch_view.o_list",
+            run: "click",
+        },
+        {
+            content: "The list of the documents to review is shown",
+            trigger: ".o_list_view .o_data_row",
+        },
+    ];
+}

@@ -1,11 +1,12 @@
 /** @odoo-module */
 /**
  * 紧急插单 / 插单申请表: a Business Manager requests an insert order from his confirmed
- * order; a Business Director approves it. Data: tests/test_tours.py (test_insert_order_tour).
+ * order; a Business Director approves it from his Reviews inbox (the systray). Data: tests/test_tours.py (test_insert_order_tour).
  */
 import { registry } from "@web/core/registry";
 import { formatDateTime } from "@web/core/l10n/dates";
-import { openMenu, openRow, statusIs } from "./business_dept_tour_utils";
+import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import { openMenu, openReviews, openRow, statusIs } from "./business_dept_tour_utils";
 
 const { DateTime } = luxon;
 
@@ -58,18 +59,15 @@ registry.category("web_tour.tours").add("business_dept_insert_order_request", {
         statusIs("submitted"),
         {
             content: "It awaits the director",
-            trigger: ".o_field_widget[name=next_level]:contains(Business Director)",
+            trigger: ".o_field_widget[name=next_review]:contains(Business Director)",
         },
     ],
 });
 
 registry.category("web_tour.tours").add("business_dept_insert_order_approve", {
     steps: () => [
-        ...openMenu(
-            "sale.sale_menu_root",
-            "business_dept.menu_business_dept_root",
-            "business_dept.menu_business_insert_order"
-        ),
+        ...stepUtils.goToAppSteps("sale.sale_menu_root", "Open Sales"),
+        ...openReviews("business.insert.order"),
         openRow("Tour Insert Co."),
         statusIs("submitted"),
         {
@@ -79,8 +77,8 @@ registry.category("web_tour.tours").add("business_dept_insert_order_approve", {
         },
         statusIs("approved"),
         {
-            content: "The approval is recorded",
-            trigger: ".o_field_widget[name=approval_ids] .o_data_row .o_data_cell:contains(Approved)",
+            content: "The requester is told of the approval in the chatter",
+            trigger: ".o-mail-Message-body:contains(Business Director approved by)",
         },
     ],
 });

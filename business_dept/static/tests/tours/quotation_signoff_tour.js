@@ -1,16 +1,17 @@
 /** @odoo-module */
 /**
- * 报价需总经理确认签字: a General Manager signs off a quotation, then sends it by email.
+ * 报价需总经理确认签字: a General Manager opens the quotation from his Reviews inbox (the
+ * systray), signs it off, then sends it by email.
  * Data: tests/test_tours.py (test_quotation_signoff_tour).
  */
 import { registry } from "@web/core/registry";
-import { clearFacet, openRow, statusIs } from "./business_dept_tour_utils";
+import { openReviews, openRow, statusIs } from "./business_dept_tour_utils";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
 
 registry.category("web_tour.tours").add("business_dept_quotation_signoff", {
     steps: () => [
         ...stepUtils.goToAppSteps("sale.sale_menu_root", "Open Sales"),
-        ...clearFacet(),
+        ...openReviews("sale.order"),
         openRow("Tour Quotation Co."),
         {
             content: "The quotation awaits the sign-off",
