@@ -83,6 +83,15 @@ def _holidays(env, start, months):
             }
         )
     env["resource.calendar.leaves"].create(vals_list)
+    if "business.calendar.workday" in env:
+        # a make-up workday (调休) each month: the Saturday after the break
+        saturdays = set()
+        for vals in vals_list:
+            day = vals["date_from"].date()
+            saturdays.add(day + datetime.timedelta(days=(5 - day.weekday()) % 7 or 7))
+        env["business.calendar.workday"].create(
+            [{"calendar_id": calendar.id, "date": day} for day in sorted(saturdays)]
+        )
 
 
 def _setup(env, size):
@@ -247,6 +256,66 @@ def _clone_partners(cr, size, tpl):
     tpl["cust0"] = base
 
 
+def _quotations(env, cr, size, tpl, ids):
+    """Open quotations (a tenth of the orders, no lines): half of them above the
+    sign-off amount, which the company now requires (报价需总经理确认签字)."""
+    count = size["quotations"]
+    cr.execute(SQL("DROP TABLE IF EXISTS bench_plan"))
+    cr.execute(
+        SQL(
+            """
+            CREATE TABLE bench_plan AS
+            SELECT g, (%(users)s::int[])[1 + mod(g, %(nusers)s)] AS user_id,
+                   %(cust0)s + 1 + mod(g * 11, %(ncust)s) AS partner_id,
+                   (now() AT TIME ZONE 'UTC') - mod(g, 60) * interval '1 day' AS date_order,
+                   (100 + mod(g, 100) * 10)::numeric AS amount,
+                   'Q' || lpad(g::text, 7, '0') AS ref
+              FROM generate_series(1, %(n)s) g
+            """,
+            users=tpl["users"].ids,
+            nusers=len(tpl["users"]),
+            cust0=tpl["cust0"],
+            ncust=size["customers"],
+            n=count,
+        )
+    )
+    null = SQL("NULL")
+    ids["quotation"] = clone(
+        cr,
+        "sale_order",
+        tpl["order"].id,
+        {
+            "name": SQL("'S' || p.ref"),
+            "state": SQL("CASE WHEN mod(p.g, 3) = 0 THEN 'sent' ELSE 'draft' END"),
+            "partner_id": SQL("p.partner_id"),
+            "partner_invoice_id": SQL("p.partner_id"),
+            "partner_shipping_id": SQL("p.partner_id"),
+            "user_id": SQL("p.user_id"),
+            "date_order": SQL("p.date_order"),
+            "create_date": SQL("p.date_order"),
+            "write_date": SQL("p.date_order"),
+            "amount_untaxed": SQL("p.amount"),
+            "amount_total": SQL("p.amount"),
+            "amount_tax": SQL("0"),
+            "invoice_status": SQL("'no'"),
+            "delivery_status": null,
+            "business_stage": null,
+            "procurement_group_id": null,
+            "access_token": null,
+            "signoff_date": null,
+            "signoff_user_id": null,
+            "review_start_date": null,
+            "review_deadline": null,
+            "review_reminder_date": null,
+            "review_received_date": null,
+            "review_on_time": SQL("FALSE"),
+        },
+    )
+    company = env.company
+    if "quote_signoff_required" in company._fields:
+        company.write({"quote_signoff_required": True, "quote_signoff_min_amount": 600.0})
+
+
 def generate(env, size):
     """Create the data set; returns what the measurements need."""
     cr = env.cr
@@ -280,6 +349,8 @@ def generate(env, size):
             "review_deadline": SQL("p.date_order + interval '6 days'"),
             "review_received_date": SQL("p.date_order + mod(p.g, 8) * interval '1 day'"),
             "review_on_time": SQL("mod(p.g, 8) < 6"),
+            # unpaid or partly paid invoices keep the order on the follow-up list
+            "business_stage": SQL("CASE WHEN p.pay_kind >= 8 THEN 'invoiced' ELSE 'paid' END"),
         },
     )
     ids["order_line"] = clone(
@@ -510,6 +581,26 @@ def generate(env, size):
         },
         where=paid,
     )
+    _quotations(env, cr, size, tpl, ids)
+    gm = (
+        env["res.users"]
+        .with_context(no_reset_password=True)
+        .create(
+            {
+                "name": "Bench General Manager",
+                "login": "bench_gm",
+                "password": "bench_gm",
+                "groups_id": [
+                    Command.set(
+                        [
+                            env.ref("base.group_user").id,
+                            env.ref("business_dept.group_general_manager").id,
+                        ]
+                    )
+                ],
+            }
+        )
+    )
     for table in (
         "res_partner",
         "sale_order",
@@ -524,6 +615,7 @@ def generate(env, size):
         cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))
     env.invalidate_all()
     return {
+        "gm_user": gm,
         "env_ids": ids,
         "tpl": tpl,
         "start": start,

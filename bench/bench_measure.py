@@ -2,11 +2,16 @@
 not have yet is reported as ``{"status": "not available"}``."""
 
 import base64
+import bisect
+import csv
+import datetime
 import io
 import os
 import resource
 import tracemalloc
 
+import openpyxl
+import pytz
 import xlsxwriter
 from dateutil.relativedelta import relativedelta
 
@@ -18,6 +23,7 @@ from bench import (
     median_of,
     not_available,
     verdict,
+    with_floor,
 )
 from odoo.tools import SQL
 
@@ -29,6 +35,7 @@ def measure_all(env, context, size, repeat):
     for name, func in (
         ("kpi_report", measure_kpi),
         ("statement_import_xlsx", measure_import),
+        ("statement_import_csv", measure_import_csv),
         ("statement_match", measure_match),
         ("review_deadlines", measure_review),
         ("xlsx_export", measure_xlsx),
@@ -132,7 +139,7 @@ def measure_kpi(env, context, size, repeat):
             "ratio_met": value is not None and value <= TARGETS["kpi_ratio"],
         }
 
-    return {
+    figure = {
         "status": "ok",
         "month": str(month),
         "salespeople": len(report),
@@ -153,6 +160,23 @@ def measure_kpi(env, context, size, repeat):
         "equal": not differences,
         "differences": differences[:10],
     }
+    with_floor(figure, base_median, base_runs, "bench/kpi_baseline.sql (one hand-written query)")
+    with_floor(figure["read_group"], base_median, base_runs, "bench/kpi_baseline.sql")
+    if context.get("explain"):
+        figure["explain_month_query"] = _explain(env, Report, domain, fields)
+    return figure
+
+
+def _explain(env, Report, domain, fields):
+    """EXPLAIN (ANALYZE, BUFFERS) of the report's query for the month, as the ORM runs it."""
+    query = Report._search(domain)
+    env.cr.execute(
+        SQL(
+            "EXPLAIN (ANALYZE, BUFFERS) %s",
+            query.select(*(SQL.identifier(Report._table, f) for f in ["id", "user_id", *fields])),
+        )
+    )
+    return [line for (line,) in env.cr.fetchall()]
 
 
 # --------------------------------------------------------------------------- 2. statement
@@ -229,56 +253,165 @@ def _carrier_setup(env, context):
     )
 
 
-def measure_import(env, context, size, repeat):
-    missing = [
-        m
-        for m in (
-            "business.logistics.statement",
-            "business.logistics.agreement",
-            "business.logistics.statement.import",
-        )
-        if m not in env
-    ]
-    if missing:
-        return not_available(f"models not in the addon yet: {', '.join(missing)}")
-    rows = _statement_rows(env, context, size)
-    content = _statement_xlsx(rows)
+# The addon's entry points for a carrier statement, kept here only: if a merge renames
+# them, this is the one place to adapt.
+IMPORT_WIZARD = "business.logistics.statement.import"
+
+
+def _addon_import_wizard(env, statement, content, filename):
+    return env[IMPORT_WIZARD].create(
+        {"statement_id": statement.id, "file": base64.b64encode(content), "filename": filename}
+    )
+
+
+def _addon_import(wizard):
+    wizard.action_import()
+
+
+def _addon_match(statement):
+    statement.action_match()
+
+
+def _statement_csv(rows):
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(["Waybill", "Date", "Amount"])
+    for waybill, day, amount in rows:
+        writer.writerow([waybill, day.isoformat(), amount])
+    return text.getvalue().encode("utf-8")
+
+
+def _floor_read_xlsx(content):
+    """Floor of the import: parse only, openpyxl read-only into tuples."""
+    workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+    workbook.close()
+    return rows
+
+
+def _floor_read_csv(content):
+    """Floor of the import: parse only, the csv module into tuples."""
+    return [tuple(row) for row in csv.reader(io.StringIO(content.decode("utf-8")))]
+
+
+def _measure_one_import(env, context, rows, content, *, filename, floor, floor_how, repeat):
+    target = TARGETS["statement_import_" + filename.rsplit(".", 1)[1]]
     wizards = []
 
     def prepare():
         statement = _carrier_setup(env, context)
         env.flush_all()
-        wizards.append(
-            env["business.logistics.statement.import"].create(
-                {
-                    "statement_id": statement.id,
-                    "file": base64.b64encode(content),
-                    "filename": "carrier_statement.xlsx",
-                }
-            )
-        )
+        wizards.append(_addon_import_wizard(env, statement, content, filename))
 
     median, runs = median_of(
-        repeat, lambda: (wizards[-1].action_import(), env.flush_all()), before=prepare
+        repeat, lambda: (_addon_import(wizards[-1]), env.flush_all()), before=prepare
     )
+    parsed = []
+    floor_median, floor_runs = median_of(repeat, lambda: parsed.append(floor(content)))
     statement = wizards[-1].statement_id
-    context["statement"] = statement
-    return {
+    figure = {
         "status": "ok",
+        "how": "the import wizard (read, check every row, write the lines, match them)",
         "lines": len(rows),
         "file_kb": round(len(content) / 1024),
         "imported_lines": len(statement.line_ids),
+        "floor_rows": len(parsed[-1]) - 1,
         "median_s": median,
         "runs": runs,
-        **verdict(median, TARGETS["statement_import_xlsx"]),
+        **verdict(median, target),
     }
+    return with_floor(figure, floor_median, floor_runs, floor_how), statement
 
 
-def _match_states(statement):
-    groups = statement.env["business.logistics.statement.line"]._read_group(
-        [("statement_id", "=", statement.id)], ["match_state"], ["__count"]
+def measure_import(env, context, size, repeat):
+    missing = [
+        m
+        for m in ("business.logistics.statement", "business.logistics.agreement", IMPORT_WIZARD)
+        if m not in env
+    ]
+    if missing:
+        return not_available(f"models not in the addon yet: {', '.join(missing)}")
+    rows = _statement_rows(env, context, size)
+    figure, context["statement"] = _measure_one_import(
+        env,
+        context,
+        rows,
+        _statement_xlsx(rows),
+        filename="carrier_statement.xlsx",
+        floor=_floor_read_xlsx,
+        floor_how="openpyxl read-only into tuples (parse only)",
+        repeat=repeat,
     )
-    return {state or "none": count for state, count in groups}
+    return figure
+
+
+def measure_import_csv(env, context, size, repeat):
+    if IMPORT_WIZARD not in env:
+        return not_available(f"model {IMPORT_WIZARD} is not in the addon yet")
+    rows = _statement_rows(env, context, size)
+    figure, __ = _measure_one_import(
+        env,
+        context,
+        rows,
+        _statement_csv(rows),
+        filename="carrier_statement.csv",
+        floor=_floor_read_csv,
+        floor_how="csv module into tuples (parse only)",
+        repeat=repeat,
+    )
+    return figure
+
+
+def _match_states(env, statement):
+    env.flush_all()
+    env.cr.execute(
+        SQL(
+            "SELECT COALESCE(match_state, 'none'), count(*)"
+            " FROM business_logistics_statement_line WHERE statement_id = %s GROUP BY 1",
+            statement.id,
+        )
+    )
+    return dict(sorted(env.cr.fetchall()))
+
+
+def _floor_match(env, statement, carrier_ids, tolerance):
+    """Floor of the matching: one plain SQL statement links each line to the carrier's
+    done delivery with its tracking reference and classifies it (no ORM)."""
+    env.cr.execute(
+        SQL(
+            """
+            WITH m AS (
+                SELECT l.id, d.picking_id,
+                       ROW_NUMBER() OVER (PARTITION BY l.waybill ORDER BY l.id) AS rank
+                  FROM business_logistics_statement_line l
+             LEFT JOIN LATERAL (
+                       SELECT p.id AS picking_id
+                         FROM stock_picking p
+                         JOIN stock_picking_type t ON t.id = p.picking_type_id
+                        WHERE p.carrier_tracking_ref = l.waybill AND p.state = 'done'
+                          AND t.code = 'outgoing' AND p.carrier_id = ANY(%(carriers)s)
+                     ORDER BY p.id LIMIT 1) d ON TRUE
+                 WHERE l.statement_id = %(statement)s
+            )
+            UPDATE business_logistics_statement_line l
+               SET picking_id = m.picking_id,
+                   expected_amount = CASE WHEN m.rank = 1 AND m.picking_id IS NOT NULL
+                                          THEN %(rate)s ELSE 0 END,
+                   match_state = CASE
+                       WHEN m.rank > 1 THEN 'duplicate'
+                       WHEN m.picking_id IS NULL THEN 'unknown'
+                       WHEN l.carrier_listed IS NOT TRUE THEN 'missing_carrier'
+                       WHEN ABS(COALESCE(l.amount, 0) - %(rate)s) <= %(tolerance)s THEN 'matched'
+                       ELSE 'amount_diff' END
+              FROM m
+             WHERE l.id = m.id
+            """,
+            carriers=carrier_ids,
+            statement=statement.id,
+            rate=CARRIER_RATE,
+            tolerance=tolerance,
+        )
+    )
 
 
 def measure_match(env, context, size, repeat):
@@ -291,17 +424,24 @@ def measure_match(env, context, size, repeat):
         statement = _carrier_setup(env, context)
         env["business.logistics.statement.line"].create(
             [
-                {"statement_id": statement.id, "waybill": w, "date": d, "amount": a}
+                {
+                    "statement_id": statement.id,
+                    "waybill": w,
+                    "date": d,
+                    "amount": a,
+                    "carrier_listed": True,
+                }
                 for w, d, a in _statement_rows(env, context, size)
             ]
         )
 
     def unmatch():
-        # start each run from unlinked lines, as the carrier's file arrives
+        # start each run from unlinked, unclassified lines, as the carrier's file arrives
         env.flush_all()
         env.cr.execute(
             SQL(
-                "UPDATE business_logistics_statement_line SET picking_id = NULL"
+                "UPDATE business_logistics_statement_line"
+                " SET picking_id = NULL, match_state = NULL, expected_amount = 0"
                 " WHERE statement_id = %s",
                 statement.id,
             )
@@ -309,20 +449,149 @@ def measure_match(env, context, size, repeat):
         env.invalidate_all()
 
     median, runs = median_of(
-        repeat, lambda: (statement.action_match(), env.flush_all()), before=unmatch
+        repeat, lambda: (_addon_match(statement), env.flush_all()), before=unmatch
     )
-    return {
+    states = _match_states(env, statement)
+    carrier_ids = statement._carrier_ids()
+    tolerance = statement.company_id.logistics_tolerance or 0.0
+    floor_median, floor_runs = median_of(
+        repeat, lambda: _floor_match(env, statement, carrier_ids, tolerance), before=unmatch
+    )
+    floor_states = _match_states(env, statement)
+    figure = {
         "status": "ok",
+        "how": "business.logistics.statement.action_match",
         "lines": len(statement.line_ids),
         "deliveries": size["deliveries"],
-        "match_states": _match_states(statement),
+        "match_states": states,
+        "floor_match_states": floor_states,
+        "equal": states == floor_states,
         "median_s": median,
         "runs": runs,
         **verdict(median, TARGETS["statement_match"]),
     }
+    return with_floor(figure, floor_median, floor_runs, "one SQL UPDATE (join by tracking ref)")
 
 
 # --------------------------------------------------------------------------- 3. review
+def _working_days(env, calendar, first, last):
+    """The calendar's working days from ``first`` to ``last`` (local dates), expanded
+    once: {day: end of its work as a naive UTC datetime}. Attendances by weekday (no
+    lunch), make-up workdays (调休) with the hours of the first normal weekday, minus
+    the public holidays (global leaves)."""
+    cr = env.cr
+    zone = pytz.timezone(calendar.tz or "UTC")
+    cr.execute(
+        SQL(
+            """
+            SELECT dayofweek, hour_from, hour_to FROM resource_calendar_attendance
+             WHERE calendar_id = %s AND resource_id IS NULL AND display_type IS NULL
+               AND COALESCE(day_period, '') <> 'lunch'
+            """,
+            calendar.id,
+        )
+    )
+    hours = {}
+    for weekday, hour_from, hour_to in cr.fetchall():
+        hours.setdefault(int(weekday), []).append((hour_from, hour_to))
+    reference = next((hours[d] for d in range(5) if d in hours), [])
+    cr.execute(
+        SQL(
+            """
+            SELECT date_from, date_to FROM resource_calendar_leaves
+             WHERE (calendar_id = %s OR calendar_id IS NULL) AND resource_id IS NULL
+               AND time_type = 'leave'
+            """,
+            calendar.id,
+        )
+    )
+    leaves = [(pytz.utc.localize(a), pytz.utc.localize(b)) for a, b in cr.fetchall()]
+    makeup = set()
+    if "business.calendar.workday" in env:
+        cr.execute(
+            SQL("SELECT date FROM business_calendar_workday WHERE calendar_id = %s", calendar.id)
+        )
+        makeup = {day for (day,) in cr.fetchall()}
+    ends = {}
+    day = first
+    while day <= last:
+        spans = hours.get(day.weekday()) or (reference if day in makeup else [])
+        end = None
+        for hour_from, hour_to in spans:
+            midnight = datetime.datetime.combine(day, datetime.time.min)
+            pieces = [
+                (
+                    zone.localize(midnight + datetime.timedelta(hours=hour_from)),
+                    zone.localize(midnight + datetime.timedelta(hours=hour_to)),
+                )
+            ]
+            for leave_from, leave_to in leaves:
+                pieces = [
+                    piece
+                    for a, b in pieces
+                    for piece in ((a, min(b, leave_from)), (max(a, leave_to), b))
+                    if piece[0] < piece[1]
+                ]
+            for __, b in pieces:
+                end = b if end is None else max(end, b)
+        if end is not None:
+            ends[day] = end.astimezone(pytz.utc).replace(tzinfo=None)
+        day += datetime.timedelta(days=1)
+    return ends
+
+
+def _floor_deadlines(env, calendar, orders, days):
+    """Floor of the review deadlines: a plain loop over the working days expanded once,
+    then one UPDATE of the stored values (deadline and reminder)."""
+    cr = env.cr
+    zone = pytz.timezone(calendar.tz or "UTC")
+    cr.execute(
+        SQL(
+            "SELECT id, review_start_date, review_received_date FROM sale_order"
+            " WHERE id = ANY(%s) AND review_start_date IS NOT NULL",
+            orders,
+        )
+    )
+    rows = cr.fetchall()
+    local = [pytz.utc.localize(start).astimezone(zone).date() for __, start, __ in rows]
+    ends = _working_days(
+        env, calendar, min(local), max(local) + datetime.timedelta(days=days * 3 + 60)
+    )
+    working = sorted(ends)
+    ids, deadlines, reminders = [], [], []
+    for (order_id, start, __), day in zip(rows, local, strict=True):
+        index = bisect.bisect_right(working, day) + days - 1
+        deadline = ends[working[index]]
+        ids.append(order_id)
+        deadlines.append(deadline)
+        reminders.append(ends[working[index - 1]] if days > 1 else start)
+    cr.execute(
+        SQL(
+            """
+            UPDATE sale_order o
+               SET review_deadline = u.deadline, review_reminder_date = u.reminder
+              FROM unnest(%s::int[], %s::timestamp[], %s::timestamp[])
+                   AS u(id, deadline, reminder)
+             WHERE o.id = u.id
+            """,
+            ids,
+            deadlines,
+            reminders,
+        )
+    )
+
+
+def _deadlines(env, order_ids):
+    env.cr.execute(
+        SQL(
+            "SELECT id, review_deadline, review_reminder_date FROM sale_order"
+            " WHERE id = ANY(%s) ORDER BY id",
+            order_ids,
+        )
+    )
+    return env.cr.fetchall()
+
+
 def measure_review(env, context, size, repeat):
     Order = env["sale.order"]
     field = Order._fields.get("review_deadline")
@@ -335,20 +604,51 @@ def measure_review(env, context, size, repeat):
         orders._recompute_recordset(["review_deadline"])
         env.flush_all()
 
-    median, runs = median_of(repeat, recompute, before=env.invalidate_all)
+    def forget():
+        # start each run from orders without deadlines, both for the addon and the floor
+        env.flush_all()
+        env.cr.execute(
+            SQL(
+                "UPDATE sale_order SET review_deadline = NULL, review_reminder_date = NULL"
+                " WHERE id = ANY(%s)",
+                orders.ids,
+            )
+        )
+        env.invalidate_all()
+
+    median, runs = median_of(repeat, recompute, before=forget)
+    addon = _deadlines(env, orders.ids)
     calendar = env.company.resource_calendar_id
-    return {
+    days = env.company.review_working_days
+    floor_median, floor_runs = median_of(
+        repeat, lambda: _floor_deadlines(env, calendar, orders.ids, days), before=forget
+    )
+    floor = _deadlines(env, orders.ids)
+    differences = [(a, b) for a, b in zip(addon, floor, strict=True) if a != b]
+    figure = {
         "status": "ok",
+        "how": "recompute of sale.order.review_deadline and review_reminder_date, flushed",
         "orders": len(orders),
         "calendar": calendar.name,
+        "tz": calendar.tz,
+        "review_working_days": days,
         "public_holidays": len(calendar.global_leave_ids),
-        "deadlines_set": Order.search_count(
-            [("id", "in", orders.ids), ("review_deadline", "!=", False)]
-        ),
+        "makeup_workdays": len(calendar.business_workday_ids)
+        if "business_workday_ids" in calendar._fields
+        else 0,
+        "deadlines_set": sum(1 for row in addon if row[1]),
+        "equal": not differences,
+        "differences": [[str(v) for v in a + b] for a, b in differences[:5]],
         "median_s": median,
         "runs": runs,
         **verdict(median, TARGETS["review_deadlines"]),
     }
+    return with_floor(
+        figure,
+        floor_median,
+        floor_runs,
+        "plain loop over working days expanded once, one UPDATE of the stored values",
+    )
 
 
 # --------------------------------------------------------------------------- 4. XLSX
@@ -407,6 +707,45 @@ def _export(env, rows):
     return Report._xlsx_render(fill, constant_memory=True)
 
 
+def _floor_rows(env, rows):
+    env.cr.execute(
+        SQL(
+            """
+            SELECT am.name, rp.name, am.invoice_user_id, am.invoice_date, am.invoice_date_due,
+                   am.amount_total_signed, am.amount_residual_signed, am.payment_state
+              FROM account_move am JOIN res_partner rp ON rp.id = am.partner_id
+             WHERE am.move_type IN ('out_invoice', 'out_refund')
+             ORDER BY am.id LIMIT %s
+            """,
+            rows,
+        )
+    )
+    return env.cr.fetchall()
+
+
+def _floor_export(data):
+    """Floor of the export: xlsxwriter in constant_memory mode writing the same cells
+    from a Python list."""
+    output = io.BytesIO()
+    workbook = xlsxwriter.Workbook(output, {"constant_memory": True})
+    text = workbook.add_format()
+    date = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    amount = workbook.add_format({"num_format": "#,##0.00"})
+    sheet = workbook.add_worksheet("Invoices")
+    sheet.write_row(0, 0, XLSX_HEADER, text)
+    for index, row in enumerate(data, start=1):
+        sheet.write_string(index, 0, row[0], text)
+        sheet.write_string(index, 1, row[1], text)
+        sheet.write_number(index, 2, row[2] or 0, text)
+        sheet.write_datetime(index, 3, row[3], date)
+        sheet.write_datetime(index, 4, row[4], date)
+        sheet.write_number(index, 5, row[5], amount)
+        sheet.write_number(index, 6, row[6], amount)
+        sheet.write_string(index, 7, row[7], text)
+    workbook.close()
+    return output.getvalue()
+
+
 def _peak_mb(env, rows):
     """Peak Python memory (tracemalloc) of one export, and its file size, in MB."""
     tracemalloc.start()
@@ -430,8 +769,11 @@ def measure_xlsx(env, context, size, repeat):
     # the finished file is held in memory once; the working memory beyond it must
     # not grow with the rows (constant_memory writes each row to disk as it comes)
     work, tenth_work = peak - file_mb, tenth_peak - tenth_file
-    return {
+    data = _floor_rows(env, rows)
+    floor_median, floor_runs = median_of(repeat, lambda: _floor_export(data))
+    figure = {
         "status": "ok",
+        "how": "business.xlsx.report, rows read from the database in pages of 1,000",
         "rows": rows,
         "columns": len(XLSX_HEADER),
         "median_s": median,
@@ -445,3 +787,6 @@ def measure_xlsx(env, context, size, repeat):
         "memory_flat": work <= max(2 * tenth_work, tenth_work + 2.0),
         "process_maxrss_growth_mb": round(maxrss_growth / 1024, 1),
     }
+    return with_floor(
+        figure, floor_median, floor_runs, "xlsxwriter constant_memory from a Python list"
+    )

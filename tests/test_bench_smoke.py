@@ -1,9 +1,11 @@
 """The benchmark runs end to end at a tiny scale (bench/run --scale 0.001).
 
 Proves that ``bench/run`` creates its database, generates the data and prints one
-JSON object with every figure, each either measured against its SPEC target or
-reported as not available yet. Timings at this scale mean nothing; SPEC's numbers
-are checked by running the benchmark at scale 1.0 (see README, Benchmark).
+JSON object with every figure measured (none "not available"), each with its SPEC
+target and its floor (the least work for the same answer, timed in the same run)
+and the ratio to it, and the screens timed through HTTP JSON-RPC. Timings at this
+scale mean nothing; the targets are checked by running the benchmark at scale 1.0
+(see README, Benchmark).
 """
 
 import json
@@ -14,9 +16,18 @@ import sys
 import pytest
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SCREENS = [
+    "kpi_pivot_month_by_salesperson",
+    "followup_late_delivery",
+    "followup_late_review",
+    "followup_invoice_overdue",
+    "reviews_late",
+    "quotations_gm_signoff",
+]
 FIGURES = {
     "kpi_report": 1.0,
     "statement_import_xlsx": 10.0,
+    "statement_import_csv": 10.0,
     "statement_match": 3.0,
     "review_deadlines": 2.0,
     "xlsx_export": 15.0,
@@ -61,16 +72,46 @@ def test_bench_runs_at_tiny_scale(tmp_path):
     assert {"nproc", "memory_gb"} <= set(result["machine"])
     for name, target in FIGURES.items():
         figure = result["figures"][name]
-        assert figure["status"] in ("ok", "not available"), (name, figure)
-        if figure["status"] == "ok":
-            assert figure["target_s"] == target
-            assert len(figure["runs"]) == 1
-            assert figure["median_s"] >= 0
-            assert isinstance(figure["met"], bool)
-            assert figure["met"] or figure["missed_by_s"] > 0
+        assert figure["status"] == "ok", (name, figure)
+        assert figure["target_s"] == target
+        _assert_measured(name, figure)
+        assert isinstance(figure["met"], bool)
+        assert figure["met"] or figure["missed_by_s"] > 0
     kpi = result["figures"]["kpi_report"]
     assert kpi["baseline"]["rows"] > 0, "the baseline found no salesperson in the month"
-    if kpi["status"] == "ok":
-        assert kpi["equal"], kpi["differences"]
+    assert kpi["equal"], kpi["differences"]
+    _assert_measured("kpi_report.read_group", kpi["read_group"])
+    match = result["figures"]["statement_match"]
+    assert match["equal"], (match["match_states"], match["floor_match_states"])
+    review = result["figures"]["review_deadlines"]
+    assert review["equal"] and review["deadlines_set"] == review["orders"], review
     xlsx = result["figures"]["xlsx_export"]
-    assert xlsx["status"] == "ok" and xlsx["rows"] == 100 and xlsx["memory_flat"]
+    assert xlsx["rows"] == 100 and xlsx["memory_flat"]
+    http = result["http_screens"]
+    assert http["status"] == "ok", http
+    assert _number(http["standard_list"]["median_s"])
+    assert set(http["screens"]) == set(SCREENS)
+    for name in SCREENS:
+        screen = http["screens"][name]
+        assert screen["status"] == "ok", (name, screen)
+        _assert_measured(name, screen)
+        assert screen["target_s"] == 1.0
+    names = {row["figure"] for row in result["summary"]}
+    assert set(FIGURES) <= names and {f"http.{name}" for name in SCREENS} <= names
+    assert all(isinstance(row["met"], bool) for row in result["summary"])
+    assert isinstance(result["all_met"], bool)
+
+
+def _number(value):
+    return isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
+
+
+def _assert_measured(name, figure):
+    """Seconds, floor and ratio all present and numeric: nothing 'not available'."""
+    assert len(figure["runs"]) == 1, name
+    assert _number(figure["median_s"]), (name, figure)
+    assert _number(figure["floor"]["median_s"]), (name, figure)
+    assert figure["floor"]["how"], name
+    assert _number(figure["ratio_to_floor"]), (name, figure)
+    assert figure["ratio_target"] == 2.0, name
+    assert isinstance(figure["ratio_met"], bool), name
