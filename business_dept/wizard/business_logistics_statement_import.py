@@ -316,11 +316,13 @@ class BusinessLogisticsStatementImport(models.TransientModel):
                 return None, _("%(value)s is not a waybill number.", value=value)
             value = int(value)
             if len(str(abs(value))) > EXCEL_DIGITS:
+                # formatted outside the call: babel cannot extract a call holding an f-string
+                shown = f"{value:.6g}"
                 return None, _(
                     "%(value)s has more than %(digits)s digits and was stored as a number: "
                     "its last digits are lost. Format the column as text and send the file "
                     "again.",
-                    value=f"{value:.6g}",
+                    value=shown,
                     digits=EXCEL_DIGITS,
                 )
         if isinstance(value, int):
