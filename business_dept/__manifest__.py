@@ -54,6 +54,7 @@
         "demo/business_kpi_demo.xml",
         "demo/business_logistics_demo.xml",
         "demo/business_dept_demo_company.xml",
+        "demo/business_dept_month_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

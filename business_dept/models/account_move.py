@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import format_datetime
 
 
 class AccountMove(models.Model):
@@ -28,13 +29,14 @@ class AccountMove(models.Model):
 
     def _business_kpi_frozen_text(self, frozen):
         frozen_date, frozen_by = frozen
-        when = fields.Datetime.context_timestamp(self, frozen_date)
         return self.env._(
             "The KPIs of %(month)s were frozen on %(date)s by %(user)s: this document, "
             "dated in that month, is not in the frozen figures (the live KPI report "
             "counts it).",
             month=self.invoice_date.strftime("%Y-%m"),
-            date=when.strftime("%Y-%m-%d %H:%M"),
+            date=format_datetime(
+                self.env, frozen_date, tz=self.company_id._business_tz(), dt_format="short"
+            ),
             user=frozen_by.name or "",
         )
 

@@ -136,7 +136,11 @@ class BusinessInsertOrder(models.Model):
                     self.env._(
                         "An insert order brings the delivery forward: the requested date must "
                         "be before the current delivery date %(date)s.",
-                        date=request.previous_date,
+                        date=format_datetime(
+                            self.env,
+                            request.previous_date,
+                            tz=(request.company_id or self.env.company)._business_tz(),
+                        ),
                     )
                 )
 
@@ -294,7 +298,9 @@ class BusinessInsertOrder(models.Model):
             body=self.env._(
                 "Insert order %(name)s approved: commitment date moved to %(date)s.",
                 name=self.name,
-                date=self.requested_date,
+                date=format_datetime(
+                    self.env, self.requested_date, tz=order.company_id._business_tz()
+                ),
             )
         )
 

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 GROUP_ASSISTANT = "business_dept.group_business_assistant"
 GROUP_FINANCE = "business_dept.group_business_finance"
@@ -573,8 +573,8 @@ class BusinessLogisticsStatement(models.Model):
                         "name": self.env._(
                             "Logistics %(name)s: %(date_from)s - %(date_to)s",
                             name=self.name,
-                            date_from=self.date_from,
-                            date_to=self.date_to,
+                            date_from=format_date(self.env, self.date_from),
+                            date_to=format_date(self.env, self.date_to),
                         ),
                         "quantity": 1,
                         "price_unit": self.amount_agreed,

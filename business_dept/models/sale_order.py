@@ -3,6 +3,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
+from odoo.tools import format_date
 
 
 class SaleOrder(models.Model):
@@ -329,7 +330,7 @@ class SaleOrder(models.Model):
             "with the customer, or enter the contract reference and attach the contract "
             "document on order %(order)s.",
             customer=customer.display_name,
-            date=day,
+            date=format_date(self.env, day),
             order=self.name,
         )
 

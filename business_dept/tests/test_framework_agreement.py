@@ -123,7 +123,7 @@ class TestFrameworkAgreement(SalesRulesCase):
         with freeze_time(self.local(2024, 5, 20, 10, 0)):
             order = self.make_order()
         with freeze_time(self.local(2024, 6, 5, 10, 0)):
-            with self.assertRaisesRegex(UserError, "2024-06-05"), self.env.cr.savepoint():
+            with self.assertRaisesRegex(UserError, "06/05/2024"), self.env.cr.savepoint():
                 order.with_user(self.manager).action_confirm()
         self.assertEqual(order.state, "draft")
         self.assertEqual(order.date_order, self.local(2024, 5, 20, 10, 0))
@@ -152,7 +152,7 @@ class TestFrameworkAgreement(SalesRulesCase):
         self.assertEqual(moment, datetime(2024, 5, 31, 16, 30))
         with freeze_time(moment):
             order = self.make_order()
-            with self.assertRaisesRegex(UserError, "2024-06-01"), self.env.cr.savepoint():
+            with self.assertRaisesRegex(UserError, "06/01/2024"), self.env.cr.savepoint():
                 order.with_user(self.manager).action_confirm()
         self.assertEqual(order.state, "draft")
 

@@ -1,9 +1,13 @@
 import re
 
+from babel.dates import format_skeleton
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import format_datetime
+from odoo.tools.misc import babel_locale_parse, get_lang
 
 
 class BusinessKpiSummary(models.TransientModel):
@@ -33,6 +37,18 @@ class BusinessKpiSummary(models.TransientModel):
     )
 
     frozen_note = fields.Char(compute="_compute_frozen_note")
+    freeze_label = fields.Char(compute="_compute_freeze_label")
+
+    @api.depends("month")
+    @api.depends_context("lang")
+    def _compute_freeze_label(self):
+        """The freeze button names the month it freezes ("Freeze Oct 2026", "冻结 2026年10月"),
+        in the reader's language."""
+        locale = babel_locale_parse(get_lang(self.env).code)
+        for wizard in self:
+            wizard.freeze_label = wizard.month and self.env._(
+                "Freeze %(month)s", month=format_skeleton("yMMM", wizard.month, locale=locale)
+            )
 
     @api.depends("company_id", "month")
     def _compute_frozen_note(self):
@@ -46,12 +62,13 @@ class BusinessKpiSummary(models.TransientModel):
 
     def _frozen_text(self, frozen):
         frozen_date, frozen_by = frozen
-        when = fields.Datetime.context_timestamp(self, frozen_date)
         return self.env._(
             "The KPIs of %(month)s were frozen on %(date)s by %(user)s: the summary shows "
             "the frozen figures.",
             month=self.month.strftime("%Y-%m"),
-            date=when.strftime("%Y-%m-%d %H:%M"),
+            date=format_datetime(
+                self.env, frozen_date, tz=self.company_id._business_tz(), dt_format="short"
+            ),
             user=frozen_by.name or "",
         )
 

@@ -9,7 +9,7 @@ from openpyxl.utils.datetime import from_excel
 
 from odoo import fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 MAX_FILE_SIZE = 10 * 1024 * 1024
 # The header is looked for among the first rows: carriers put a title, their company
@@ -288,9 +288,9 @@ class BusinessLogisticsStatementImport(models.TransientModel):
                         _(
                             "%(date)s is outside the statement period %(date_from)s - "
                             "%(date_to)s.",
-                            date=day,
-                            date_from=statement.date_from,
-                            date_to=statement.date_to,
+                            date=format_date(self.env, day),
+                            date_from=format_date(self.env, statement.date_from),
+                            date_to=format_date(self.env, statement.date_to),
                         ),
                     )
             rows.append((waybill, day, amount))
