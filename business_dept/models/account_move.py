@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError
 
 
 class AccountMove(models.Model):
@@ -71,3 +72,108 @@ class AccountMove(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
         return posted
+
+    # ------------------------------------------------------ 发票送达 (delivery)
+    invoice_delivered_date = fields.Date(
+        string="Invoice Delivered",
+        copy=False,
+        tracking=True,
+        help="Day (company time zone) the invoice reached the customer (发票送达): sent by "
+        "email, viewed or downloaded on the portal, or recorded for a paper invoice. The "
+        "invoicing timeliness (开票及时率) counts by this day.",
+    )
+    invoice_delivery_ref = fields.Char(
+        string="Delivery Waybill",
+        copy=False,
+        tracking=True,
+        help="Express waybill number of a paper invoice.",
+    )
+
+    def _business_delivery_applicable(self):
+        """Posted customer invoices and credit notes: the documents delivered to customers."""
+        return self.filtered(
+            lambda m: m.state == "posted" and m.move_type in ("out_invoice", "out_refund")
+        )
+
+    def _business_mark_delivered(self):
+        """Digital delivery (email, portal): the company's local today, only on the
+        documents not delivered yet (a later email or visit does not move the day)."""
+        moves = self._business_delivery_applicable().filtered(
+            lambda m: not m.invoice_delivered_date
+        )
+        for company in moves.company_id:
+            moves.filtered(lambda m, c=company: m.company_id == c).sudo().write(
+                {"invoice_delivered_date": company._business_local_today()}
+            )
+        return moves
+
+    def _business_check_can_record_delivery(self):
+        """Recording a delivery by hand: the assistant, the customer's or the invoice's
+        business manager, a director or finance; only on posted customer documents."""
+        user = self.env.user
+        everyone = (
+            user.has_group("business_dept.group_business_assistant")
+            or user.has_group("business_dept.group_business_director")
+            or user.has_group("business_dept.group_business_finance")
+        )
+        is_manager = user.has_group("business_dept.group_business_manager")
+        for move in self:
+            if move.move_type not in ("out_invoice", "out_refund"):
+                raise UserError(
+                    self.env._(
+                        "%(move)s is not a customer invoice: only customer invoices and credit "
+                        "notes are delivered to customers.",
+                        move=move.display_name,
+                    )
+                )
+            if move.state != "posted":
+                raise UserError(
+                    self.env._(
+                        "%(move)s is not posted: only a posted invoice can be delivered.",
+                        move=move.display_name,
+                    )
+                )
+            own = is_manager and user in (
+                move.invoice_user_id | move.commercial_partner_id.user_id
+            )
+            if not (everyone or own):
+                raise AccessError(
+                    self.env._(
+                        "Only the business assistant, the customer's business manager, a "
+                        "director or finance may record the delivery of %(move)s.",
+                        move=move.display_name,
+                    )
+                )
+
+    def action_invoice_delivered(self):
+        """Record the delivery of paper invoices (发票送达): opens the small wizard."""
+        self._business_check_can_record_delivery()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Invoice Delivered"),
+            "res_model": "business.invoice.delivery",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_move_ids": [Command.set(self.ids)]},
+        }
+
+    def _business_record_delivery(self, delivered_date, ref=False):
+        """Write the delivery recorded by hand (checked again: the wizard is a client)."""
+        self._business_check_can_record_delivery()
+        values = {"invoice_delivered_date": delivered_date}
+        if ref:
+            values["invoice_delivery_ref"] = ref
+        self.sudo().write(values)
+        return True
+
+
+class AccountMoveSend(models.AbstractModel):
+    """An invoice sent by email is delivered (发票送达) on the company's local day."""
+
+    _inherit = "account.move.send"
+
+    @api.model
+    def _send_mail(self, move, mail_template, **kwargs):
+        result = super()._send_mail(move, mail_template, **kwargs)
+        move._business_mark_delivered()
+        return result

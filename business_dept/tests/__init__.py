@@ -18,3 +18,4 @@ from . import test_security_matrix
 from . import test_menus
 from . import test_home_tours
 from . import test_tier_concurrency
+from . import test_invoice_delivery
