@@ -1,5 +1,10 @@
+import calendar
+from collections import defaultdict
+from datetime import timedelta
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.osv import expression
 
 
 class AccountMove(models.Model):
@@ -165,6 +170,100 @@ class AccountMove(models.Model):
             values["invoice_delivery_ref"] = ref
         self.sudo().write(values)
         return True
+
+
+    # ----------------------------------------------- reminder before closing day
+    @api.model
+    def _business_closing_date(self, day, closing_day):
+        """The customer's closing date (关账日) in the month of ``day`` (empty = month end)."""
+        last = calendar.monthrange(day.year, day.month)[1]
+        return day.replace(day=min(closing_day or 31, last))
+
+    @api.model
+    def _cron_business_invoice_delivery_reminders(self):
+        """Daily: invoices to deliver before a closing day two working days away."""
+        for company in self.env["res.company"].search([]):
+            self._business_invoice_delivery_reminders(company)
+
+    @api.model
+    def _business_invoice_delivery_reminders(self, company, now=None):
+        """Posted customer invoices not delivered (发票送达) whose customer's closing day
+        (关账日) falls from today to the second working day after today (company calendar
+        and local day): the invoice's salesperson (else the customer's) gets an activity
+        due on the closing date, once per invoice. An invoice is due by a closing date when
+        it is dated after the previous month's closing date and up to it."""
+        now = now or fields.Datetime.now()
+        work_calendar = company.resource_calendar_id
+        if not work_calendar:
+            return self.browse()
+        today = company._business_local_date(now)
+        [horizon] = work_calendar._business_deadlines([now], 2)
+        if not horizon:
+            return self.browse()
+        horizon = company._business_local_date(horizon)
+        # closing day (0 = month end) -> its closing date in the window, and the window's
+        # (previous closing date, closing date) -> closing days, for one search
+        deadlines, periods = {}, defaultdict(list)
+        for offset in range((horizon - today).days + 1):
+            day = today + timedelta(days=offset)
+            previous = day.replace(day=1) - timedelta(days=1)
+            for closing_day in range(32):
+                if closing_day in deadlines or self._business_closing_date(day, closing_day) != day:
+                    continue
+                deadlines[closing_day] = day
+                period = (self._business_closing_date(previous, closing_day), day)
+                periods[period].append(closing_day)
+        if not periods:
+            return self.browse()
+        period_domains = [
+            [
+                ("commercial_partner_id.closing_day", "in", days + ([False] if 0 in days else [])),
+                ("invoice_date", ">", start),
+                ("invoice_date", "<=", stop),
+            ]
+            for (start, stop), days in periods.items()
+        ]
+        moves = self.search(
+            expression.AND(
+                [
+                    [
+                        ("company_id", "=", company.id),
+                        ("move_type", "=", "out_invoice"),
+                        ("state", "=", "posted"),
+                        ("invoice_delivered_date", "=", False),
+                    ],
+                    expression.OR(period_domains),
+                ]
+            )
+        )
+        activity_type = self.env.ref("business_dept.mail_activity_type_invoice_delivery")
+        reminded = set(
+            self.env["mail.activity"]
+            .search(
+                [
+                    ("res_model", "=", "account.move"),
+                    ("res_id", "in", moves.ids),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
+            )
+            .mapped("res_id")
+        )
+        moves = moves.filtered(lambda m: m.id not in reminded)
+        for move in moves:
+            user = move.invoice_user_id or move.commercial_partner_id.user_id
+            if not user:
+                continue
+            deadline = deadlines[move.commercial_partner_id.closing_day or 0]
+            move.activity_schedule(
+                activity_type_id=activity_type.id,
+                date_deadline=deadline,
+                user_id=user.id,
+                summary=self.env._(
+                    "Deliver the invoice before the customer's closing day %(date)s",
+                    date=deadline,
+                ),
+            )
+        return moves
 
 
 class AccountMoveSend(models.AbstractModel):

@@ -31,6 +31,19 @@ class ResPartner(models.Model):
         string="Customer Grade",
         help="客户分级: by scale, potential and credit.",
     )
+    payment_method = fields.Selection(
+        selection=[
+            ("transfer", "Bank Transfer (电汇)"),
+            ("bank_draft", "Bank Acceptance Draft (银行承兑汇票)"),
+            ("commercial_draft", "Commercial Acceptance Draft (商业承兑汇票)"),
+            ("cash", "Cash"),
+            ("online", "Online Payment"),
+            ("other", "Other"),
+        ],
+        string="Payment Method",
+        help="付款方式: how the customer pays, agreed in the customer file; the receivables "
+        "are chased accordingly.",
+    )
     agreement_date = fields.Date(
         string="Agreement Signed", help="Signing date of the framework agreement (购销框架协议)."
     )
@@ -77,6 +90,7 @@ class ResPartner(models.Model):
             "agreement_document",
             "agreement_filename",
             "closing_day",
+            "payment_method",
         ]
 
     @api.model_create_multi

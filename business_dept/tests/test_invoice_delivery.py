@@ -13,6 +13,8 @@ from .test_kpi_rules import KpiRulesCase
 class InvoiceDeliveryCase(SalesRulesCase):
     """A posted customer invoice of the manager's customer, company in Shanghai time."""
 
+    invoice_date = "2026-03-10"
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -26,7 +28,7 @@ class InvoiceDeliveryCase(SalesRulesCase):
                 "move_type": move_type,
                 "partner_id": (partner or cls.customer).id,
                 "invoice_user_id": cls.manager.id,
-                "invoice_date": "2026-03-10",
+                "invoice_date": cls.invoice_date,
                 "invoice_line_ids": [
                     Command.create(
                         {"product_id": cls.product.id, "quantity": 1, "price_unit": 100.0}
@@ -288,3 +290,89 @@ class TestKpiInvoiceDelivered(KpiRulesCase):
         row = self._row(self.manager, date(2024, 3, 1))
         self.assertEqual(row.delivery_ontime_count, 2)
         self.assertAlmostEqual(row.invoice_ontime_rate, 50.0)
+
+
+@tagged("post_install", "-at_install")
+class TestInvoiceDeliveryReminder(InvoiceDeliveryCase):
+    """Invoices not delivered before a closing day two working days away (Mon–Fri calendar
+    in Shanghai): the salesperson gets an activity, once. March 2026: Monday 9 March is
+    the customer's closing day; the previous one was 9 February."""
+
+    invoice_date = "2026-03-03"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer.closing_day = 9
+        cls.activity_type = cls.env.ref("business_dept.mail_activity_type_invoice_delivery")
+
+    def _activities(self, moves):
+        return self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "account.move"),
+                ("res_id", "in", moves.ids),
+                ("activity_type_id", "=", self.activity_type.id),
+            ]
+        )
+
+    def _run(self, *local):
+        with freeze_time(self.local(*local)):
+            self.env["account.move"]._cron_business_invoice_delivery_reminders()
+
+    def test_two_working_days_over_the_weekend(self):
+        delivered = self._make_invoice()
+        delivered.invoice_delivered_date = date(2026, 3, 4)
+        old = self._make_invoice()
+        old.button_draft()
+        old.invoice_date = "2026-02-05"  # due by 9 February: not this closing day's
+        old.action_post()
+        draft = self._make_invoice(post=False)
+        other = self.env["res.partner"].create(
+            {"name": "Closing 20 Co.", "is_company": True, "closing_day": 20}
+        )
+        other_invoice = self._make_invoice(partner=other)
+        everything = self.invoice | delivered | old | draft | other_invoice
+        # Wednesday 4 March, 23:30 in Shanghai: Monday the 9th is three working days away
+        self._run(2026, 3, 4, 23, 30)
+        self.assertFalse(self._activities(everything))
+        # Thursday 5 March, 00:30 in Shanghai (16:30 UTC on Wednesday): Friday 1, Monday 2
+        self._run(2026, 3, 5, 0, 30)
+        activity = self._activities(everything)
+        self.assertEqual(activity.res_id, self.invoice.id)
+        self.assertEqual(activity.user_id, self.manager)
+        self.assertEqual(activity.date_deadline, date(2026, 3, 9))
+        # Friday and Monday again: no duplicate
+        self._run(2026, 3, 6, 9, 0)
+        self._run(2026, 3, 9, 9, 0)
+        self.assertEqual(self._activities(everything), activity)
+
+    def test_month_end_customer_and_customer_salesperson(self):
+        """No closing day = month end: Tuesday 31 March is two working days after Friday
+        27 March (Monday 30 is the first); an invoice without salesperson goes to the
+        customer's."""
+        self.customer.closing_day = 0
+        self.invoice.invoice_user_id = False
+        self._run(2026, 3, 26, 18, 0)
+        self.assertFalse(self._activities(self.invoice))
+        self._run(2026, 3, 27, 9, 0)
+        activity = self._activities(self.invoice)
+        self.assertEqual(activity.user_id, self.manager)
+        self.assertEqual(activity.date_deadline, date(2026, 3, 31))
+
+
+@tagged("post_install", "-at_install")
+class TestPartnerPaymentMethod(InvoiceDeliveryCase):
+    """付款方式 in the customer file, held on the commercial entity."""
+
+    def test_payment_method_shared_by_contacts(self):
+        contact = self.env["res.partner"].create(
+            {"name": "Buyer Wang", "parent_id": self.customer.id}
+        )
+        self.customer.with_user(self.manager).payment_method = "bank_draft"
+        self.assertEqual(contact.payment_method, "bank_draft")
+        self.assertEqual(
+            dict(self.env["res.partner"]._fields["payment_method"].selection).keys(),
+            {"transfer", "bank_draft", "commercial_draft", "cash", "online", "other"},
+        )
+        view = self.env.ref("business_dept.res_partner_view_form")
+        self.assertIn('name="payment_method"', view.arch)
