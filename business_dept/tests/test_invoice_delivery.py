@@ -3,8 +3,9 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common_sales import SalesRulesCase
 from .test_kpi_rules import KpiRulesCase
@@ -376,3 +377,85 @@ class TestPartnerPaymentMethod(InvoiceDeliveryCase):
         )
         view = self.env.ref("business_dept.res_partner_view_form")
         self.assertIn('name="payment_method"', view.arch)
+
+
+@tagged("post_install", "-at_install")
+class TestAgreementLedger(SalesRulesCase):
+    """合同台账: agreements expiring / expired (local today), an activity for the customer's
+    salesperson N days before the expiry, once per expiry date."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer.write({"agreement_date": "2025-05-01", "agreement_expiry": "2026-04-30"})
+        cls.expired = cls.env["res.partner"].create(
+            {
+                "name": "Expired Co.",
+                "is_company": True,
+                "user_id": cls.manager2.id,
+                "agreement_date": "2024-01-01",
+                "agreement_expiry": "2026-03-30",
+            }
+        )
+        cls.activity_type = cls.env.ref("business_dept.mail_activity_type_agreement_expiry")
+
+    def _activities(self):
+        return self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "=", self.customer.id),
+                ("activity_type_id", "=", self.activity_type.id),
+            ]
+        )
+
+    def _run(self, *local):
+        with freeze_time(self.local(*local)):
+            return self.env["res.partner"]._cron_business_agreement_expiry()
+
+    def test_notice_days_before_expiry_local_day(self):
+        self.assertEqual(self.company.agreement_expiry_notice_days, 30)
+        # 23:30 on 31 March in Shanghai: 30 days on is 30 April, no earlier
+        self.company.agreement_expiry_notice_days = 29
+        self._run(2026, 3, 31, 23, 30)
+        self.assertFalse(self._activities())
+        # 00:30 on 1 April in Shanghai (16:30 UTC on 31 March): 29 days on is 30 April
+        self._run(2026, 4, 1, 0, 30)
+        activity = self._activities()
+        self.assertEqual(activity.res_id, self.customer.id)
+        self.assertEqual(activity.user_id, self.manager)
+        self.assertEqual(activity.date_deadline, date(2026, 4, 30))
+        self._run(2026, 4, 2, 9, 0)
+        self.assertEqual(self._activities(), activity)
+        # once done, no new one for the same expiry; a renewal gets its own in due time
+        activity.action_feedback(feedback="Renewal sent to the customer")
+        self._run(2026, 4, 3, 9, 0)
+        self.assertFalse(self._activities())
+        self.customer.agreement_expiry = "2027-04-30"
+        self._run(2026, 4, 3, 9, 0)
+        self.assertFalse(self._activities())
+        self._run(2027, 4, 2, 9, 0)
+        self.assertEqual(self._activities().date_deadline, date(2027, 4, 30))
+
+    def test_ledger_filters_as_manager(self):
+        action = self.env.ref("business_dept.res_partner_action_agreement_ledger")
+        Partner = self.env["res.partner"].with_user(self.manager)
+        domain = [("id", "in", (self.customer | self.expired).ids)]
+        with freeze_time(self.local(2026, 4, 1, 0, 30)):
+            expiring = Partner.search(domain + [("agreement_state", "=", "expiring")])
+            self.assertEqual(expiring, self.customer)
+            expired = Partner.search(domain + [("agreement_state", "=", "expired")])
+            self.assertEqual(expired, self.expired)
+            self.assertEqual(self.expired.with_user(self.manager).agreement_state, "expired")
+        with freeze_time(self.local(2026, 3, 30, 23, 30)):
+            self.env.invalidate_all()  # a new request: computed on the new day
+            # still 30 March: the other expires today, ours is valid (29 April is the last
+            # day counted as expiring)
+            self.assertEqual(self.expired.with_user(self.manager).agreement_state, "expiring")
+            self.assertEqual(self.customer.with_user(self.manager).agreement_state, "valid")
+            valid = Partner.search(domain + [("agreement_state", "=", "valid")])
+            self.assertEqual(valid, self.customer)
+        self.assertIn(self.customer, Partner.search(safe_eval(action.domain)))
+
+    def test_setting_refuses_negative_days(self):
+        with self.assertRaises(ValidationError):
+            self.company.agreement_expiry_notice_days = -1
