@@ -55,7 +55,7 @@ WITH tz AS (
       FROM installment
      WHERE owed > 0
   GROUP BY 1
-), delivery AS (            -- 开票及时率: deliveries of the (local) month, invoiced by the closing day
+), delivery AS (            -- 开票及时率: deliveries of the (local) month, invoice delivered (发票送达) by the closing day
     SELECT so.user_id, p.sale_id, l.done,
            %(month)s::date + LEAST(COALESCE(NULLIF(rp.closing_day, 0), 31),
                EXTRACT(DAY FROM %(next_month)s::date - 1)::int) - 1 AS closing,
@@ -80,8 +80,8 @@ WITH tz AS (
                  JOIN account_move_line aml ON aml.id = rel.invoice_line_id
                  JOIN account_move am ON am.id = aml.move_id
                 WHERE sol.order_id = d.sale_id AND am.state = 'posted'
-                  AND am.move_type = 'out_invoice' AND am.invoice_date >= %(month)s
-                  AND am.invoice_date <= CASE WHEN d.done <= d.closing THEN d.closing
+                  AND am.move_type = 'out_invoice' AND am.invoice_delivered_date >= %(month)s
+                  AND am.invoice_delivered_date <= CASE WHEN d.done <= d.closing THEN d.closing
                                               ELSE d.next_closing END
            )) / count(*) AS invoice_ontime_rate
       FROM delivery d

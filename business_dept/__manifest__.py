@@ -35,6 +35,7 @@
         "views/business_kpi_report_views.xml",
         "wizard/business_kpi_summary_views.xml",
         "views/account_move_views.xml",
+        "wizard/business_invoice_delivery_views.xml",
         "data/business_logistics_data.xml",
         "views/business_logistics_agreement_views.xml",
         "views/business_logistics_statement_views.xml",

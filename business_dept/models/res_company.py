@@ -109,6 +109,13 @@ class ResCompany(models.Model):
         help="Minimum share of backlog products explained on time.",
     )
 
+    agreement_expiry_notice_days = fields.Integer(
+        string="Agreement Expiry Notice (Days)",
+        default=30,
+        help="The customer's salesperson gets an activity this many days before the "
+        "customer's framework agreement (购销框架协议) expires (合同台账).",
+    )
+
     # ------------------------------------------------------------ local time
     # A stored datetime is UTC; the day or month it belongs to is decided in the
     # company's time zone: the time zone of its working calendar, else the user's.
@@ -175,6 +182,7 @@ class ResCompany(models.Model):
             "review_working_days": (1, None),
             "backlog_months": (1, None),
             "insert_gm_days": (0, None),
+            "agreement_expiry_notice_days": (0, None),
             "quote_signoff_min_amount": (0.0, None),
             "logistics_tolerance": (0.0, None),
             "insert_gm_amount": (0.0, None),
@@ -193,6 +201,7 @@ class ResCompany(models.Model):
         "quote_signoff_min_amount",
         "logistics_tolerance",
         "insert_gm_amount",
+        "agreement_expiry_notice_days",
     )
     def _check_business_settings(self):
         for company in self:

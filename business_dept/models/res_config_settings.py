@@ -13,6 +13,9 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.quote_signoff_min_amount", readonly=False
     )
     agreement_required = fields.Boolean(related="company_id.agreement_required", readonly=False)
+    agreement_expiry_notice_days = fields.Integer(
+        related="company_id.agreement_expiry_notice_days", readonly=False
+    )
     review_working_days = fields.Integer(
         related="company_id.review_working_days", readonly=False
     )

@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.osv import expression
 
 
 class ResPartner(models.Model):
@@ -31,12 +34,42 @@ class ResPartner(models.Model):
         string="Customer Grade",
         help="客户分级: by scale, potential and credit.",
     )
+    payment_method = fields.Selection(
+        selection=[
+            ("transfer", "Bank Transfer (电汇)"),
+            ("bank_draft", "Bank Acceptance Draft (银行承兑汇票)"),
+            ("commercial_draft", "Commercial Acceptance Draft (商业承兑汇票)"),
+            ("cash", "Cash"),
+            ("online", "Online Payment"),
+            ("other", "Other"),
+        ],
+        string="Payment Method",
+        help="付款方式: how the customer pays, agreed in the customer file; the receivables "
+        "are chased accordingly.",
+    )
     agreement_date = fields.Date(
         string="Agreement Signed", help="Signing date of the framework agreement (购销框架协议)."
     )
     agreement_expiry = fields.Date(string="Agreement Expiry")
     agreement_document = fields.Binary(string="Agreement Document", attachment=True)
     agreement_filename = fields.Char(string="Agreement File Name")
+    agreement_state = fields.Selection(
+        selection=[
+            ("none", "No Agreement"),
+            ("valid", "Valid"),
+            ("expiring", "Expiring"),
+            ("expired", "Expired"),
+        ],
+        string="Agreement Status",
+        compute="_compute_agreement_state",
+        search="_search_agreement_state",
+        help="合同台账: expiring = expires within the company's notice days (local today).",
+    )
+    agreement_expiry_reminded = fields.Date(
+        string="Agreement Expiry Reminded",
+        copy=False,
+        help="Expiry date already notified to the salesperson (one activity per expiry).",
+    )
     billing_complete = fields.Boolean(
         string="Billing Data Complete",
         compute="_compute_billing_complete",
@@ -77,6 +110,7 @@ class ResPartner(models.Model):
             "agreement_document",
             "agreement_filename",
             "closing_day",
+            "payment_method",
         ]
 
     @api.model_create_multi
@@ -127,3 +161,91 @@ class ResPartner(models.Model):
                     user_id=user.id,
                     summary=self.env._("File the customer's billing data (开票资料)"),
                 )
+
+    # ------------------------------------------------------ 合同台账 (agreement ledger)
+    def _agreement_window(self):
+        """(local today, last day counted as expiring) of the current company."""
+        company = self.env.company
+        today = company._business_local_today()
+        return today, today + timedelta(days=company.agreement_expiry_notice_days)
+
+    @api.depends("agreement_date", "agreement_expiry")
+    @api.depends_context("company")
+    def _compute_agreement_state(self):
+        today, notice_end = self._agreement_window()
+        for partner in self:
+            customer = partner.commercial_partner_id
+            if not customer.agreement_date:
+                partner.agreement_state = "none"
+            elif customer.agreement_expiry and customer.agreement_expiry < today:
+                partner.agreement_state = "expired"
+            elif customer.agreement_expiry and customer.agreement_expiry <= notice_end:
+                partner.agreement_state = "expiring"
+            else:
+                partner.agreement_state = "valid"
+
+    def _search_agreement_state(self, operator, value):
+        if operator not in ("=", "!=", "in", "not in"):
+            raise NotImplementedError(operator)
+        today, notice_end = self._agreement_window()
+        domains = {
+            "none": [("agreement_date", "=", False)],
+            "expired": [("agreement_date", "!=", False), ("agreement_expiry", "<", today)],
+            "expiring": [
+                ("agreement_date", "!=", False),
+                ("agreement_expiry", ">=", today),
+                ("agreement_expiry", "<=", notice_end),
+            ],
+            "valid": [
+                ("agreement_date", "!=", False),
+                "|",
+                ("agreement_expiry", "=", False),
+                ("agreement_expiry", ">", notice_end),
+            ],
+        }
+        values = [value] if isinstance(value, str) else list(value)
+        domain = expression.OR([domains[v] for v in values if v in domains] or [[(0, "=", 1)]])
+        if operator in ("!=", "not in"):
+            domain = ["!"] + expression.normalize_domain(domain)
+        return domain
+
+    @api.model
+    def _cron_business_agreement_expiry(self):
+        """Daily: framework agreements (购销框架协议) expiring within the company's notice
+        days give the customer's salesperson an activity, once per expiry date. Each
+        customer is judged by its company's setting and local day (customers shared by all
+        companies: the cron's company)."""
+        today, notice_end = self._agreement_window()
+        companies = self.env["res.company"].search([])
+        widest = max(companies.mapped("agreement_expiry_notice_days") or [0])
+        candidates = self.search(
+            [
+                ("is_company", "=", True),
+                ("user_id", "!=", False),
+                ("agreement_date", "!=", False),
+                ("agreement_expiry", ">=", today - timedelta(days=1)),
+                ("agreement_expiry", "<=", today + timedelta(days=widest + 1)),
+            ]
+        )
+        due = self.browse()
+        for partner in candidates:
+            company = partner.company_id or self.env.company
+            local_today = company._business_local_today()
+            last = local_today + timedelta(days=company.agreement_expiry_notice_days)
+            if (
+                local_today <= partner.agreement_expiry <= last
+                and partner.agreement_expiry_reminded != partner.agreement_expiry
+            ):
+                due |= partner
+        for partner in due:
+            partner.activity_schedule(
+                "business_dept.mail_activity_type_agreement_expiry",
+                date_deadline=partner.agreement_expiry,
+                user_id=partner.user_id.id,
+                summary=self.env._(
+                    "The framework agreement expires on %(date)s: renew it",
+                    date=partner.agreement_expiry,
+                ),
+            )
+            partner.agreement_expiry_reminded = partner.agreement_expiry
+        return due

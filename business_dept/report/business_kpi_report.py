@@ -54,7 +54,8 @@ class BusinessKpiReport(models.Model):
       paid on time ÷ amount owed, so partial payments count partly.
     - ``invoice_ontime_rate`` (开票及时率): of the sale orders' done customer deliveries
       of the month (local day and month of ``date_done``; salesperson = the
-      order's), the share with a posted customer invoice of the order dated from the
+      order's), the share with a posted customer invoice of the order delivered to the
+      customer (发票送达, ``invoice_delivered_date``, the company's local day) from the
       first day of the delivery month up to the customer's closing date (关账日,
       ``closing_day`` of the commercial partner, empty = last day of the month; a
       delivery done, on its local day, after the month's closing day is due by next
@@ -92,6 +93,7 @@ class BusinessKpiReport(models.Model):
             "company_id",
             "invoice_user_id",
             "invoice_date",
+            "invoice_delivered_date",
             "amount_untaxed_signed",
         ],
         "account.move.line": ["move_id", "display_type", "balance", "date_maturity"],
@@ -257,8 +259,9 @@ class BusinessKpiReport(models.Model):
             """
             SELECT d.company_id, d.user_id, d.month,
                    count(*) AS delivery_count,
-                   -- a posted invoice of the order dated from the month's first day
-                   -- up to the closing date (an indexed look-up per delivery)
+                   -- a posted invoice of the order delivered to the customer (发票送达)
+                   -- from the month's first day up to the closing date (an indexed
+                   -- look-up per delivery)
                    count(*) FILTER (WHERE EXISTS (
                        SELECT 1
                          FROM sale_order_line sol
@@ -267,8 +270,8 @@ class BusinessKpiReport(models.Model):
                          JOIN account_move am ON am.id = aml.move_id
                         WHERE sol.order_id = d.sale_id
                           AND am.state = 'posted' AND am.move_type = 'out_invoice'
-                          AND am.invoice_date >= d.month
-                          AND am.invoice_date <= CASE WHEN d.done_date <= %(closing)s
+                          AND am.invoice_delivered_date >= d.month
+                          AND am.invoice_delivered_date <= CASE WHEN d.done_date <= %(closing)s
                                                       THEN %(closing)s ELSE %(next_closing)s END
                    )) AS delivery_ontime_count
               FROM (SELECT p.id, p.company_id, so.user_id, p.sale_id,

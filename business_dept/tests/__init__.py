@@ -20,3 +20,4 @@ from . import test_home_tours
 from . import test_tier_concurrency
 from . import test_demo_work
 from . import test_local_dates
+from . import test_invoice_delivery

@@ -148,7 +148,7 @@ class TestKpiReport(BusinessDeptCase):
         )
 
     @classmethod
-    def _deliver_and_invoice(cls, done, invoice_date):
+    def _deliver_and_invoice(cls, done, invoice_date, delivered=True):
         order = cls.env["sale.order"].create(
             {
                 "partner_id": cls.customer2.id,
@@ -169,6 +169,9 @@ class TestKpiReport(BusinessDeptCase):
         invoice.invoice_date = invoice_date
         invoice.invoice_date_due = invoice_date
         invoice.action_post()
+        # 开票及时率 counts the day the invoice reached the customer (发票送达): by
+        # default the day it is dated, ``delivered`` another day or False (not delivered)
+        invoice.invoice_delivered_date = invoice_date if delivered is True else delivered
         return order
 
     def _row(self, user, as_user=None):

@@ -135,6 +135,8 @@ class TestKpiLocalTime(KpiRulesCase):
         invoice = order._create_invoices()
         invoice.invoice_date = invoice_date
         invoice.action_post()
+        # 开票及时率 counts the day the invoice reached the customer: delivered that day
+        invoice.invoice_delivered_date = invoice_date
         return order
 
     def test_shanghai_delivery_early_morning(self):

@@ -31,6 +31,9 @@ MATRIX = {
     "business.calendar.workday": {role: "r---" for role in ROLES if role != "portal"},
     "business.insert.order": {"assistant": "r---", "manager": "rwc-", **BUSINESS_ONLY},
     "business.insert.order.reject": {"director": "rwc-", "gm": "rwc-"},
+    "business.invoice.delivery": {
+        role: "rwc-" for role in ("assistant", "manager", "director", "gm", "finance")
+    },
 }
 
 
