@@ -193,9 +193,11 @@ class BusinessInsertOrder(models.Model):
             if not until:
                 continue
             result[request.id] = others.filtered(
-                lambda m, r=request, own=own, until=until: m.product_id in own.product_id
-                and m.location_id in own.location_id
-                and r.requested_date <= m.date <= until
+                lambda m, r=request, own=own, until=until: (
+                    m.product_id in own.product_id
+                    and m.location_id in own.location_id
+                    and r.requested_date <= m.date <= until
+                )
             ).sale_line_id.order_id.with_env(self.env)
         return result
 
@@ -345,4 +347,3 @@ class BusinessInsertOrder(models.Model):
                     pickings=names,
                 ),
             )
-

@@ -26,9 +26,7 @@ class BusinessDeptCase(TransactionCase):
             "t_assistant", "base.group_user,business_dept.group_business_assistant"
         )
         cls.director = user("t_director", "base.group_user,business_dept.group_business_director")
-        cls.director2 = user(
-            "t_director2", "base.group_user,business_dept.group_business_director"
-        )
+        cls.director2 = user("t_director2", "base.group_user,business_dept.group_business_director")
         cls.gm = user("t_gm", "base.group_user,business_dept.group_general_manager")
         cls.gm2 = user("t_gm2", "base.group_user,business_dept.group_general_manager")
         cls.finance = user("t_finance", "base.group_user,business_dept.group_business_finance")

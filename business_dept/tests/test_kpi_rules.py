@@ -49,8 +49,9 @@ class KpiRulesCase(BusinessDeptCase):
         return timezone(tz).localize(datetime(*args)).astimezone(utc).replace(tzinfo=None)
 
     @classmethod
-    def _invoice(cls, amount, invoice_date, user=None, term=None, move_type="out_invoice",
-                 partner=None):
+    def _invoice(
+        cls, amount, invoice_date, user=None, term=None, move_type="out_invoice", partner=None
+    ):
         vals = {
             "move_type": move_type,
             "partner_id": (partner or cls.customer).id,
@@ -173,7 +174,9 @@ class TestKpiLocalTime(KpiRulesCase):
         self.assertEqual(april.new_customers, 1)
         # a customer closing on the 25th: done on the 30th (local), due by 25 May
         self.customer.closing_day = 25
-        self.assertAlmostEqual(self._row(self.manager2, date(2024, 4, 1)).invoice_ontime_rate, 100.0)
+        self.assertAlmostEqual(
+            self._row(self.manager2, date(2024, 4, 1)).invoice_ontime_rate, 100.0
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -376,12 +379,10 @@ class TestKpiDepartment(KpiRulesCase):
         action = self.env.ref("business_dept.business_kpi_report_action")
         self.assertIn("search_default_department", action.context)
         # the monthly summary's department line counts the members only
-        wizard = self.env["business.kpi.summary"].with_user(self.director).create(
-            {"month": self.MARCH}
+        wizard = (
+            self.env["business.kpi.summary"].with_user(self.director).create({"month": self.MARCH})
         )
-        self.assertEqual(
-            wizard._rows().user_id, self.manager | self.manager2 | self.manager3
-        )
+        self.assertEqual(wizard._rows().user_id, self.manager | self.manager2 | self.manager3)
         figures = wizard._department_figures()
         self.assertAlmostEqual(figures["output_amount"], 11370.0)
         self.assertAlmostEqual(figures["achievement"], 100.0 * 11370 / 190000)
@@ -442,17 +443,24 @@ class TestKpiNoDataAndFrozen(KpiRulesCase):
         self.assertEqual(statuses["Satisfaction"], "No data")
         self.assertIsNone(sheet["B11"].value)
         # frozen: NULL stays NULL in the snapshot
-        wizard = self.env["business.kpi.summary"].with_user(self.director).create(
-            {"month": self.MARCH}
+        wizard = (
+            self.env["business.kpi.summary"].with_user(self.director).create({"month": self.MARCH})
         )
         self.assertFalse(wizard.frozen_note)
         wizard.action_freeze()
         Snapshot = self.env["business.kpi.snapshot"]
         self.assertEqual(self._flags(Snapshot, self.manager), (True, False, 0.0, None))
         # a draft dated in the frozen month shows a warning on its form
-        draft = self.env["account.move"].with_user(self.finance).new(
-            {"move_type": "out_invoice", "partner_id": self.customer.id,
-             "invoice_date": date(2024, 3, 20)}
+        draft = (
+            self.env["account.move"]
+            .with_user(self.finance)
+            .new(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.customer.id,
+                    "invoice_date": date(2024, 3, 20),
+                }
+            )
         )
         self.assertIn("2024-03 were frozen on", draft.business_kpi_frozen_note)
         draft.invoice_date = date(2024, 4, 20)

@@ -611,10 +611,11 @@ class TestLogisticsWorkflow(LogisticsCase):
         statement.with_user(self.director).action_director_sign()
         self.assertEqual(statement.state, "signed")
 
-
     def test_assistant_never_approves_his_statement(self):
         """The assistant who reconciled is refused as reviewer, even in the finance group."""
-        self.assistant.groups_id = [(4, self.env.ref("business_dept.group_business_finance").id)]
+        self.assistant.groups_id = [
+            Command.link(self.env.ref("business_dept.group_business_finance").id)
+        ]
         statement = self._matched_statement()
         self.assertNotIn(self.assistant, statement.reviewer_ids)
         with self.assertRaisesRegex(AccessError, "own request"):

@@ -10,7 +10,7 @@ from unittest.mock import patch
 import openpyxl
 from dateutil.relativedelta import relativedelta
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.tests import HttpCase, common, tagged
 from odoo.tests.common import ChromeBrowser
 
@@ -60,7 +60,9 @@ class TestTours(LogisticsCase, HttpCase):
                 "partner_id": customer.id,
                 "user_id": self.manager.id,
                 "order_line": [
-                    (0, 0, {"product_id": self.product.id, "product_uom_qty": 5, "price_unit": 80})
+                    Command.create(
+                        {"product_id": self.product.id, "product_uom_qty": 5, "price_unit": 80}
+                    )
                 ],
                 **values,
             }
