@@ -39,7 +39,7 @@ class BusinessInsertOrder(models.Model):
     currency_id = fields.Many2one(related="sale_order_id.currency_id")
     amount_total = fields.Monetary(related="sale_order_id.amount_total", string="Order Amount")
     requested_by_id = fields.Many2one(
-        "res.users", string="Requested By", default=lambda self: self.env.user, readonly=True
+        "res.users", default=lambda self: self.env.user, readonly=True
     )
     requested_date = fields.Datetime(
         string="Requested Delivery Date",
@@ -59,7 +59,7 @@ class BusinessInsertOrder(models.Model):
         string="Days Pulled In", compute="_compute_pull_in_days", store=True
     )
     reason = fields.Text(required=True)
-    customer_urgency = fields.Char(string="Customer Urgency")
+    customer_urgency = fields.Char()
     state = fields.Selection(
         selection=[
             ("draft", "Draft"),

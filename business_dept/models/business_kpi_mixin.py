@@ -60,7 +60,7 @@ class BusinessKpiMixin(models.AbstractModel):
     review_ontime_ok = fields.Boolean(string="Review On-time OK", readonly=True)
     survey_count = fields.Integer(string="Surveys", readonly=True, aggregator="sum")
     survey_score = fields.Float(string="Survey Points", readonly=True, aggregator="sum")
-    satisfaction = fields.Float(string="Satisfaction", readonly=True, aggregator="avg")
+    satisfaction = fields.Float(readonly=True, aggregator="avg")
     satisfaction_ok = fields.Boolean(string="Satisfaction OK", readonly=True)
     backlog_count = fields.Integer(string="Backlog Products", readonly=True, aggregator="sum")
     backlog_explained_count = fields.Integer(
@@ -70,7 +70,7 @@ class BusinessKpiMixin(models.AbstractModel):
         string="Backlog Explained (%)", readonly=True, aggregator="avg"
     )
     backlog_explained_ok = fields.Boolean(string="Backlog Explained OK", readonly=True)
-    new_customers = fields.Integer(string="New Customers", readonly=True, aggregator="sum")
+    new_customers = fields.Integer(readonly=True, aggregator="sum")
 
     @api.model
     def _kpi_columns(self):

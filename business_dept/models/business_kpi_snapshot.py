@@ -17,7 +17,7 @@ class BusinessKpiSnapshot(models.Model):
     _description = "Business Department KPI Snapshot"
     _order = "month desc, user_id"
 
-    frozen_by_id = fields.Many2one("res.users", string="Frozen By", readonly=True)
+    frozen_by_id = fields.Many2one("res.users", readonly=True)
     frozen_date = fields.Datetime(string="Frozen On", readonly=True)
 
     _sql_constraints = [

@@ -99,9 +99,7 @@ class BusinessLogisticsStatement(models.Model):
     approved_date = fields.Date(copy=False)
     signed_user_id = fields.Many2one("res.users", string="Signed By", copy=False)
     signed_date = fields.Date(copy=False)
-    vendor_bill_id = fields.Many2one(
-        "account.move", string="Vendor Bill", copy=False, readonly=True
-    )
+    vendor_bill_id = fields.Many2one("account.move", copy=False, readonly=True)
     invoice_expected_date = fields.Date(
         string="Invoice Expected On",
         copy=False,
@@ -582,12 +580,13 @@ class BusinessLogisticsStatement(models.Model):
     def _xlsx_fill(self, workbook):
         formats = self.env["business.xlsx.report"]._xlsx_formats(workbook)
         sheet = workbook.add_worksheet(self.name.replace("/", "-"))
-        _ = self.env._
-        sheet.write(0, 0, _("Logistics Statement %(name)s", name=self.name), formats["title"])
+        sheet.write(
+            0, 0, self.env._("Logistics Statement %(name)s", name=self.name), formats["title"]
+        )
         sheet.write(
             1,
             0,
-            _(
+            self.env._(
                 "%(carrier)s, %(date_from)s - %(date_to)s",
                 carrier=self.partner_id.display_name,
                 date_from=self.date_from,
@@ -595,16 +594,16 @@ class BusinessLogisticsStatement(models.Model):
             ),
         )
         headers = [
-            _("Waybill"),
-            _("Date"),
-            _("Delivery"),
-            _("Carrier Amount"),
-            _("Expected Amount"),
-            _("Difference"),
-            _("Match State"),
-            _("Resolution"),
-            _("Agreed Amount"),
-            _("Note"),
+            self.env._("Waybill"),
+            self.env._("Date"),
+            self.env._("Delivery"),
+            self.env._("Carrier Amount"),
+            self.env._("Expected Amount"),
+            self.env._("Difference"),
+            self.env._("Match State"),
+            self.env._("Resolution"),
+            self.env._("Agreed Amount"),
+            self.env._("Note"),
         ]
         sheet.write_row(3, 0, headers, formats["header"])
         sheet.set_column(0, 2, 18)
@@ -633,7 +632,7 @@ class BusinessLogisticsStatement(models.Model):
             sheet.write_number(row, 8, line.agreed_amount, formats["amount"])
             sheet.write(row, 9, line.note or "", formats["text"])
             row += 1
-        sheet.write(row, 0, _("Total"), formats["header"])
+        sheet.write(row, 0, self.env._("Total"), formats["header"])
         sheet.write_number(row, 3, self.amount_carrier, formats["amount"])
         sheet.write_number(row, 4, self.amount_expected, formats["amount"])
         sheet.write_number(row, 5, self.amount_carrier - self.amount_expected, formats["amount"])

@@ -17,7 +17,5 @@ class BusinessLogisticsZone(models.Model):
     )
     currency_id = fields.Many2one(related="agreement_id.currency_id")
     country_id = fields.Many2one("res.country", required=True)
-    state_id = fields.Many2one(
-        "res.country.state", string="State", domain="[('country_id', '=', country_id)]"
-    )
+    state_id = fields.Many2one("res.country.state", domain="[('country_id', '=', country_id)]")
     rate = fields.Monetary(string="Rate per Shipment", required=True)

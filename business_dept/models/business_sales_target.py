@@ -50,13 +50,14 @@ class BusinessSalesTarget(models.Model):
     )
 
     def init(self):
-        super().init()
+        result = super().init()
         create_unique_index(
             self.env.cr,
             TARGET_UNIQUE_INDEX,
             self._table,
             ["company_id", "year", "COALESCE(user_id, 0)", "COALESCE(team_id, 0)"],
         )
+        return result
 
     @api.depends("user_id", "team_id", "year")
     def _compute_name(self):

@@ -69,7 +69,6 @@ class ResCompany(models.Model):
         "invoiced amounts or delivered amounts.",
     )
     logistics_tolerance = fields.Monetary(
-        string="Logistics Tolerance",
         currency_field="currency_id",
         default=0.0,
         help="A carrier's amount within this difference of the expected cost counts as "

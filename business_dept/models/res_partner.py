@@ -8,7 +8,6 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     closing_day = fields.Integer(
-        string="Closing Day",
         help="Day of the month on which the customer closes his books (关账日): invoices of "
         "the month must reach him before it (开票及时率). Empty = the last day of the month.",
     )
@@ -28,14 +27,13 @@ class ResPartner(models.Model):
 
     customer_grade = fields.Selection(
         selection=[("a", "A"), ("b", "B"), ("c", "C"), ("d", "D")],
-        string="Customer Grade",
         help="客户分级: by scale, potential and credit.",
     )
     agreement_date = fields.Date(
         string="Agreement Signed", help="Signing date of the framework agreement (购销框架协议)."
     )
-    agreement_expiry = fields.Date(string="Agreement Expiry")
-    agreement_document = fields.Binary(string="Agreement Document", attachment=True)
+    agreement_expiry = fields.Date()
+    agreement_document = fields.Binary(attachment=True)
     agreement_filename = fields.Char(string="Agreement File Name")
     billing_complete = fields.Boolean(
         string="Billing Data Complete",

@@ -96,7 +96,14 @@ class BusinessKpiReport(models.Model):
         ],
         "account.move.line": ["move_id", "display_type", "balance", "date_maturity"],
         "account.partial.reconcile": ["debit_move_id", "credit_move_id", "amount", "max_date"],
-        "stock.move": ["state", "quantity", "location_id", "location_dest_id", "sale_line_id", "date"],
+        "stock.move": [
+            "state",
+            "quantity",
+            "location_id",
+            "location_dest_id",
+            "sale_line_id",
+            "date",
+        ],
         "stock.location": ["usage"],
         "stock.picking": ["state", "company_id", "location_dest_id", "sale_id", "date_done"],
         "sale.order": [

@@ -45,8 +45,12 @@ class BusinessXlsxReport(models.AbstractModel):
             "date": workbook.add_format({"border": 1, "num_format": "yyyy-mm-dd"}),
             "amount": workbook.add_format({"border": 1, "num_format": "#,##0.00"}),
             "percent": workbook.add_format({"border": 1, "num_format": "0.0"}),
-            "ok": workbook.add_format({"border": 1, "bg_color": "#C6EFCE", "font_color": "#006100"}),
-            "bad": workbook.add_format({"border": 1, "bg_color": "#FFC7CE", "font_color": "#9C0006"}),
+            "ok": workbook.add_format(
+                {"border": 1, "bg_color": "#C6EFCE", "font_color": "#006100"}
+            ),
+            "bad": workbook.add_format(
+                {"border": 1, "bg_color": "#FFC7CE", "font_color": "#9C0006"}
+            ),
         }
 
     @api.model

@@ -196,7 +196,7 @@ class TestKpiInstallments(KpiRulesCase):
         """1,000 on 2024-03-01, half due 03-16 and half 04-15; 500 paid 04-10 and
         500 on 04-15: March 0 of 500, April 500 of 500, 50 % over both."""
         invoice = self._invoice(1000.0, "2024-03-01", self.manager, self._term((50, 15), (50, 45)))
-        terms = invoice.line_ids.filtered(lambda l: l.display_type == "payment_term")
+        terms = invoice.line_ids.filtered(lambda line: line.display_type == "payment_term")
         self.assertEqual(
             sorted(terms.mapped("date_maturity")), [date(2024, 3, 16), date(2024, 4, 15)]
         )
@@ -242,7 +242,7 @@ class TestKpiInstallments(KpiRulesCase):
         self._pay(invoice, 600.0, "2024-03-25")
         refund = self._invoice(400.0, "2024-04-05", self.manager, move_type="out_refund")
         (invoice.line_ids | refund.line_ids).filtered(
-            lambda l: l.display_type == "payment_term"
+            lambda line: line.display_type == "payment_term"
         ).reconcile()
         self.assertEqual(invoice.payment_state, "paid")
         march = self._row(self.manager, self.MARCH)

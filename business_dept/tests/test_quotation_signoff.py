@@ -153,7 +153,7 @@ class TestQuotationSignoff(SalesRulesCase):
         wizard = (
             self.env["comment.wizard"]
             .with_user(self.gm)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"comment": "Price too low"})
         )
         wizard.add_comment()

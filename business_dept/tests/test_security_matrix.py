@@ -162,7 +162,7 @@ class TestSecurityMatrix(SalesRulesCase):
 
     def test_sale_order_actions(self):
         self.company.write({"quote_signoff_required": True, "quote_signoff_min_amount": 0.0})
-        self._run_by_role({"gm"}, lambda: self.make_order(), "action_signoff")
+        self._run_by_role({"gm"}, self.make_order, "action_signoff")
 
         def confirmed():
             order = self.make_order()

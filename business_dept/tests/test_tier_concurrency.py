@@ -74,7 +74,7 @@ class TestTierConcurrency(BaseCase):
                 "product": product.id,
                 "users": [manager.id, self.director1, self.director2],
             }
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
         self.addCleanup(self._cleanup)
 
     def _cleanup(self):
@@ -90,7 +90,7 @@ class TestTierConcurrency(BaseCase):
             env["res.users"].browse(self.ids["users"]).unlink()
             env["res.partner"].browse(self.ids["partner"]).unlink()
             env.company.write(self.settings)
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
 
     def test_two_directors_one_effect(self):
         with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
