@@ -18,6 +18,7 @@
         "account",
         "base_tier_validation",
         "sale_tier_validation",
+        "report_xlsx",
     ],
     "external_dependencies": {
         "python": ["xlsxwriter", "openupgradelib", "openpyxl", "chinese-calendar"],
@@ -30,6 +31,7 @@
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "data/tier_definition_data.xml",
+        "report/business_dept_reports.xml",
         "views/res_config_settings_views.xml",
         "views/business_sales_target_views.xml",
         "views/business_satisfaction_survey_views.xml",

@@ -4,6 +4,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from ..report.xlsx_formats import xlsx_formats
+
 GROUP_ASSISTANT = "business_dept.group_business_assistant"
 GROUP_FINANCE = "business_dept.group_business_finance"
 GROUP_DIRECTOR = "business_dept.group_business_director"
@@ -412,9 +414,14 @@ class BusinessLogisticsStatement(models.Model):
     def action_export_xlsx(self):
         """Download the statement as XLSX to send back to the carrier."""
         self.ensure_one()
-        report = self.env["business.xlsx.report"]
-        content = report._xlsx_render(self._xlsx_fill)
-        return report._xlsx_download(content, f"{self.name.replace('/', '-')}.xlsx")
+        return self.env.ref("business_dept.logistics_statement_xlsx_report").report_action(self)
+
+    def _xlsx_content(self):
+        """The bytes of the statement's XLSX, as downloaded (nothing stored)."""
+        content, __ = self.env["ir.actions.report"]._render_xlsx(
+            "business_dept.logistics_statement_xlsx", self.ids, {}
+        )
+        return content
 
     # ------------------------------------------------------------------ business
     def _carrier_ids(self):
@@ -578,7 +585,7 @@ class BusinessLogisticsStatement(models.Model):
         }
 
     def _xlsx_fill(self, workbook):
-        formats = self.env["business.xlsx.report"]._xlsx_formats(workbook)
+        formats = xlsx_formats(workbook)
         sheet = workbook.add_worksheet(self.name.replace("/", "-"))
         sheet.write(
             0, 0, self.env._("Logistics Statement %(name)s", name=self.name), formats["title"]
