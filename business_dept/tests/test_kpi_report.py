@@ -1,7 +1,4 @@
-import io
 from datetime import date
-
-import openpyxl
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
@@ -268,18 +265,7 @@ class TestKpiReport(BusinessDeptCase):
         )
 
     def _xlsx(self, user, **vals):
-        wizard = self.env["business.kpi.summary"].with_user(user).create({"month": MARCH, **vals})
-        action = wizard.action_export()
-        self.assertEqual(action["report_type"], "xlsx")
-        attachments = self.env["ir.attachment"].search_count([])
-        content, __ = (
-            self.env["ir.actions.report"]
-            .with_user(user)
-            ._render_xlsx(action["report_name"], wizard.ids, action.get("data") or {})
-        )
-        # built per download, nothing stored
-        self.assertEqual(self.env["ir.attachment"].search_count([]), attachments)
-        return openpyxl.load_workbook(io.BytesIO(content))
+        return self._summary_xlsx(user, month=MARCH, **vals)[1]
 
     def test_monthly_summary_xlsx(self):
         book = self._xlsx(self.director, user_ids=[Command.set((self.manager | self.manager2).ids)])

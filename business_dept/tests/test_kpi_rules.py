@@ -1,12 +1,10 @@
-import base64
-import io
 from datetime import date, datetime
 
-import openpyxl
 from pytz import timezone, utc
 
 from odoo import Command
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from .common import BusinessDeptCase
 
@@ -276,8 +274,11 @@ class TestKpiInstallments(KpiRulesCase):
         self.assertAlmostEqual(row.output_amount, 1000.0)  # the reversed invoice's month
         self.assertFalse(row.payment_due_count)
         self.env.cr.execute(
-            "SELECT payment_ontime_rate, payment_ontime_ok FROM business_kpi_report WHERE id = %s",
-            [row.id],
+            SQL(
+                "SELECT payment_ontime_rate, payment_ontime_ok FROM %s r WHERE id = %s",
+                self.env["business.kpi.report"]._table_sql,
+                row.id,
+            )
         )
         self.assertEqual(self.env.cr.fetchone(), (None, None))
 
@@ -413,19 +414,18 @@ class TestKpiNoDataAndFrozen(KpiRulesCase):
     def _flags(self, model, user):
         self.env.flush_all()
         self.env.cr.execute(
-            f"SELECT achievement_ok, payment_ontime_ok, payment_ontime_rate, satisfaction_ok"
-            f" FROM {model._table} WHERE user_id = %s AND month = %s",
-            (user.id, self.MARCH),
+            SQL(
+                "SELECT achievement_ok, payment_ontime_ok, payment_ontime_rate, satisfaction_ok"
+                " FROM %s t WHERE user_id = %s AND month = %s",
+                model._table_sql,
+                user.id,
+                self.MARCH,
+            )
         )
         return self.env.cr.fetchone()
 
     def _xlsx(self, user, month):
-        wizard = self.env["business.kpi.summary"].with_user(user).create({"month": month})
-        action = wizard.action_export()
-        attachment = self.env["ir.attachment"].browse(
-            int(action["url"].split("/")[3].split("?")[0])
-        )
-        return wizard, openpyxl.load_workbook(io.BytesIO(base64.b64decode(attachment.datas)))
+        return self._summary_xlsx(user, month=month)
 
     def test_no_data_then_frozen(self):
         row = self._row(self.manager, self.MARCH)

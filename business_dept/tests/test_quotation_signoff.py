@@ -10,6 +10,8 @@ class TestQuotationSignoff(SalesRulesCase):
     """报价需总经理确认签字: no quotation leaves the company before the GM's sign-off, a tier
     of tier validation."""
 
+    mail_enabled = True  # followers and the notifications of the sign-off
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
