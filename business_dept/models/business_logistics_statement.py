@@ -226,6 +226,10 @@ class BusinessLogisticsStatement(models.Model):
 
     def _business_tier_rejected(self, reviews, comment):
         """Rejected: sent back to the assistant with the comment."""
+        self._back_to_draft()
+
+    def _back_to_draft(self):
+        """Back to the assistant: draft, the approval and the signature cleared."""
         self._workflow_write(
             {
                 "state": "draft",
@@ -381,15 +385,7 @@ class BusinessLogisticsStatement(models.Model):
         """Send a statement back to the assistant before it is submitted."""
         self._check_group(GROUP_FINANCE, GROUP_DIRECTOR)
         self._check_state("matched", "approved", "signed")
-        self._workflow_write(
-            {
-                "state": "draft",
-                "approved_user_id": False,
-                "approved_date": False,
-                "signed_user_id": False,
-                "signed_date": False,
-            }
-        )
+        self._back_to_draft()
 
     def action_open_vendor_bill(self):
         self.ensure_one()
