@@ -14,7 +14,8 @@ times (median):
 2. importing a carrier statement from XLSX (``business.logistics.statement.import``)
    and matching it (``business.logistics.statement.action_match``);
 3. recomputing the review deadlines of 10,000 orders (``sale.order.review_deadline``);
-4. an XLSX export through ``business.xlsx.report`` (constant memory), with its peak
+4. an XLSX export with the workbook options of the addon's large XLSX report
+   (OCA report_xlsx, constant memory), with its peak
    memory at a tenth of the rows and at all of them.
 
 A feature the addon does not have yet is reported as ``"status": "not available"``.

@@ -45,12 +45,18 @@ def import_odoo():
         import odoo  # noqa: PLC0415
         import odoo.release  # noqa: PLC0415
     except Exception as exc:  # ImportError, or a broken install
-        print(f"Odoo 18 is not importable by {sys.executable}: {exc}. "
-              "Install Odoo 18.0 (see README.md, Requirements).", flush=True)
+        print(
+            f"Odoo 18 is not importable by {sys.executable}: {exc}. "
+            "Install Odoo 18.0 (see README.md, Requirements).",
+            flush=True,
+        )
         sys.exit(2)
     if odoo.release.version_info[0] != 18:
-        print(f"Odoo {odoo.release.version} found, Odoo 18.0 is required "
-              "(see README.md, Requirements).", flush=True)
+        print(
+            f"Odoo {odoo.release.version} found, Odoo 18.0 is required "
+            "(see README.md, Requirements).",
+            flush=True,
+        )
         sys.exit(2)
     return odoo
 
@@ -90,15 +96,18 @@ def odoo_bin(odoo):
     a module from the Apps menu): the tree's ``odoo-bin`` next to the ``odoo`` package, or the
     ``odoo`` console script pip installed. Not ``python3 -m odoo``: Odoo re-executes
     ``sys.argv``, which is then ``.../odoo/__main__.py`` and fails with a relative import."""
-    tree_bin = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(odoo.__file__))),
-                            "odoo-bin")
+    tree_bin = os.path.join(
+        os.path.dirname(os.path.dirname(os.path.abspath(odoo.__file__))), "odoo-bin"
+    )
     if os.path.isfile(tree_bin):
         return tree_bin
     for script in (os.path.join(os.path.dirname(sys.executable), "odoo"), shutil.which("odoo")):
         if script and os.path.isfile(script):
             return script
-    print("Neither odoo-bin next to the odoo package nor an odoo console script was found.",
-          flush=True)
+    print(
+        "Neither odoo-bin next to the odoo package nor an odoo console script was found.",
+        flush=True,
+    )
     sys.exit(2)
 
 
@@ -127,20 +136,40 @@ def create_demo_database(odoo, args):
     install = ["-d", db, "--stop-after-init", "--max-cron-threads", "0", "--log-level", "warn"]
     here = os.path.abspath(__file__)
     try:
-        run_step("1/5 database and languages (zh_CN, zh_TW)",
-                 odoo_bin_cmd(odoo, *install, "-i", "base", "--load-language", LANGS))
-        run_step("2/5 the company in China", [sys.executable, here, "demo-setup", "--db", db,
-                                               "--stage", "company"])
-        run_step("3/5 Chinese chart of accounts and CNY (l10n_cn)",
-                 odoo_bin_cmd(odoo, *install, "-i", "l10n_cn"))
+        run_step(
+            "1/5 database and languages (zh_CN, zh_TW)",
+            odoo_bin_cmd(odoo, *install, "-i", "base", "--load-language", LANGS),
+        )
+        run_step(
+            "2/5 the company in China",
+            [sys.executable, here, "demo-setup", "--db", db, "--stage", "company"],
+        )
+        run_step(
+            "3/5 Chinese chart of accounts and CNY (l10n_cn)",
+            odoo_bin_cmd(odoo, *install, "-i", "l10n_cn"),
+        )
         run_step(f"4/5 {MODULE} and its demo data", odoo_bin_cmd(odoo, *install, "-i", MODULE))
-        run_step("5/5 time zone, holidays, currencies, languages",
-                 [sys.executable, here, "demo-setup", "--db", db, "--stage", "finish",
-                  "--lang", args.lang or DEFAULT_LANG])
+        run_step(
+            "5/5 time zone, holidays, currencies, languages",
+            [
+                sys.executable,
+                here,
+                "demo-setup",
+                "--db",
+                db,
+                "--stage",
+                "finish",
+                "--lang",
+                args.lang or DEFAULT_LANG,
+            ],
+        )
     except (subprocess.CalledProcessError, KeyboardInterrupt) as exc:
         subprocess.run(["dropdb", "--if-exists", db], check=False)
-        print(f"The demo database was not created ({exc.__class__.__name__}); "
-              "it was dropped, the next run starts again.", flush=True)
+        print(
+            f"The demo database was not created ({exc.__class__.__name__}); "
+            "it was dropped, the next run starts again.",
+            flush=True,
+        )
         sys.exit(1)
 
 
@@ -185,20 +214,36 @@ def cmd_run(args):
     started = time.monotonic()
     created = not database_exists(args.db)
     if created:
-        print(f"Creating the demo database {args.db}: a Chinese company with {MODULE} and its "
-              "demo data (a few minutes the first time)", flush=True)
+        print(
+            f"Creating the demo database {args.db}: a Chinese company with {MODULE} and its "
+            "demo data (a few minutes the first time)",
+            flush=True,
+        )
         create_demo_database(odoo, args)
     elif args.lang:
-        subprocess.run([sys.executable, os.path.abspath(__file__), "demo-setup", "--db", args.db,
-                        "--stage", "lang", "--lang", args.lang], check=True,
-                       env=dict(os.environ, TZ="UTC"))
+        subprocess.run(
+            [
+                sys.executable,
+                os.path.abspath(__file__),
+                "demo-setup",
+                "--db",
+                args.db,
+                "--stage",
+                "lang",
+                "--lang",
+                args.lang,
+            ],
+            check=True,
+            env=dict(os.environ, TZ="UTC"),
+        )
     url = f"http://localhost:{args.port}"
     print(f"Starting Odoo on {url} (database {args.db}) ...", flush=True)
     announce_when_ready(url, started, args.db, created)
     os.environ["TZ"] = "UTC"
     extra = args.odoo_args[1:] if args.odoo_args[:1] == ["--"] else args.odoo_args
-    argv = odoo_bin_cmd(odoo, "-d", args.db, "--db-filter", f"^{args.db}$",
-                        "--http-port", str(args.port), *extra)
+    argv = odoo_bin_cmd(
+        odoo, "-d", args.db, "--db-filter", f"^{args.db}$", "--http-port", str(args.port), *extra
+    )
     os.execv(sys.executable, argv)
 
 
@@ -228,9 +273,14 @@ def cmd_demo_setup(args):
         if args.stage == "company":
             # Through the partner: res.company.write would install l10n_cn at once, before
             # the next step's install, where Odoo also loads the chart for country CN.
-            company.partner_id.write(dict(
-                COMPANY, country_id=env.ref("base.cn").id, state_id=env.ref("base.state_cn_SH").id,
-                tz=TIMEZONE))
+            company.partner_id.write(
+                dict(
+                    COMPANY,
+                    country_id=env.ref("base.cn").id,
+                    state_id=env.ref("base.state_cn_SH").id,
+                    tz=TIMEZONE,
+                )
+            )
         elif args.stage == "finish":
             demo_finish(env, company)
         set_users_lang(env, args.lang)
@@ -243,18 +293,22 @@ def demo_finish(env, company):
     env["res.users"].with_context(active_test=False).search([("share", "=", False)]).tz = TIMEZONE
     year = company._business_local_today().year
     holidays, workdays, _skipped = env["resource.calendar"]._business_load_official_holidays(
-        company, [year, year + 1])
-    print(f"    {holidays} holidays and {workdays} make-up workdays of {year}-{year + 1} loaded",
-          flush=True)
+        company, [year, year + 1]
+    )
+    print(
+        f"    {holidays} holidays and {workdays} make-up workdays of {year}-{year + 1} loaded",
+        flush=True,
+    )
     today = company._business_local_today()
     for code, rate in DEMO_RATES.items():
-        currency = env["res.currency"].with_context(active_test=False).search(
-            [("name", "=", code)])
+        currency = env["res.currency"].with_context(active_test=False).search([("name", "=", code)])
         currency.active = True
-        env["res.currency.rate"].search([("currency_id", "=", currency.id),
-                                         ("company_id", "in", [company.id, False])]).unlink()
-        env["res.currency.rate"].create({"currency_id": currency.id, "company_id": company.id,
-                                         "name": today, "rate": 1 / rate})
+        env["res.currency.rate"].search(
+            [("currency_id", "=", currency.id), ("company_id", "in", [company.id, False])]
+        ).unlink()
+        env["res.currency.rate"].create(
+            {"currency_id": currency.id, "company_id": company.id, "name": today, "rate": 1 / rate}
+        )
 
 
 def set_users_lang(env, lang):
@@ -266,12 +320,47 @@ def set_users_lang(env, lang):
     print(f"    {len(users)} users in {lang}", flush=True)
 
 
+LINTERS = [
+    ("ruff check", ["ruff", "check", "."]),
+    ("ruff format", ["ruff", "format", "--check", "."]),
+    ("pylint-odoo", ["pylint", "--rcfile=.pylintrc", "business_dept"]),
+]
+
+
+def run_linters():
+    """The hooks of .pre-commit-config.yaml, each counted as one test: returns (passed,
+    failed). A finding (non-zero exit) fails it; a missing tool too (scripts/setup installs
+    them)."""
+    passed = failed = 0
+    for title, argv in LINTERS:
+        try:
+            ok = subprocess.run(argv, cwd=REPO, check=False).returncode == 0
+        except FileNotFoundError:
+            print(f"{title}: {argv[0]} is not installed (run scripts/setup)", flush=True)
+            ok = False
+        print(f"lint {title}: {'ok' if ok else 'FAILED'}", flush=True)
+        passed, failed = passed + ok, failed + (not ok)
+    return passed, failed
+
+
 def run_pytest():
     """The Odoo-free repository checks (tests/): returns (passed, failed)."""
     with tempfile.TemporaryDirectory() as tmp:
         junit = os.path.join(tmp, "junit.xml")
-        subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                        f"--junitxml={junit}", os.path.join(REPO, "tests")], cwd=REPO, check=False)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                f"--junitxml={junit}",
+                os.path.join(REPO, "tests"),
+            ],
+            cwd=REPO,
+            check=False,
+        )
         if not os.path.exists(junit):
             return 0, 1
         suite = ET.parse(junit).getroot()
@@ -283,9 +372,15 @@ def run_pytest():
 
 
 def database_exists(db):
-    return subprocess.run(
-        ["psql", "-Atqc", f"select 1 from pg_database where datname = '{db}'", "postgres"],
-        capture_output=True, text=True, check=True).stdout.strip() == "1"
+    return (
+        subprocess.run(
+            ["psql", "-Atqc", f"select 1 from pg_database where datname = '{db}'", "postgres"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        == "1"
+    )
 
 
 def run_odoo_tests(odoo, tags, keep_db, quick=False):
@@ -298,9 +393,21 @@ def run_odoo_tests(odoo, tags, keep_db, quick=False):
     if quick:
         keep_db = True
         if not database_exists(db):
-            subprocess.run(odoo_cmd(odoo, "-d", db, "-i", MODULE, "--stop-after-init",
-                                    "--log-level", "warn", "--max-cron-threads", "0"),
-                           check=True)
+            subprocess.run(
+                odoo_cmd(
+                    odoo,
+                    "-d",
+                    db,
+                    "-i",
+                    MODULE,
+                    "--stop-after-init",
+                    "--log-level",
+                    "warn",
+                    "--max-cron-threads",
+                    "0",
+                ),
+                check=True,
+            )
     result_file = tempfile.mktemp(suffix=".json")
     env = dict(os.environ, BUSINESS_DEPT_RESULT=result_file)
     code = (
@@ -322,10 +429,23 @@ def run_odoo_tests(odoo, tags, keep_db, quick=False):
         "          open(os.environ['BUSINESS_DEPT_RESULT'], 'w'))\n"
         "sys.exit(rc)\n"
     )
-    argv = odoo_cmd(odoo, "-d", db, "-u" if quick else "-i", MODULE,
-                    "--test-enable", "--test-tags", tags,
-                    "--stop-after-init", "--http-port", str(free_port()),
-                    "--log-level", "test", "--max-cron-threads", "0")
+    argv = odoo_cmd(
+        odoo,
+        "-d",
+        db,
+        "-u" if quick else "-i",
+        MODULE,
+        "--test-enable",
+        "--test-tags",
+        tags,
+        "--stop-after-init",
+        "--http-port",
+        str(free_port()),
+        "--log-level",
+        "test",
+        "--max-cron-threads",
+        "0",
+    )
     argv[1:3] = ["-c", code]  # same interpreter, Odoo's own command line parser
     if not quick:
         subprocess.run(["dropdb", "--if-exists", db], check=True)
@@ -357,8 +477,8 @@ def cmd_test(args):
     ensure_postgres()
     passed = failed = 0
     if not args.odoo_only:
-        p, f = run_pytest()
-        passed, failed = passed + p, failed + f
+        for p, f in (run_linters(), run_pytest()):
+            passed, failed = passed + p, failed + f
     p, f = run_odoo_tests(odoo, args.tags, args.keep_db, quick=args.quick)
     passed, failed = passed + p, failed + f
     print(f"{passed} passed, {failed} failed", flush=True)
@@ -366,16 +486,20 @@ def cmd_test(args):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("check").set_defaults(func=cmd_check)
     run = sub.add_parser("run")
     run.add_argument("--db", default=f"{MODULE}_demo")
     run.add_argument("--port", type=int, default=8069)
-    run.add_argument("--lang", choices=LANGS_CHOICES,
-                     help=f"the users' language (default {DEFAULT_LANG} for a new database; "
-                     "given for an existing one, it is set again)")
+    run.add_argument(
+        "--lang",
+        choices=LANGS_CHOICES,
+        help=f"the users' language (default {DEFAULT_LANG} for a new database; "
+        "given for an existing one, it is set again)",
+    )
     run.add_argument("odoo_args", nargs=argparse.REMAINDER)
     run.set_defaults(func=cmd_run)
     setup = sub.add_parser("demo-setup", help="(used by run) company-level demo settings")
@@ -384,13 +508,17 @@ def main():
     setup.add_argument("--lang", choices=LANGS_CHOICES)
     setup.set_defaults(func=cmd_demo_setup)
     test = sub.add_parser("test")
-    test.add_argument("--tags", default=f"/{MODULE}",
-                      help="Odoo --test-tags (default: every test of the module)")
+    test.add_argument(
+        "--tags", default=f"/{MODULE}", help="Odoo --test-tags (default: every test of the module)"
+    )
     test.add_argument("--odoo-only", action="store_true", help="skip the Odoo-free checks")
     test.add_argument("--keep-db", action="store_true", help="keep the test database")
-    test.add_argument("--quick", action="store_true",
-                      help="reuse the kept database business_dept_quick (-u instead of a fresh "
-                      "install): for a changed test; CI runs the full, fresh test")
+    test.add_argument(
+        "--quick",
+        action="store_true",
+        help="reuse the kept database business_dept_quick (-u instead of a fresh "
+        "install): for a changed test; CI runs the full, fresh test",
+    )
     test.set_defaults(func=cmd_test)
     args = parser.parse_args()
     args.func(args)

@@ -9,7 +9,6 @@ from xml.etree import ElementTree
 
 import polib
 import pytest
-
 from conftest import ADDON, REPO
 
 MANIFEST = os.path.join(ADDON, "__manifest__.py")
@@ -90,8 +89,14 @@ def test_access_csv_well_formed():
     ids = set()
     for row in rows:
         assert set(row) == {
-            "id", "name", "model_id:id", "group_id:id",
-            "perm_read", "perm_write", "perm_create", "perm_unlink",
+            "id",
+            "name",
+            "model_id:id",
+            "group_id:id",
+            "perm_read",
+            "perm_write",
+            "perm_create",
+            "perm_unlink",
         }
         assert row["id"] not in ids, row["id"]
         ids.add(row["id"])
@@ -124,8 +129,10 @@ def _new_models():
             bases = {getattr(b, "attr", getattr(b, "id", "")) for b in node.bases}
             inherit = attrs.get("_inherit")
             inherit = inherit if isinstance(inherit, list) else [inherit]
-            if "_name" in attrs and attrs["_name"] not in inherit and (
-                "AbstractModel" not in bases
+            if (
+                "_name" in attrs
+                and attrs["_name"] not in inherit
+                and ("AbstractModel" not in bases)
             ):
                 models.add(attrs["_name"])
     return models
@@ -151,8 +158,20 @@ def test_no_en_po():
 
 
 def test_layout():
-    for folder in ("models", "views", "security", "data", "demo", "report", "wizard", "i18n",
-                   "migrations", "readme", "tests", "static/description"):
+    for folder in (
+        "models",
+        "views",
+        "security",
+        "data",
+        "demo",
+        "report",
+        "wizard",
+        "i18n",
+        "migrations",
+        "readme",
+        "tests",
+        "static/description",
+    ):
         assert os.path.isdir(os.path.join(ADDON, folder)), folder
     for fragment in ("DESCRIPTION.md", "CONFIGURE.md", "USAGE.md", "CONTRIBUTORS.md"):
         assert os.path.isfile(os.path.join(ADDON, "readme", fragment)), fragment

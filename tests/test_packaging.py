@@ -14,7 +14,6 @@ import zipfile
 from email.parser import Parser
 
 import pytest
-
 from conftest import ADDON
 
 
@@ -40,8 +39,19 @@ def odoo_core_addons():
 def wheel(tmp_path_factory):
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-         "--disable-pip-version-check", "-w", str(out), ADDON],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--disable-pip-version-check",
+            "-w",
+            str(out),
+            ADDON,
+        ],
         check=True,
     )
     (path,) = out.glob("*.whl")
@@ -59,8 +69,14 @@ def test_wheel_contents(wheel):
     assert meta["Name"] == "odoo-addon-business_dept"
     assert meta["Version"].startswith(manifest()["version"])
     prefix = "odoo/addons/business_dept/"
-    for rel in ("__manifest__.py", "__init__.py", "i18n/zh_CN.po", "i18n/zh_TW.po",
-                "security/ir.model.access.csv", "static/description/icon.png"):
+    for rel in (
+        "__manifest__.py",
+        "__init__.py",
+        "i18n/zh_CN.po",
+        "i18n/zh_TW.po",
+        "security/ir.model.access.csv",
+        "static/description/icon.png",
+    ):
         assert prefix + rel in names, rel
     for rel in manifest()["data"] + manifest()["demo"]:
         assert prefix + rel in names, rel
@@ -69,8 +85,9 @@ def test_wheel_contents(wheel):
 def test_wheel_requirements(wheel):
     meta, __ = wheel_metadata(wheel)
     requires = {r.split(";")[0].replace(" ", "") for r in meta.get_all("Requires-Dist")}
-    names = {r.split("=")[0].split(">")[0].split("<")[0].lower().replace("_", "-")
-             for r in requires}
+    names = {
+        r.split("=")[0].split(">")[0].split("<")[0].lower().replace("_", "-") for r in requires
+    }
     assert any(r.startswith("odoo==18.0") or r.startswith("odoo>=18.0") for r in requires)
     for package in manifest()["external_dependencies"]["python"]:
         assert package.lower().replace("_", "-") in names, package
@@ -90,24 +107,61 @@ def test_odoo_installs_the_addon_from_the_wheel(wheel, tmp_path):
     env_dir = tmp_path / "venv"
     venv.create(env_dir, system_site_packages=True, with_pip=True)
     python = str(env_dir / "bin" / "python")
-    subprocess.run([python, "-m", "pip", "install", "--quiet", "--no-deps",
-                    "--disable-pip-version-check", str(wheel)], check=True)
+    subprocess.run(
+        [
+            python,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--disable-pip-version-check",
+            str(wheel),
+        ],
+        check=True,
+    )
     located = subprocess.run(
-        [python, "-c", "import odoo, odoo.addons, importlib.util as u; "
-         "print(u.find_spec('odoo.addons.business_dept').origin)"],
-        check=True, capture_output=True, text=True).stdout.strip()
+        [
+            python,
+            "-c",
+            "import odoo, odoo.addons, importlib.util as u; "
+            "print(u.find_spec('odoo.addons.business_dept').origin)",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     assert located.startswith(str(env_dir)), located
     db = f"business_dept_wheel_{uuid.uuid4().hex[:8]}"
     try:
         subprocess.run(
-            [python, "-m", "odoo", "-d", db, "-i", "business_dept", "--stop-after-init",
-             "--without-demo=all", "--log-level=warn", "--max-cron-threads=0"],
-            check=True, cwd=str(tmp_path),
+            [
+                python,
+                "-m",
+                "odoo",
+                "-d",
+                db,
+                "-i",
+                "business_dept",
+                "--stop-after-init",
+                "--without-demo=all",
+                "--log-level=warn",
+                "--max-cron-threads=0",
+            ],
+            check=True,
+            cwd=str(tmp_path),
         )
         state = subprocess.run(
-            ["psql", "-Atqc",
-             "SELECT state FROM ir_module_module WHERE name = 'business_dept'", db],
-            check=True, capture_output=True, text=True).stdout.strip()
+            [
+                "psql",
+                "-Atqc",
+                "SELECT state FROM ir_module_module WHERE name = 'business_dept'",
+                db,
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
         assert state == "installed"
     finally:
         subprocess.run(["dropdb", "--if-exists", db], check=False)

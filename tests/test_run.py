@@ -25,8 +25,9 @@ RUNNING = "HTTP service (werkzeug) running on"
 
 
 def sql(db, query):
-    return subprocess.run(["psql", "-Atqc", query, db], capture_output=True, text=True,
-                          check=True).stdout.strip()
+    return subprocess.run(
+        ["psql", "-Atqc", query, db], capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 def wait_for(predicate, timeout, what, proc=None):
@@ -61,9 +62,20 @@ def served(tmp_path_factory):
     subprocess.run(["dropdb", "--if-exists", db], check=True)
     with open(log, "w") as out:
         proc = subprocess.Popen(
-            [os.path.join(REPO, "scripts", "run"), "--db", db, "--port", str(port),
-             "--", "--max-cron-threads", "0"],
-            stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                os.path.join(REPO, "scripts", "run"),
+                "--db",
+                db,
+                "--port",
+                str(port),
+                "--",
+                "--max-cron-threads",
+                "0",
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         yield db, port, proc, log
     finally:
@@ -86,31 +98,84 @@ def test_first_run_then_reload(served):
     assert "bd_gm" in text.split("Ready in", 1)[1]
     assert login_page_status(port) == 200
     # Served through a command line Odoo can re-execute.
-    assert "-m odoo" not in subprocess.run(["ps", "-o", "args=", "-p", str(proc.pid)],
-                                           capture_output=True, text=True, check=False).stdout
+    assert (
+        "-m odoo"
+        not in subprocess.run(
+            ["ps", "-o", "args=", "-p", str(proc.pid)], capture_output=True, text=True, check=False
+        ).stdout
+    )
 
     # The Chinese demo company.
-    assert sql(db, "SELECT cur.name FROM res_company c JOIN res_currency cur "
-                   "ON cur.id = c.currency_id WHERE c.id = 1") == "CNY"
+    assert (
+        sql(
+            db,
+            "SELECT cur.name FROM res_company c JOIN res_currency cur "
+            "ON cur.id = c.currency_id WHERE c.id = 1",
+        )
+        == "CNY"
+    )
     assert sql(db, "SELECT chart_template FROM res_company WHERE id = 1") == "cn"
-    assert sql(db, "SELECT co.code FROM res_company c JOIN res_partner p ON p.id = c.partner_id "
-                   "JOIN res_country co ON co.id = p.country_id WHERE c.id = 1") == "CN"
-    assert sql(db, "SELECT rc.tz FROM res_company c JOIN resource_calendar rc "
-                   "ON rc.id = c.resource_calendar_id WHERE c.id = 1") == "Asia/Shanghai"
-    assert int(sql(db, "SELECT count(*) FROM resource_calendar_leaves l JOIN res_company c "
-                       "ON c.resource_calendar_id = l.calendar_id "
-                       "WHERE c.id = 1 AND l.resource_id IS NULL")) >= 7
-    assert sql(db, "SELECT string_agg(code, ',' ORDER BY code) FROM res_lang "
-                   "WHERE active AND code LIKE 'zh%'") == "zh_CN,zh_TW"
-    assert sql(db, "SELECT DISTINCT lang || ' ' || tz FROM res_users u JOIN res_partner p "
-                   "ON p.id = u.partner_id WHERE u.login LIKE 'bd\\_%'") == "zh_CN Asia/Shanghai"
+    assert (
+        sql(
+            db,
+            "SELECT co.code FROM res_company c JOIN res_partner p ON p.id = c.partner_id "
+            "JOIN res_country co ON co.id = p.country_id WHERE c.id = 1",
+        )
+        == "CN"
+    )
+    assert (
+        sql(
+            db,
+            "SELECT rc.tz FROM res_company c JOIN resource_calendar rc "
+            "ON rc.id = c.resource_calendar_id WHERE c.id = 1",
+        )
+        == "Asia/Shanghai"
+    )
+    assert (
+        int(
+            sql(
+                db,
+                "SELECT count(*) FROM resource_calendar_leaves l JOIN res_company c "
+                "ON c.resource_calendar_id = l.calendar_id "
+                "WHERE c.id = 1 AND l.resource_id IS NULL",
+            )
+        )
+        >= 7
+    )
+    assert (
+        sql(
+            db,
+            "SELECT string_agg(code, ',' ORDER BY code) FROM res_lang "
+            "WHERE active AND code LIKE 'zh%'",
+        )
+        == "zh_CN,zh_TW"
+    )
+    assert (
+        sql(
+            db,
+            "SELECT DISTINCT lang || ' ' || tz FROM res_users u JOIN res_partner p "
+            "ON p.id = u.partner_id WHERE u.login LIKE 'bd\\_%'",
+        )
+        == "zh_CN Asia/Shanghai"
+    )
     # Foreign customers quote in their currency, at the demo's rate.
-    assert sql(db, "SELECT string_agg(DISTINCT cur.name, ',' ORDER BY cur.name) "
-                   "FROM sale_order so JOIN res_currency cur ON cur.id = so.currency_id") \
+    assert (
+        sql(
+            db,
+            "SELECT string_agg(DISTINCT cur.name, ',' ORDER BY cur.name) "
+            "FROM sale_order so JOIN res_currency cur ON cur.id = so.currency_id",
+        )
         == "CNY,EUR,USD"
-    assert sql(db, "SELECT round(1 / rate, 2) FROM res_currency_rate r JOIN res_currency c "
-                   "ON c.id = r.currency_id WHERE c.name = 'USD' ORDER BY r.name DESC "
-                   "LIMIT 1") == "7.20"
+    )
+    assert (
+        sql(
+            db,
+            "SELECT round(1 / rate, 2) FROM res_currency_rate r JOIN res_currency c "
+            "ON c.id = r.currency_id WHERE c.name = 'USD' ORDER BY r.name DESC "
+            "LIMIT 1",
+        )
+        == "7.20"
+    )
 
     # A reload: Odoo re-executes its command line and serves again.
     proc.send_signal(signal.SIGHUP)
@@ -119,7 +184,25 @@ def test_first_run_then_reload(served):
     assert "ImportError" not in log.read_text()
 
     # --lang on an existing database sets the users' language again.
-    subprocess.run([sys.executable, os.path.join(REPO, "scripts", "odoo_env.py"), "demo-setup",
-                    "--db", db, "--stage", "lang", "--lang", "zh_TW"], check=True)
-    assert sql(db, "SELECT DISTINCT lang FROM res_users u JOIN res_partner p "
-                   "ON p.id = u.partner_id WHERE u.login LIKE 'bd\\_%'") == "zh_TW"
+    subprocess.run(
+        [
+            sys.executable,
+            os.path.join(REPO, "scripts", "odoo_env.py"),
+            "demo-setup",
+            "--db",
+            db,
+            "--stage",
+            "lang",
+            "--lang",
+            "zh_TW",
+        ],
+        check=True,
+    )
+    assert (
+        sql(
+            db,
+            "SELECT DISTINCT lang FROM res_users u JOIN res_partner p "
+            "ON p.id = u.partner_id WHERE u.login LIKE 'bd\\_%'",
+        )
+        == "zh_TW"
+    )

@@ -1,7 +1,6 @@
+from odoo.addons.account.controllers.portal import PortalAccount
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import request, route
-
-from odoo.addons.account.controllers.portal import PortalAccount
 
 
 class BusinessPortalAccount(PortalAccount):

@@ -140,9 +140,7 @@ class AccountMove(models.Model):
                         move=move.display_name,
                     )
                 )
-            own = is_manager and user in (
-                move.invoice_user_id | move.commercial_partner_id.user_id
-            )
+            own = is_manager and user in (move.invoice_user_id | move.commercial_partner_id.user_id)
             if not (everyone or own):
                 raise AccessError(
                     self.env._(
@@ -172,7 +170,6 @@ class AccountMove(models.Model):
             values["invoice_delivery_ref"] = ref
         self.sudo().write(values)
         return True
-
 
     # ----------------------------------------------- reminder before closing day
     @api.model

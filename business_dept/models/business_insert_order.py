@@ -39,7 +39,7 @@ class BusinessInsertOrder(models.Model):
     currency_id = fields.Many2one(related="sale_order_id.currency_id")
     amount_total = fields.Monetary(related="sale_order_id.amount_total", string="Order Amount")
     requested_by_id = fields.Many2one(
-        "res.users", string="Requested By", default=lambda self: self.env.user, readonly=True
+        "res.users", default=lambda self: self.env.user, readonly=True
     )
     requested_date = fields.Datetime(
         string="Requested Delivery Date",
@@ -59,7 +59,7 @@ class BusinessInsertOrder(models.Model):
         string="Days Pulled In", compute="_compute_pull_in_days", store=True
     )
     reason = fields.Text(required=True)
-    customer_urgency = fields.Char(string="Customer Urgency")
+    customer_urgency = fields.Char()
     state = fields.Selection(
         selection=[
             ("draft", "Draft"),
@@ -197,9 +197,11 @@ class BusinessInsertOrder(models.Model):
             if not until:
                 continue
             result[request.id] = others.filtered(
-                lambda m, r=request, own=own, until=until: m.product_id in own.product_id
-                and m.location_id in own.location_id
-                and r.requested_date <= m.date <= until
+                lambda m, r=request, own=own, until=until: (
+                    m.product_id in own.product_id
+                    and m.location_id in own.location_id
+                    and r.requested_date <= m.date <= until
+                )
             ).sale_line_id.order_id.with_env(self.env)
         return result
 
@@ -351,4 +353,3 @@ class BusinessInsertOrder(models.Model):
                     pickings=names,
                 ),
             )
-

@@ -30,9 +30,7 @@ class BusinessKpiMixin(models.AbstractModel):
     output_amount = fields.Monetary(string="Output Value", readonly=True, aggregator="sum")
     achievement = fields.Float(string="Achievement (%)", readonly=True, aggregator="avg")
     achievement_ok = fields.Boolean(string="Achievement OK", readonly=True)
-    payment_due_count = fields.Integer(
-        string="Installments Due", readonly=True, aggregator="sum"
-    )
+    payment_due_count = fields.Integer(string="Installments Due", readonly=True, aggregator="sum")
     payment_ontime_count = fields.Integer(
         string="Installments Paid On Time", readonly=True, aggregator="sum"
     )
@@ -57,14 +55,12 @@ class BusinessKpiMixin(models.AbstractModel):
     )
     invoice_ontime_ok = fields.Boolean(string="Invoicing On-time OK", readonly=True)
     review_count = fields.Integer(string="Reviews Received", readonly=True, aggregator="sum")
-    review_ontime_count = fields.Integer(
-        string="Reviews On Time", readonly=True, aggregator="sum"
-    )
+    review_ontime_count = fields.Integer(string="Reviews On Time", readonly=True, aggregator="sum")
     review_ontime_rate = fields.Float(string="Review On-time (%)", readonly=True, aggregator="avg")
     review_ontime_ok = fields.Boolean(string="Review On-time OK", readonly=True)
     survey_count = fields.Integer(string="Surveys", readonly=True, aggregator="sum")
     survey_score = fields.Float(string="Survey Points", readonly=True, aggregator="sum")
-    satisfaction = fields.Float(string="Satisfaction", readonly=True, aggregator="avg")
+    satisfaction = fields.Float(readonly=True, aggregator="avg")
     satisfaction_ok = fields.Boolean(string="Satisfaction OK", readonly=True)
     backlog_count = fields.Integer(string="Backlog Products", readonly=True, aggregator="sum")
     backlog_explained_count = fields.Integer(
@@ -74,7 +70,7 @@ class BusinessKpiMixin(models.AbstractModel):
         string="Backlog Explained (%)", readonly=True, aggregator="avg"
     )
     backlog_explained_ok = fields.Boolean(string="Backlog Explained OK", readonly=True)
-    new_customers = fields.Integer(string="New Customers", readonly=True, aggregator="sum")
+    new_customers = fields.Integer(readonly=True, aggregator="sum")
 
     @api.model
     def _kpi_columns(self):
@@ -136,9 +132,7 @@ class BusinessKpiMixin(models.AbstractModel):
             den = self._field_to_sql(self._table, denominator, query)
             if fname == "achievement":
                 num = SQL("CASE WHEN %s <> 0 THEN %s END", den, num)
-            return SQL(
-                "(%s * SUM(%s) / NULLIF(SUM(%s), 0))::float", factor, num, den
-            )
+            return SQL("(%s * SUM(%s) / NULLIF(SUM(%s), 0))::float", factor, num, den)
         return super()._read_group_select(aggregate_spec, query)
 
     @api.model

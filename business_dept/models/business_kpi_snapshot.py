@@ -17,7 +17,7 @@ class BusinessKpiSnapshot(models.Model):
     _description = "Business Department KPI Snapshot"
     _order = "month desc, user_id"
 
-    frozen_by_id = fields.Many2one("res.users", string="Frozen By", readonly=True)
+    frozen_by_id = fields.Many2one("res.users", readonly=True)
     frozen_date = fields.Datetime(string="Frozen On", readonly=True)
 
     _sql_constraints = [
@@ -54,12 +54,12 @@ class BusinessKpiSnapshot(models.Model):
                 INSERT INTO %(table)s (%(columns)s, frozen_by_id, frozen_date,
                                        create_uid, create_date, write_uid, write_date)
                 SELECT %(columns)s, %(uid)s, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
-                  FROM %(report)s
+                  FROM %(report)s report
                  WHERE company_id = %(company)s AND month = %(month)s
              RETURNING id
                 """,
                 table=SQL.identifier(self._table),
-                report=SQL.identifier(report._table),
+                report=report._table_sql,
                 columns=columns,
                 uid=self.env.uid,
                 now=fields.Datetime.now(),

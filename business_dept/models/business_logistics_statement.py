@@ -1,8 +1,10 @@
 from datetime import timedelta
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_date
+
+from ..report.xlsx_formats import xlsx_formats
 
 GROUP_ASSISTANT = "business_dept.group_business_assistant"
 GROUP_FINANCE = "business_dept.group_business_finance"
@@ -99,9 +101,7 @@ class BusinessLogisticsStatement(models.Model):
     approved_date = fields.Date(copy=False)
     signed_user_id = fields.Many2one("res.users", string="Signed By", copy=False)
     signed_date = fields.Date(copy=False)
-    vendor_bill_id = fields.Many2one(
-        "account.move", string="Vendor Bill", copy=False, readonly=True
-    )
+    vendor_bill_id = fields.Many2one("account.move", copy=False, readonly=True)
     invoice_expected_date = fields.Date(
         string="Invoice Expected On",
         copy=False,
@@ -162,10 +162,10 @@ class BusinessLogisticsStatement(models.Model):
                 )
         return super().create(vals_list)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_not_draft(self):
         if any(statement.state != "draft" for statement in self):
             raise UserError(self.env._("Only draft logistics statements can be deleted."))
-        return super().unlink()
 
     # ------------------------------------------------------------------ checks
     def _check_group(self, *groups):
@@ -226,6 +226,10 @@ class BusinessLogisticsStatement(models.Model):
 
     def _business_tier_rejected(self, reviews, comment):
         """Rejected: sent back to the assistant with the comment."""
+        self._back_to_draft()
+
+    def _back_to_draft(self):
+        """Back to the assistant: draft, the approval and the signature cleared."""
         self._workflow_write(
             {
                 "state": "draft",
@@ -329,8 +333,7 @@ class BusinessLogisticsStatement(models.Model):
             if statement.validation_status != "validated":
                 raise UserError(
                     self.env._(
-                        "Statement %(name)s is not approved by finance and signed by the "
-                        "director.",
+                        "Statement %(name)s is not approved by finance and signed by the director.",
                         name=statement.name,
                     )
                 )
@@ -382,15 +385,7 @@ class BusinessLogisticsStatement(models.Model):
         """Send a statement back to the assistant before it is submitted."""
         self._check_group(GROUP_FINANCE, GROUP_DIRECTOR)
         self._check_state("matched", "approved", "signed")
-        self._workflow_write(
-            {
-                "state": "draft",
-                "approved_user_id": False,
-                "approved_date": False,
-                "signed_user_id": False,
-                "signed_date": False,
-            }
-        )
+        self._back_to_draft()
 
     def action_open_vendor_bill(self):
         self.ensure_one()
@@ -415,9 +410,14 @@ class BusinessLogisticsStatement(models.Model):
     def action_export_xlsx(self):
         """Download the statement as XLSX to send back to the carrier."""
         self.ensure_one()
-        report = self.env["business.xlsx.report"]
-        content = report._xlsx_render(self._xlsx_fill)
-        return report._xlsx_download(content, f"{self.name.replace('/', '-')}.xlsx")
+        return self.env.ref("business_dept.logistics_statement_xlsx_report").report_action(self)
+
+    def _xlsx_content(self):
+        """The bytes of the statement's XLSX, as downloaded (nothing stored)."""
+        content, __ = self.env["ir.actions.report"]._render_xlsx(
+            "business_dept.logistics_statement_xlsx", self.ids, {}
+        )
+        return content
 
     # ------------------------------------------------------------------ business
     def _carrier_ids(self):
@@ -435,8 +435,7 @@ class BusinessLogisticsStatement(models.Model):
             if statement.unsettled_count:
                 raise UserError(
                     self.env._(
-                        "Statement %(name)s still has %(count)s differences without a "
-                        "resolution.",
+                        "Statement %(name)s still has %(count)s differences without a resolution.",
                         name=statement.name,
                         count=statement.unsettled_count,
                     )
@@ -505,16 +504,13 @@ class BusinessLogisticsStatement(models.Model):
                 billed=BILLED_STATES,
             )
         )
-        ranked = [
-            (lid, pid, rank > 1 or billed) for lid, pid, rank, billed in cr.fetchall()
-        ]
+        ranked = [(lid, pid, rank > 1 or billed) for lid, pid, rank, billed in cr.fetchall()]
         costs = self.env["business.logistics.agreement"]._expected_costs(
             {pid for __, pid, duplicate in ranked if pid and not duplicate}
         )
         line_ids = [lid for lid, __, __ in ranked]
         expected = [
-            costs.get(pid, 0.0) if pid and not duplicate else 0.0
-            for __, pid, duplicate in ranked
+            costs.get(pid, 0.0) if pid and not duplicate else 0.0 for __, pid, duplicate in ranked
         ]
         duplicate = [duplicate for __, __, duplicate in ranked]
         cr.execute(
@@ -585,14 +581,15 @@ class BusinessLogisticsStatement(models.Model):
         }
 
     def _xlsx_fill(self, workbook):
-        formats = self.env["business.xlsx.report"]._xlsx_formats(workbook)
+        formats = xlsx_formats(workbook)
         sheet = workbook.add_worksheet(self.name.replace("/", "-"))
-        _ = self.env._
-        sheet.write(0, 0, _("Logistics Statement %(name)s", name=self.name), formats["title"])
+        sheet.write(
+            0, 0, self.env._("Logistics Statement %(name)s", name=self.name), formats["title"]
+        )
         sheet.write(
             1,
             0,
-            _(
+            self.env._(
                 "%(carrier)s, %(date_from)s - %(date_to)s",
                 carrier=self.partner_id.display_name,
                 date_from=self.date_from,
@@ -600,16 +597,16 @@ class BusinessLogisticsStatement(models.Model):
             ),
         )
         headers = [
-            _("Waybill"),
-            _("Date"),
-            _("Delivery"),
-            _("Carrier Amount"),
-            _("Expected Amount"),
-            _("Difference"),
-            _("Match State"),
-            _("Resolution"),
-            _("Agreed Amount"),
-            _("Note"),
+            self.env._("Waybill"),
+            self.env._("Date"),
+            self.env._("Delivery"),
+            self.env._("Carrier Amount"),
+            self.env._("Expected Amount"),
+            self.env._("Difference"),
+            self.env._("Match State"),
+            self.env._("Resolution"),
+            self.env._("Agreed Amount"),
+            self.env._("Note"),
         ]
         sheet.write_row(3, 0, headers, formats["header"])
         sheet.set_column(0, 2, 18)
@@ -638,130 +635,8 @@ class BusinessLogisticsStatement(models.Model):
             sheet.write_number(row, 8, line.agreed_amount, formats["amount"])
             sheet.write(row, 9, line.note or "", formats["text"])
             row += 1
-        sheet.write(row, 0, _("Total"), formats["header"])
+        sheet.write(row, 0, self.env._("Total"), formats["header"])
         sheet.write_number(row, 3, self.amount_carrier, formats["amount"])
         sheet.write_number(row, 4, self.amount_expected, formats["amount"])
         sheet.write_number(row, 5, self.amount_carrier - self.amount_expected, formats["amount"])
         sheet.write_number(row, 8, self.amount_agreed, formats["amount"])
-
-
-class BusinessLogisticsStatementLine(models.Model):
-    """One waybill of a logistics statement.
-
-    A line comes from our deliveries (collected), from the carrier's file
-    (imported) or is typed in the form (by hand). It is on the carrier's statement
-    (``carrier_listed``) when the carrier's file lists it, when it was typed by hand
-    or when a carrier amount was typed on a collected line.
-    """
-
-    _name = "business.logistics.statement.line"
-    _description = "Logistics Statement Line"
-    _order = "statement_id, id"
-    _check_company_auto = True
-
-    statement_id = fields.Many2one(
-        "business.logistics.statement", required=True, ondelete="cascade", index=True
-    )
-    company_id = fields.Many2one(
-        related="statement_id.company_id", store=True, index=True, precompute=True
-    )
-    currency_id = fields.Many2one(related="statement_id.currency_id")
-    waybill = fields.Char(required=True, index=True, help="The carrier's tracking reference.")
-    date = fields.Date()
-    source = fields.Selection(
-        selection=[
-            ("collected", "Our Delivery"),
-            ("import", "Carrier File"),
-            ("manual", "Entered by Hand"),
-        ],
-        default="manual",
-        required=True,
-        readonly=True,
-        help="Where the line comes from: collected from our deliveries, imported from the "
-        "carrier's file or entered by hand in the statement.",
-    )
-    carrier_file = fields.Char(
-        readonly=True,
-        help="The carrier's file whose row is on this line; a new import of the statement "
-        "replaces the rows of the previous one.",
-    )
-    carrier_listed = fields.Boolean(
-        string="On Carrier Statement",
-        compute="_compute_carrier_listed",
-        store=True,
-        help="The carrier's statement lists this waybill (with its amount): imported from "
-        "its file, entered by hand, or a carrier amount typed on a collected delivery.",
-    )
-    amount = fields.Monetary(string="Carrier Amount")
-    expected_amount = fields.Monetary(readonly=True)
-    difference = fields.Monetary(compute="_compute_difference")
-    agreed_amount = fields.Monetary(compute="_compute_agreed_amount", store=True)
-    picking_id = fields.Many2one(
-        "stock.picking", string="Delivery", index="btree_not_null", check_company=True
-    )
-    match_state = fields.Selection(
-        selection=[
-            ("matched", "Matched"),
-            ("amount_diff", "Amount Differs"),
-            ("missing_carrier", "Missing on Carrier Side"),
-            ("unknown", "Unknown Waybill"),
-            ("duplicate", "Duplicate"),
-        ],
-        readonly=True,
-        index=True,
-    )
-    resolution = fields.Selection(
-        selection=[
-            ("accept_carrier", "Accept Carrier Amount"),
-            ("accept_ours", "Accept Our Amount"),
-            ("disputed", "Disputed"),
-        ],
-        help="How a difference was settled with the carrier.",
-    )
-    note = fields.Char()
-
-    @api.depends("source", "carrier_file", "amount")
-    def _compute_carrier_listed(self):
-        for line in self:
-            line.carrier_listed = (
-                line.source != "collected" or bool(line.carrier_file) or bool(line.amount)
-            )
-
-    @api.depends("amount", "expected_amount")
-    def _compute_difference(self):
-        for line in self:
-            line.difference = line.amount - line.expected_amount
-
-    @api.depends("amount", "expected_amount", "match_state", "resolution")
-    def _compute_agreed_amount(self):
-        """Same rule as the SQL of ``_match_lines``, for edits made in the form."""
-        for line in self:
-            if line.resolution == "accept_carrier":
-                line.agreed_amount = line.amount
-            elif line.resolution == "accept_ours":
-                line.agreed_amount = line.expected_amount
-            elif line.resolution != "disputed" and line.match_state == "matched":
-                line.agreed_amount = line.amount
-            else:
-                line.agreed_amount = 0.0
-
-    @api.constrains("amount")
-    def _check_amount(self):
-        if any(line.amount < 0 for line in self):
-            raise ValidationError(self.env._("A carrier amount cannot be negative."))
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        statement_ids = {vals["statement_id"] for vals in vals_list if vals.get("statement_id")}
-        self.env["business.logistics.statement"].browse(statement_ids)._check_state(
-            *EDITABLE_STATES
-        )
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.statement_id._check_state(*EDITABLE_STATES)
-        return super().write(vals)
-
-    def unlink(self):
-        self.statement_id._check_state(*EDITABLE_STATES)
-        return super().unlink()

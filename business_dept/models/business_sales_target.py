@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import create_unique_index, float_round
 
@@ -50,13 +50,14 @@ class BusinessSalesTarget(models.Model):
     )
 
     def init(self):
-        super().init()
+        result = super().init()
         create_unique_index(
             self.env.cr,
             TARGET_UNIQUE_INDEX,
             self._table,
             ["company_id", "year", "COALESCE(user_id, 0)", "COALESCE(team_id, 0)"],
         )
+        return result
 
     @api.depends("user_id", "team_id", "year")
     def _compute_name(self):
@@ -181,7 +182,7 @@ class BusinessSalesTarget(models.Model):
     def _line_commands(self, amount):
         currency = self.currency_id or self.env.company.currency_id
         return [
-            (0, 0, {"month": month, "amount": value})
+            Command.create({"month": month, "amount": value})
             for month, value in enumerate(self._split_amount(amount, currency), start=1)
         ]
 
@@ -209,48 +210,18 @@ class BusinessSalesTarget(models.Model):
         if "amount" in vals and "line_ids" not in vals:
             # A new annual amount without new lines: split it evenly again.
             for target in self:
-                lines = [(5, 0, 0)] + target._line_commands(vals["amount"])
+                lines = [Command.clear()] + target._line_commands(vals["amount"])
                 super(BusinessSalesTarget, target).write(dict(vals, line_ids=lines))
             return True
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_not_director(self):
         self._check_director()
-        return super().unlink()
 
     def action_split_evenly(self):
         """Split the annual target evenly over the months again."""
         self._check_director()
         for target in self:
-            target.line_ids = [(5, 0, 0)] + target._line_commands(target.amount)
+            target.line_ids = [Command.clear()] + target._line_commands(target.amount)
         return True
-
-
-class BusinessSalesTargetLine(models.Model):
-    """Monthly target (每月销售目标) of an annual target; its company is the target's."""
-
-    _name = "business.sales.target.line"
-    _description = "Monthly Sales Target"
-    _order = "target_id, month"
-    _check_company_auto = True
-
-    target_id = fields.Many2one(
-        "business.sales.target",
-        string="Sales Target",
-        required=True,
-        ondelete="cascade",
-        index=True,
-        check_company=True,
-    )
-    company_id = fields.Many2one(related="target_id.company_id", store=True, index=True)
-    user_id = fields.Many2one(related="target_id.user_id", store=True, index=True)
-    team_id = fields.Many2one(related="target_id.team_id", store=True)
-    year = fields.Integer(related="target_id.year", store=True)
-    currency_id = fields.Many2one(related="target_id.currency_id")
-    month = fields.Integer(required=True)
-    amount = fields.Monetary(string="Target")
-
-    _sql_constraints = [
-        ("month_unique", "unique(target_id, month)", "Each month appears once in a target."),
-        ("month_range", "CHECK(month BETWEEN 1 AND 12)", "The month is a number from 1 to 12."),
-    ]

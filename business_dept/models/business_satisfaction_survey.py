@@ -127,9 +127,7 @@ class BusinessSatisfactionSurvey(models.Model):
 
     def write(self, vals):
         """A finished survey is not rescored by its own manager (only a director may)."""
-        if not self.env.su and not self.env.user.has_group(
-            "business_dept.group_business_director"
-        ):
+        if not self.env.su and not self.env.user.has_group("business_dept.group_business_director"):
             locked = set(SCORE_FIELDS) | {"partner_id", "date", "user_id", "comment"}
             if locked & set(vals) and any(survey.state == "done" for survey in self):
                 raise AccessError(self.env._("Only a Business Director changes a finished survey."))

@@ -92,7 +92,7 @@ class BusinessStockBacklog(models.Model):
     )
     explained_date = fields.Date(readonly=True, copy=False)
     explained_on_time = fields.Boolean(compute="_compute_explained_on_time", store=True)
-    reviewed_by_id = fields.Many2one("res.users", string="Reviewed By", readonly=True)
+    reviewed_by_id = fields.Many2one("res.users", readonly=True)
     reviewed_date = fields.Date(readonly=True, copy=False)
 
     _sql_constraints = [

@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
@@ -99,9 +99,7 @@ class BusinessTierValidation(models.AbstractModel):
             current = record._business_tier_current()
             if not current:
                 raise UserError(
-                    self.env._(
-                        "%(document)s has no review waiting.", document=record.display_name
-                    )
+                    self.env._("%(document)s has no review waiting.", document=record.display_name)
                 )
             if record.can_review and any(user in r.reviewer_ids for r in current):
                 continue
@@ -165,9 +163,7 @@ class BusinessTierValidation(models.AbstractModel):
         """A rejection always asks for its reason."""
         self.ensure_one()
         self._business_tier_check_reviewer()
-        reviews = self._business_tier_current().filtered(
-            lambda r: self.env.user in r.reviewer_ids
-        )
+        reviews = self._business_tier_current().filtered(lambda r: self.env.user in r.reviewer_ids)
         return self._add_comment("reject", reviews)
 
     def _validate_tier(self, tiers=False):
@@ -258,57 +254,3 @@ class BusinessTierValidation(models.AbstractModel):
             record.sudo().review_ids.unlink()
             if note:
                 record.sudo().message_post(body=note)
-
-
-class TierReview(models.Model):
-    _inherit = "tier.review"
-
-    @api.model
-    def _get_reviewer_fields(self):
-        return [*super()._get_reviewer_fields(), "requested_by"]
-
-    def _get_reviewers(self):
-        """Nobody reviews his own request, nor two tiers of one document."""
-        users = super()._get_reviewers()
-        if self.env.context.get("business_tier_all_reviewers") or not self.model:
-            return users
-        Model = self.env.get(self.model)
-        if Model is None or not hasattr(Model, "_business_tier_requesters"):
-            return users
-        record = Model.sudo().browse(self.res_id).exists()
-        if not record:
-            return users
-        others = record.review_ids.filtered(lambda r: r != self and r.status == "approved")
-        return users - self.requested_by - record._business_tier_requesters() - others.done_by
-
-
-class ResCompany(models.Model):
-    _inherit = "res.company"
-
-    def write(self, vals):
-        watched = {"quote_signoff_required", "quote_signoff_min_amount"} & set(vals)
-        before = {c.id: [c[f] for f in sorted(watched)] for c in self} if watched else {}
-        result = super().write(vals)
-        changed = self.filtered(lambda c: before.get(c.id, []) != [c[f] for f in sorted(watched)])
-        if watched and changed:
-            self.env["sale.order"].sudo()._business_signoff_refresh(changed)
-        return result
-
-
-class TierDefinition(models.Model):
-    _inherit = "tier.definition"
-
-    def _business_store_model(self):
-        """Definitions loaded from XML data: store their model name (the stored related
-        ``model`` is left empty when loaded during the module's installation)."""
-        self.env.add_to_compute(self._fields["model"], self)
-        self.flush_recordset(["model"])
-
-    @api.model
-    def _get_tier_validation_model_names(self):
-        return [
-            *super()._get_tier_validation_model_names(),
-            "business.insert.order",
-            "business.logistics.statement",
-            "business.stock.backlog",
-        ]

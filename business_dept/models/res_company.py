@@ -69,7 +69,6 @@ class ResCompany(models.Model):
         "invoiced amounts or delivered amounts.",
     )
     logistics_tolerance = fields.Monetary(
-        string="Logistics Tolerance",
         currency_field="currency_id",
         default=0.0,
         help="A carrier's amount within this difference of the expected cost counts as "
@@ -219,11 +218,19 @@ class ResCompany(models.Model):
                     )
                 else:
                     message = self.env._(
-                        "%(setting)s must lie between %(minimum)s and %(maximum)s "
-                        "(got %(value)s).",
+                        "%(setting)s must lie between %(minimum)s and %(maximum)s (got %(value)s).",
                         setting=setting,
                         minimum=low,
                         maximum=high,
                         value=value,
                     )
                 raise ValidationError(message)
+
+    def write(self, vals):
+        watched = {"quote_signoff_required", "quote_signoff_min_amount"} & set(vals)
+        before = {c.id: [c[f] for f in sorted(watched)] for c in self} if watched else {}
+        result = super().write(vals)
+        changed = self.filtered(lambda c: before.get(c.id, []) != [c[f] for f in sorted(watched)])
+        if watched and changed:
+            self.env["sale.order"].sudo()._business_signoff_refresh(changed)
+        return result

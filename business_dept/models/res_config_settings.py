@@ -16,18 +16,14 @@ class ResConfigSettings(models.TransientModel):
     agreement_expiry_notice_days = fields.Integer(
         related="company_id.agreement_expiry_notice_days", readonly=False
     )
-    review_working_days = fields.Integer(
-        related="company_id.review_working_days", readonly=False
-    )
+    review_working_days = fields.Integer(related="company_id.review_working_days", readonly=False)
     backlog_months = fields.Integer(related="company_id.backlog_months", readonly=False)
     target_threshold = fields.Float(related="company_id.target_threshold", readonly=False)
     satisfaction_threshold = fields.Float(
         related="company_id.satisfaction_threshold", readonly=False
     )
     output_basis = fields.Selection(related="company_id.output_basis", readonly=False)
-    logistics_tolerance = fields.Monetary(
-        related="company_id.logistics_tolerance", readonly=False
-    )
+    logistics_tolerance = fields.Monetary(related="company_id.logistics_tolerance", readonly=False)
     insert_gm_amount = fields.Monetary(related="company_id.insert_gm_amount", readonly=False)
     insert_gm_days = fields.Integer(related="company_id.insert_gm_days", readonly=False)
     payment_ontime_threshold = fields.Float(
@@ -55,8 +51,7 @@ class ResConfigSettings(models.TransientModel):
         )
         if skipped:
             message = self.env._(
-                "%(company)s is not in China: its working calendar keeps its own public "
-                "holidays.",
+                "%(company)s is not in China: its working calendar keeps its own public holidays.",
                 company=company.name,
             )
         else:

@@ -11,7 +11,6 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     closing_day = fields.Integer(
-        string="Closing Day",
         help="Day of the month on which the customer closes his books (关账日): invoices of "
         "the month must reach him before it (开票及时率). Empty = the last day of the month.",
     )
@@ -31,7 +30,6 @@ class ResPartner(models.Model):
 
     customer_grade = fields.Selection(
         selection=[("a", "A"), ("b", "B"), ("c", "C"), ("d", "D")],
-        string="Customer Grade",
         help="客户分级: by scale, potential and credit.",
     )
     payment_method = fields.Selection(
@@ -43,15 +41,14 @@ class ResPartner(models.Model):
             ("online", "Online Payment"),
             ("other", "Other"),
         ],
-        string="Payment Method",
         help="付款方式: how the customer pays, agreed in the customer file; the receivables "
         "are chased accordingly.",
     )
     agreement_date = fields.Date(
         string="Agreement Signed", help="Signing date of the framework agreement (购销框架协议)."
     )
-    agreement_expiry = fields.Date(string="Agreement Expiry")
-    agreement_document = fields.Binary(string="Agreement Document", attachment=True)
+    agreement_expiry = fields.Date()
+    agreement_document = fields.Binary(attachment=True)
     agreement_filename = fields.Char(string="Agreement File Name")
     agreement_state = fields.Selection(
         selection=[
@@ -66,7 +63,6 @@ class ResPartner(models.Model):
         help="合同台账: expiring = expires within the company's notice days (local today).",
     )
     agreement_expiry_reminded = fields.Date(
-        string="Agreement Expiry Reminded",
         copy=False,
         help="Expiry date already notified to the salesperson (one activity per expiry).",
     )

@@ -120,18 +120,6 @@ class ResourceCalendar(models.Model):
             result.append(day_end[working[target]].astimezone(utc).replace(tzinfo=None))
         return result
 
-    def _business_working_day_end(self, day):
-        """End of the working day ``day`` (a date) on this calendar, or False."""
-        self.ensure_one()
-        zone = timezone(self.tz or "UTC")
-        intervals = self._work_intervals_batch(
-            zone.localize(datetime.combine(day, time.min)),
-            zone.localize(datetime.combine(day, time.max)),
-            tz=zone,
-        )[False]
-        ends = [stop for _start, stop, _rec in intervals]
-        return max(ends).astimezone(utc).replace(tzinfo=None) if ends else False
-
     def _business_load_china_calendar(self, years):
         """Load China's official holidays (global leaves) and make-up workdays (调休) of
         ``years`` from the ``chinese_calendar`` package. Idempotent.
@@ -209,26 +197,3 @@ class ResourceCalendar(models.Model):
             by_year[company._business_local_today().year] |= company
         for year, companies in by_year.items():
             self._business_load_official_holidays(companies, [year, year + 1])
-
-
-class BusinessCalendarWorkday(models.Model):
-    """A make-up workday (调休): a rest day worked with the hours of a normal weekday."""
-
-    _name = "business.calendar.workday"
-    _description = "Make-up Workday"
-    _order = "date"
-
-    calendar_id = fields.Many2one(
-        "resource.calendar", string="Working Calendar", required=True, ondelete="cascade"
-    )
-    company_id = fields.Many2one(related="calendar_id.company_id", store=True)
-    date = fields.Date(required=True)
-    name = fields.Char(string="Reason", default="调休")
-
-    _sql_constraints = [
-        (
-            "calendar_date_unique",
-            "unique(calendar_id, date)",
-            "A make-up workday is recorded once per calendar.",
-        )
-    ]

@@ -28,16 +28,13 @@ class SaleOrder(models.Model):
     # end = the assistant hands the reviewed order over (在评审表上注明接收日期).
     review_start_date = fields.Datetime(string="Review Signed", copy=False, tracking=True)
     review_deadline = fields.Datetime(
-        string="Review Deadline",
         compute="_compute_review_deadline",
         store=True,
         help="End of the last working day of the review on the company's working calendar "
         "(weekends, public holidays and make-up workdays counted).",
     )
     review_received_date = fields.Datetime(string="Review Received", copy=False, tracking=True)
-    review_on_time = fields.Boolean(
-        string="Review On Time", compute="_compute_review_on_time", store=True
-    )
+    review_on_time = fields.Boolean(compute="_compute_review_on_time", store=True)
 
     @api.depends("review_received_date", "review_deadline")
     def _compute_review_on_time(self):
@@ -71,7 +68,7 @@ class SaleOrder(models.Model):
     signoff_date = fields.Datetime(string="Signed Off On", copy=False, readonly=True)
     # Contract on the order, instead of a framework agreement (购销框架协议)
     contract_ref = fields.Char(string="Contract Reference", copy=False)
-    contract_document = fields.Binary(string="Contract Document", copy=False, attachment=True)
+    contract_document = fields.Binary(copy=False, attachment=True)
     contract_filename = fields.Char(string="Contract File Name", copy=False)
     review_reminder_date = fields.Datetime(
         string="Review Reminder",
@@ -81,7 +78,6 @@ class SaleOrder(models.Model):
     )
     review_assistant_id = fields.Many2one(
         "res.users",
-        string="Review Assistant",
         copy=False,
         tracking=True,
         help="Business assistant who hands the reviewed order to the responsible manager.",
@@ -113,7 +109,7 @@ class SaleOrder(models.Model):
         string="Review Late", compute="_compute_late_flags", search="_search_late_review"
     )
     invoice_overdue = fields.Boolean(
-        string="Invoice Overdue", compute="_compute_late_flags", search="_search_invoice_overdue"
+        compute="_compute_late_flags", search="_search_invoice_overdue"
     )
 
     @api.depends(
@@ -149,7 +145,7 @@ class SaleOrder(models.Model):
     @api.depends("review_start_date", "company_id")
     def _compute_review_deadline(self):
         """Batch: one interval computation per calendar for all the orders."""
-        groups = defaultdict(lambda: self.browse())
+        groups = defaultdict(self.browse)
         for order in self:
             order.review_deadline = order.review_reminder_date = False
             calendar = order.company_id.resource_calendar_id
@@ -582,45 +578,3 @@ class SaleOrder(models.Model):
                     summary=self.env._("Order review due: hand the order over"),
                 )
         orders.write({"review_reminded": True})
-
-
-class SaleOrderLine(models.Model):
-    _inherit = "sale.order.line"
-
-    def _business_signoff_fields(self):
-        """Changes to these fields (what the customer sees) restart the quotation's
-        validation."""
-        return {
-            "product_id",
-            "name",
-            "product_uom_qty",
-            "product_uom",
-            "price_unit",
-            "discount",
-            "tax_id",
-            "display_type",
-            "customer_lead",
-            "product_packaging_id",
-        }
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        lines = super().create(vals_list)
-        lines.order_id._business_void_signoff()
-        return lines
-
-    def write(self, vals):
-        watched = sorted(self._business_signoff_fields() & set(vals))
-        if not watched:
-            return super().write(vals)
-        before = {line.id: [line[f] for f in watched] for line in self}
-        result = super().write(vals)
-        changed = self.filtered(lambda line: before[line.id] != [line[f] for f in watched])
-        changed.order_id._business_void_signoff()
-        return result
-
-    def unlink(self):
-        orders = self.order_id
-        result = super().unlink()
-        orders.exists()._business_void_signoff()
-        return result

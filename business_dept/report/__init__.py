@@ -1,2 +1,3 @@
-from . import xlsx_report
 from . import business_kpi_report
+from . import logistics_statement_xlsx
+from . import kpi_summary_xlsx

@@ -1,13 +1,25 @@
+import io
+
+import openpyxl
+
+from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
 from odoo.tests import TransactionCase, new_test_user
 
 
 class BusinessDeptCase(TransactionCase):
-    """Shared fixture: one user per role of the business department, a customer."""
+    """Shared fixture: one user per role of the business department, a customer.
+
+    Mail is off (no tracking, no creation note, no auto-subscription): faster fixtures.
+    A test class about followers or notifications sets ``mail_enabled = True``.
+    """
+
+    mail_enabled = False
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        mail_context = {"tracking_disable": True} if cls.mail_enabled else DISABLED_MAIL_CONTEXT
+        cls.env = cls.env(context=dict(cls.env.context, **mail_context))
         cls.company = cls.env.company
 
         def user(login, groups):
@@ -26,9 +38,7 @@ class BusinessDeptCase(TransactionCase):
             "t_assistant", "base.group_user,business_dept.group_business_assistant"
         )
         cls.director = user("t_director", "base.group_user,business_dept.group_business_director")
-        cls.director2 = user(
-            "t_director2", "base.group_user,business_dept.group_business_director"
-        )
+        cls.director2 = user("t_director2", "base.group_user,business_dept.group_business_director")
         cls.gm = user("t_gm", "base.group_user,business_dept.group_general_manager")
         cls.gm2 = user("t_gm2", "base.group_user,business_dept.group_general_manager")
         cls.finance = user("t_finance", "base.group_user,business_dept.group_business_finance")
@@ -36,3 +46,19 @@ class BusinessDeptCase(TransactionCase):
         cls.customer = cls.env["res.partner"].create(
             {"name": "Test Customer Co.", "is_company": True, "user_id": cls.manager.id}
         )
+
+    def _summary_xlsx(self, user, **vals):
+        """The monthly summary downloaded by ``user``: (wizard, workbook read back).
+        Built per download through the XLSX report: no attachment is stored."""
+        wizard = self.env["business.kpi.summary"].with_user(user).create(vals)
+        action = wizard.action_export()
+        self.assertEqual(action["report_type"], "xlsx")
+        attachments = self.env["ir.attachment"].search_count([])
+        content, __ = (
+            self.env["ir.actions.report"]
+            .with_user(user)
+            ._render_xlsx(action["report_name"], wizard.ids, action.get("data") or {})
+        )
+        # built per download, nothing stored
+        self.assertEqual(self.env["ir.attachment"].search_count([]), attachments)
+        return wizard, openpyxl.load_workbook(io.BytesIO(content))

@@ -2,7 +2,7 @@ from datetime import date, datetime, timedelta
 
 from freezegun import freeze_time
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
@@ -24,7 +24,7 @@ class TestInsertOrder(SalesRulesCase):
             {
                 "name": "Warehouse Clerk",
                 "login": "t_warehouse",
-                "groups_id": [(6, 0, [cls.env.ref("stock.group_stock_user").id])],
+                "groups_id": [Command.set([cls.env.ref("stock.group_stock_user").id])],
             }
         )
 

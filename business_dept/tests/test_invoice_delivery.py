@@ -52,7 +52,7 @@ class TestInvoiceDelivery(InvoiceDeliveryCase):
         wizard = (
             self.env["business.invoice.delivery"]
             .with_user(user)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create(values)
         )
         wizard.action_confirm()

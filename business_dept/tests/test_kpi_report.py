@@ -1,8 +1,4 @@
-import base64
-import io
 from datetime import date
-
-import openpyxl
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
@@ -272,12 +268,7 @@ class TestKpiReport(BusinessDeptCase):
         )
 
     def _xlsx(self, user, **vals):
-        wizard = self.env["business.kpi.summary"].with_user(user).create({"month": MARCH, **vals})
-        action = wizard.action_export()
-        attachment = self.env["ir.attachment"].browse(
-            int(action["url"].split("/")[3].split("?")[0])
-        )
-        return openpyxl.load_workbook(io.BytesIO(base64.b64decode(attachment.datas)))
+        return self._summary_xlsx(user, month=MARCH, **vals)[1]
 
     def test_monthly_summary_xlsx(self):
         book = self._xlsx(self.director, user_ids=[Command.set((self.manager | self.manager2).ids)])

@@ -1,12 +1,10 @@
-import base64
-import io
 from datetime import date, datetime
 
-import openpyxl
 from pytz import timezone, utc
 
 from odoo import Command
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from .common import BusinessDeptCase
 
@@ -49,8 +47,9 @@ class KpiRulesCase(BusinessDeptCase):
         return timezone(tz).localize(datetime(*args)).astimezone(utc).replace(tzinfo=None)
 
     @classmethod
-    def _invoice(cls, amount, invoice_date, user=None, term=None, move_type="out_invoice",
-                 partner=None):
+    def _invoice(
+        cls, amount, invoice_date, user=None, term=None, move_type="out_invoice", partner=None
+    ):
         vals = {
             "move_type": move_type,
             "partner_id": (partner or cls.customer).id,
@@ -175,7 +174,9 @@ class TestKpiLocalTime(KpiRulesCase):
         self.assertEqual(april.new_customers, 1)
         # a customer closing on the 25th: done on the 30th (local), due by 25 May
         self.customer.closing_day = 25
-        self.assertAlmostEqual(self._row(self.manager2, date(2024, 4, 1)).invoice_ontime_rate, 100.0)
+        self.assertAlmostEqual(
+            self._row(self.manager2, date(2024, 4, 1)).invoice_ontime_rate, 100.0
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -195,7 +196,7 @@ class TestKpiInstallments(KpiRulesCase):
         """1,000 on 2024-03-01, half due 03-16 and half 04-15; 500 paid 04-10 and
         500 on 04-15: March 0 of 500, April 500 of 500, 50 % over both."""
         invoice = self._invoice(1000.0, "2024-03-01", self.manager, self._term((50, 15), (50, 45)))
-        terms = invoice.line_ids.filtered(lambda l: l.display_type == "payment_term")
+        terms = invoice.line_ids.filtered(lambda line: line.display_type == "payment_term")
         self.assertEqual(
             sorted(terms.mapped("date_maturity")), [date(2024, 3, 16), date(2024, 4, 15)]
         )
@@ -241,7 +242,7 @@ class TestKpiInstallments(KpiRulesCase):
         self._pay(invoice, 600.0, "2024-03-25")
         refund = self._invoice(400.0, "2024-04-05", self.manager, move_type="out_refund")
         (invoice.line_ids | refund.line_ids).filtered(
-            lambda l: l.display_type == "payment_term"
+            lambda line: line.display_type == "payment_term"
         ).reconcile()
         self.assertEqual(invoice.payment_state, "paid")
         march = self._row(self.manager, self.MARCH)
@@ -275,8 +276,11 @@ class TestKpiInstallments(KpiRulesCase):
         self.assertAlmostEqual(row.output_amount, 1000.0)  # the reversed invoice's month
         self.assertFalse(row.payment_due_count)
         self.env.cr.execute(
-            "SELECT payment_ontime_rate, payment_ontime_ok FROM business_kpi_report WHERE id = %s",
-            [row.id],
+            SQL(
+                "SELECT payment_ontime_rate, payment_ontime_ok FROM %s r WHERE id = %s",
+                self.env["business.kpi.report"]._table_sql,
+                row.id,
+            )
         )
         self.assertEqual(self.env.cr.fetchone(), (None, None))
 
@@ -378,12 +382,10 @@ class TestKpiDepartment(KpiRulesCase):
         action = self.env.ref("business_dept.business_kpi_report_action")
         self.assertIn("search_default_department", action.context)
         # the monthly summary's department line counts the members only
-        wizard = self.env["business.kpi.summary"].with_user(self.director).create(
-            {"month": self.MARCH}
+        wizard = (
+            self.env["business.kpi.summary"].with_user(self.director).create({"month": self.MARCH})
         )
-        self.assertEqual(
-            wizard._rows().user_id, self.manager | self.manager2 | self.manager3
-        )
+        self.assertEqual(wizard._rows().user_id, self.manager | self.manager2 | self.manager3)
         figures = wizard._department_figures()
         self.assertAlmostEqual(figures["output_amount"], 11370.0)
         self.assertAlmostEqual(figures["achievement"], 100.0 * 11370 / 190000)
@@ -414,19 +416,18 @@ class TestKpiNoDataAndFrozen(KpiRulesCase):
     def _flags(self, model, user):
         self.env.flush_all()
         self.env.cr.execute(
-            f"SELECT achievement_ok, payment_ontime_ok, payment_ontime_rate, satisfaction_ok"
-            f" FROM {model._table} WHERE user_id = %s AND month = %s",
-            (user.id, self.MARCH),
+            SQL(
+                "SELECT achievement_ok, payment_ontime_ok, payment_ontime_rate, satisfaction_ok"
+                " FROM %s t WHERE user_id = %s AND month = %s",
+                model._table_sql,
+                user.id,
+                self.MARCH,
+            )
         )
         return self.env.cr.fetchone()
 
     def _xlsx(self, user, month):
-        wizard = self.env["business.kpi.summary"].with_user(user).create({"month": month})
-        action = wizard.action_export()
-        attachment = self.env["ir.attachment"].browse(
-            int(action["url"].split("/")[3].split("?")[0])
-        )
-        return wizard, openpyxl.load_workbook(io.BytesIO(base64.b64decode(attachment.datas)))
+        return self._summary_xlsx(user, month=month)
 
     def test_no_data_then_frozen(self):
         row = self._row(self.manager, self.MARCH)
@@ -444,17 +445,24 @@ class TestKpiNoDataAndFrozen(KpiRulesCase):
         self.assertEqual(statuses["Satisfaction"], "No data")
         self.assertIsNone(sheet["B11"].value)
         # frozen: NULL stays NULL in the snapshot
-        wizard = self.env["business.kpi.summary"].with_user(self.director).create(
-            {"month": self.MARCH}
+        wizard = (
+            self.env["business.kpi.summary"].with_user(self.director).create({"month": self.MARCH})
         )
         self.assertFalse(wizard.frozen_note)
         wizard.action_freeze()
         Snapshot = self.env["business.kpi.snapshot"]
         self.assertEqual(self._flags(Snapshot, self.manager), (True, False, 0.0, None))
         # a draft dated in the frozen month shows a warning on its form
-        draft = self.env["account.move"].with_user(self.finance).new(
-            {"move_type": "out_invoice", "partner_id": self.customer.id,
-             "invoice_date": date(2024, 3, 20)}
+        draft = (
+            self.env["account.move"]
+            .with_user(self.finance)
+            .new(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.customer.id,
+                    "invoice_date": date(2024, 3, 20),
+                }
+            )
         )
         self.assertIn("2024-03 were frozen on", draft.business_kpi_frozen_note)
         draft.invoice_date = date(2024, 4, 20)

@@ -611,10 +611,11 @@ class TestLogisticsWorkflow(LogisticsCase):
         statement.with_user(self.director).action_director_sign()
         self.assertEqual(statement.state, "signed")
 
-
     def test_assistant_never_approves_his_statement(self):
         """The assistant who reconciled is refused as reviewer, even in the finance group."""
-        self.assistant.groups_id = [(4, self.env.ref("business_dept.group_business_finance").id)]
+        self.assistant.groups_id = [
+            Command.link(self.env.ref("business_dept.group_business_finance").id)
+        ]
         statement = self._matched_statement()
         self.assertNotIn(self.assistant, statement.reviewer_ids)
         with self.assertRaisesRegex(AccessError, "own request"):
@@ -647,9 +648,20 @@ class TestLogisticsWorkflow(LogisticsCase):
     def test_xlsx_export(self):
         statement = self._matched_statement()
         action = statement.with_user(self.assistant).action_export_xlsx()
-        attachment_id = int(action["url"].split("/web/content/")[1].split("?")[0])
-        attachment = self.env["ir.attachment"].browse(attachment_id)
-        workbook = openpyxl.load_workbook(io.BytesIO(attachment.raw), read_only=True)
+        self.assertEqual(action["type"], "ir.actions.report")
+        self.assertEqual(action["report_type"], "xlsx")
+        attachments = self.env["ir.attachment"].search_count([])
+        content, kind = (
+            self.env["ir.actions.report"]
+            .with_user(self.assistant)
+            ._render_xlsx(action["report_name"], statement.ids, action.get("data") or {})
+        )
+        self.assertEqual(kind, "xlsx")
+        # built per download, nothing stored
+        self.assertEqual(self.env["ir.attachment"].search_count([]), attachments)
+        self.assertEqual(statement.with_user(self.assistant)._xlsx_content(), content)
+        self.assertEqual(self.env["ir.attachment"].search_count([]), attachments)
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
         rows = list(workbook.active.iter_rows(values_only=True))
         self.assertIn(statement.name, rows[0][0])
         self.assertEqual(rows[3][0], "Waybill")

@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -133,7 +134,7 @@ class TestManagerCustomer(BusinessDeptCase):
                     "name": "苏州新客户精密有限公司",
                     "is_company": True,
                     "user_id": self.manager.id,
-                    "child_ids": [(0, 0, {"name": "采购 王女士", "type": "invoice"})],
+                    "child_ids": [Command.create({"name": "采购 王女士", "type": "invoice"})],
                 }
             )
         )

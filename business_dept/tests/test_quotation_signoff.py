@@ -1,4 +1,4 @@
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -9,6 +9,8 @@ from .common_sales import SalesRulesCase
 class TestQuotationSignoff(SalesRulesCase):
     """报价需总经理确认签字: no quotation leaves the company before the GM's sign-off, a tier
     of tier validation."""
+
+    mail_enabled = True  # followers and the notifications of the sign-off
 
     @classmethod
     def setUpClass(cls):
@@ -52,9 +54,11 @@ class TestQuotationSignoff(SalesRulesCase):
             order.action_preview_sale_order,
             order._get_share_url,
             order.action_confirm,
-            lambda: self.env["ir.actions.report"]
-            .with_user(self.manager)
-            ._render_qweb_pdf("sale.action_report_saleorder", order.ids),
+            lambda: (
+                self.env["ir.actions.report"]
+                .with_user(self.manager)
+                ._render_qweb_pdf("sale.action_report_saleorder", order.ids)
+            ),
         ):
             with self.assertRaises(UserError):
                 leave()
@@ -95,8 +99,10 @@ class TestQuotationSignoff(SalesRulesCase):
         self.assertIn(self.manager.partner_id, told.notification_ids.res_partner_id)
         self.assertFalse(
             order.activity_ids.filtered(
-                lambda a: a.activity_type_id
-                == self.env.ref("business_dept.mail_activity_type_tier_review")
+                lambda a: (
+                    a.activity_type_id
+                    == self.env.ref("business_dept.mail_activity_type_tier_review")
+                )
             )
         )
         order.with_user(self.manager).action_quotation_send()
@@ -149,7 +155,7 @@ class TestQuotationSignoff(SalesRulesCase):
         wizard = (
             self.env["comment.wizard"]
             .with_user(self.gm)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"comment": "Price too low"})
         )
         wizard.add_comment()
@@ -168,7 +174,7 @@ class TestQuotationSignoff(SalesRulesCase):
             {"product_uom_qty": 20},
             {"discount": 5.0},
             {"name": "another description"},
-            {"tax_id": [(6, 0, self.tax.ids)]},
+            {"tax_id": [Command.set(self.tax.ids)]},
         ):
             line.write(values)
             self.assertEqual(order.signoff_state, "to_sign", values)
@@ -178,7 +184,7 @@ class TestQuotationSignoff(SalesRulesCase):
             order.with_user(self.gm).action_signoff()
         other = self.env["res.partner"].create({"name": "Other Customer"})
         for values in (
-            {"order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 1})]},
+            {"order_line": [Command.create({"product_id": self.product.id, "product_uom_qty": 1})]},
             {"validity_date": fields.Date.add(fields.Date.today(), days=60)},
             {"partner_shipping_id": other.id},
             {"note": "<p>Delivery in three weeks</p>"},
@@ -190,7 +196,7 @@ class TestQuotationSignoff(SalesRulesCase):
                 order.with_user(self.manager).action_quotation_sent()
             order.with_user(self.gm).action_signoff()
         # an internal field does not void it
-        order.with_user(self.manager).write({"tag_ids": [(0, 0, {"name": "Rush"})]})
+        order.with_user(self.manager).write({"tag_ids": [Command.create({"name": "Rush"})]})
         self.assertEqual(order.signoff_state, "signed")
 
     def test_threshold_and_setting(self):
@@ -220,24 +226,39 @@ class TestQuotationSignoff(SalesRulesCase):
         eur = self.env.ref("base.EUR")
         eur.active = True
         company = self.env["res.company"].create({"name": "USD Co.", "currency_id": usd.id})
-        company.write({"quote_signoff_required": True, "quote_signoff_min_amount": 10000.0,
-                       "agreement_required": False})
+        company.write(
+            {
+                "quote_signoff_required": True,
+                "quote_signoff_min_amount": 10000.0,
+                "agreement_required": False,
+            }
+        )
         self.env["res.currency.rate"].create(
             {"currency_id": eur.id, "rate": 0.5, "name": "2000-01-01", "company_id": company.id}
         )
         pricelist = self.env["product.pricelist"].create(
             {"name": "EUR", "currency_id": eur.id, "company_id": company.id}
         )
-        order = self.env["sale.order"].with_company(company).create(
-            {
-                "company_id": company.id,
-                "partner_id": self.customer.id,
-                "pricelist_id": pricelist.id,
-                "order_line": [
-                    (0, 0, {"product_id": self.product.id, "product_uom_qty": 1,
-                            "price_unit": 8000.0, "tax_id": False})
-                ],
-            }
+        order = (
+            self.env["sale.order"]
+            .with_company(company)
+            .create(
+                {
+                    "company_id": company.id,
+                    "partner_id": self.customer.id,
+                    "pricelist_id": pricelist.id,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": self.product.id,
+                                "product_uom_qty": 1,
+                                "price_unit": 8000.0,
+                                "tax_id": False,
+                            }
+                        )
+                    ],
+                }
+            )
         )
         self.assertEqual(order.currency_id, eur)
         self.assertEqual(order.amount_total, 8000.0)

@@ -3,6 +3,7 @@ import os
 
 import psycopg2
 
+from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
@@ -47,14 +48,14 @@ class TestSalesTarget(BusinessDeptCase):
         target.write(
             {
                 "line_ids": [
-                    (1, target.line_ids[0].id, {"amount": 5000.0}),
-                    (1, target.line_ids[1].id, {"amount": 15000.0}),
+                    Command.update(target.line_ids[0].id, {"amount": 5000.0}),
+                    Command.update(target.line_ids[1].id, {"amount": 15000.0}),
                 ]
             }
         )
         self.assertEqual(target.line_ids[:2].mapped("amount"), [5000.0, 15000.0])
         with self.assertRaises(ValidationError):
-            target.write({"line_ids": [(1, target.line_ids[0].id, {"amount": 1.0})]})
+            target.write({"line_ids": [Command.update(target.line_ids[0].id, {"amount": 1.0})]})
         # A new annual amount splits the months again.
         target.amount = 24000.0
         self.assertEqual(target.line_ids.mapped("amount"), [2000.0] * 12)
@@ -103,7 +104,7 @@ class TestSalesTarget(BusinessDeptCase):
         other = self.env["res.company"].create({"name": "Other Co."})
         # the salesperson works for both companies, each sets its own target; his
         # session is in this company
-        self.manager.company_ids = [(4, other.id)]
+        self.manager.company_ids = [Command.link(other.id)]
         foreign = self.Target.create(
             {"user_id": self.manager.id, "year": 2026, "amount": 12.0, "company_id": other.id}
         )
@@ -164,7 +165,7 @@ class TestSalesTargetUnique(BusinessDeptCase):
 
     def test_other_company_may_have_its_own(self):
         other = self.env["res.company"].create({"name": "Target B Co."})
-        self.manager.write({"company_ids": [(4, other.id)]})
+        self.manager.write({"company_ids": [Command.link(other.id)]})
         self.Target.create({"user_id": self.manager.id, "year": 2026, "amount": 1.0})
         self.env["business.sales.target"].create(
             {"user_id": self.manager.id, "year": 2026, "amount": 2.0, "company_id": other.id}

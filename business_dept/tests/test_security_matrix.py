@@ -1,6 +1,6 @@
 from datetime import date, timedelta
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
@@ -165,7 +165,7 @@ class TestSecurityMatrix(SalesRulesCase):
 
     def test_sale_order_actions(self):
         self.company.write({"quote_signoff_required": True, "quote_signoff_min_amount": 0.0})
-        self._run_by_role({"gm"}, lambda: self.make_order(), "action_signoff")
+        self._run_by_role({"gm"}, self.make_order, "action_signoff")
 
         def confirmed():
             order = self.make_order()
@@ -217,7 +217,7 @@ class TestSecurityMatrix(SalesRulesCase):
                 "partner_id": self.carrier.id,
                 "date_from": date(2026, 1, 1),
                 "date_to": date(2026, 1, 31),
-                "line_ids": [(0, 0, line)],
+                "line_ids": [Command.create(line)],
             }
         )
         statement.line_ids.match_state = "matched"
@@ -373,7 +373,7 @@ class TestSecurityMatrix(SalesRulesCase):
         company_b = self.env["res.company"].create({"name": "Business B Co."})
         # the records of company B name the manager, who also works for company B
         # (check_company) but whose session is in company A
-        self.manager.company_ids = [(4, company_b.id)]
+        self.manager.company_ids = [Command.link(company_b.id)]
         in_a = {"allowed_company_ids": [self.company.id]}
         records = {
             "business.sales.target": {"user_id": self.manager.id, "year": 2030, "amount": 10.0},
@@ -407,7 +407,7 @@ class TestSecurityMatrix(SalesRulesCase):
                     self.assertNotIn(record, Model.search([]))
                     self.assertRefused(record.with_user(user).with_context(**in_a).read, ["id"])
         # a user of both companies sees them once company B is allowed
-        self.director.write({"company_ids": [(4, company_b.id)]})
+        self.director.write({"company_ids": [Command.link(company_b.id)]})
         target = self.env["business.sales.target"].search([("company_id", "=", company_b.id)])
         allowed = (
             self.env["business.sales.target"]

@@ -2,6 +2,7 @@ from datetime import date, datetime
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -279,7 +280,9 @@ class TestStockBacklog(StockBacklogCase):
                 {
                     "partner_id": cls.customer.id,
                     "user_id": user.id,
-                    "order_line": [(0, 0, {"product_id": cls.old.id, "product_uom_qty": 1})],
+                    "order_line": [
+                        Command.create({"product_id": cls.old.id, "product_uom_qty": 1})
+                    ],
                 }
             )
             order.action_confirm()
@@ -326,7 +329,9 @@ class TestStockBacklog(StockBacklogCase):
         """The last salesperson left the company: the manager is the salesperson of the
         last order sold by someone still in it."""
         elsewhere = self.env["res.company"].create({"name": "Elsewhere"})
-        self.manager2.write({"company_ids": [(6, 0, elsewhere.ids)], "company_id": elsewhere.id})
+        self.manager2.write(
+            {"company_ids": [Command.set(elsewhere.ids)], "company_id": elsewhere.id}
+        )
         old = self._generate().filtered(lambda b: b.product_id == self.old)
         self.assertEqual(old.user_id, self.manager)
 

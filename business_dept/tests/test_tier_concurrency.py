@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from psycopg2 import errors
 
-from odoo import SUPERUSER_ID, api, fields
+from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.exceptions import UserError
 from odoo.modules.registry import Registry
 from odoo.tests import BaseCase, new_test_user, tagged
@@ -22,11 +22,21 @@ class TestTierConcurrency(BaseCase):
             company = env.company
             self.settings = {
                 f: company[f]
-                for f in ("quote_signoff_required", "agreement_required", "insert_gm_amount",
-                          "insert_gm_days")
+                for f in (
+                    "quote_signoff_required",
+                    "agreement_required",
+                    "insert_gm_amount",
+                    "insert_gm_days",
+                )
             }
-            company.write({"quote_signoff_required": False, "agreement_required": False,
-                           "insert_gm_amount": 1e12, "insert_gm_days": 100000})
+            company.write(
+                {
+                    "quote_signoff_required": False,
+                    "agreement_required": False,
+                    "insert_gm_amount": 1e12,
+                    "insert_gm_days": 100000,
+                }
+            )
             groups = "base.group_user,business_dept.group_business_"
             manager = new_test_user(env, "tc_manager", groups + "manager")
             self.director1 = new_test_user(env, "tc_director1", groups + "director").id
@@ -39,16 +49,22 @@ class TestTierConcurrency(BaseCase):
                     "partner_id": partner.id,
                     "user_id": manager.id,
                     "commitment_date": self.now + timedelta(days=30),
-                    "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
+                    "order_line": [
+                        Command.create({"product_id": product.id, "product_uom_qty": 1})
+                    ],
                 }
             )
             order.action_confirm()
-            request = env["business.insert.order"].with_user(manager).create(
-                {
-                    "sale_order_id": order.id,
-                    "requested_date": self.now + timedelta(days=20),
-                    "reason": "Line stop",
-                }
+            request = (
+                env["business.insert.order"]
+                .with_user(manager)
+                .create(
+                    {
+                        "sale_order_id": order.id,
+                        "requested_date": self.now + timedelta(days=20),
+                        "reason": "Line stop",
+                    }
+                )
             )
             request.action_submit()
             self.ids = {
@@ -58,7 +74,7 @@ class TestTierConcurrency(BaseCase):
                 "product": product.id,
                 "users": [manager.id, self.director1, self.director2],
             }
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
         self.addCleanup(self._cleanup)
 
     def _cleanup(self):
@@ -74,7 +90,7 @@ class TestTierConcurrency(BaseCase):
             env["res.users"].browse(self.ids["users"]).unlink()
             env["res.partner"].browse(self.ids["partner"]).unlink()
             env.company.write(self.settings)
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
 
     def test_two_directors_one_effect(self):
         with self.registry.cursor() as cr1, self.registry.cursor() as cr2:

@@ -10,7 +10,7 @@ from unittest.mock import patch
 import openpyxl
 from dateutil.relativedelta import relativedelta
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.tests import HttpCase, common, tagged
 from odoo.tests.common import ChromeBrowser
 
@@ -60,7 +60,9 @@ class TestTours(LogisticsCase, HttpCase):
                 "partner_id": customer.id,
                 "user_id": self.manager.id,
                 "order_line": [
-                    (0, 0, {"product_id": self.product.id, "product_uom_qty": 5, "price_unit": 80})
+                    Command.create(
+                        {"product_id": self.product.id, "product_uom_qty": 5, "price_unit": 80}
+                    )
                 ],
                 **values,
             }
@@ -164,14 +166,20 @@ class TestTours(LogisticsCase, HttpCase):
         for year in sorted({today.year, month.year}):
             Target.create({"user_id": self.manager.id, "year": year, "amount": 120000.0})
         self._tour("business_dept_kpi_summary", self.director, "5_kpi_summary")
-        attachment = self.env["ir.attachment"].search(
-            [
-                ("name", "=", f"Monthly Summary {month:%Y-%m}.xlsx"),
-                ("create_uid", "=", self.director.id),
-            ]
+        # the download was built by the report, not stored
+        self.assertFalse(
+            self.env["ir.attachment"].search_count([("create_uid", "=", self.director.id)])
         )
-        self.assertEqual(len(attachment), 1)
-        book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(attachment.datas)))
+        wizard = self.env["business.kpi.summary"].search(
+            [("create_uid", "=", self.director.id), ("month", "=", month)]
+        )
+        self.assertEqual(len(wizard), 1)
+        content, __ = (
+            self.env["ir.actions.report"]
+            .with_user(self.director)
+            ._render_xlsx("business_dept.kpi_summary_xlsx", wizard.ids, {})
+        )
+        book = openpyxl.load_workbook(io.BytesIO(content))
         self.assertIn("Tour Manager Li", book.sheetnames)
         department = book["Department"]
         row = next(r for r in department.iter_rows(min_row=6) if r[0].value == "Tour Manager Li")

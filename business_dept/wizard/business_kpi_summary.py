@@ -1,13 +1,14 @@
 import re
 
 from babel.dates import format_skeleton
-
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import format_datetime
 from odoo.tools.misc import babel_locale_parse, get_lang
+
+from ..report.xlsx_formats import xlsx_formats
 
 
 class BusinessKpiSummary(models.TransientModel):
@@ -103,10 +104,7 @@ class BusinessKpiSummary(models.TransientModel):
         """Download the XLSX of the month."""
         self._check_summary_access()
         self.ensure_one()
-        xlsx = self.env["business.xlsx.report"]
-        content = xlsx._xlsx_render(self._fill_workbook, constant_memory=True)
-        filename = self.env._("Monthly Summary %(month)s.xlsx", month=self.month.strftime("%Y-%m"))
-        return xlsx._xlsx_download(content, filename)
+        return self.env.ref("business_dept.kpi_summary_xlsx_report").report_action(self)
 
     def action_freeze(self):
         """Freeze the month's KPIs (director)."""
@@ -172,7 +170,7 @@ class BusinessKpiSummary(models.TransientModel):
         self._check_summary_access()
         report = self._kpi_model()
         company = self.company_id
-        formats = self.env["business.xlsx.report"]._xlsx_formats(workbook)
+        formats = xlsx_formats(workbook)
         labels = self._kpi_labels()
         columns = report._kpi_columns()
         rows = self._rows()

@@ -228,15 +228,18 @@ class BusinessLogisticsStatementImport(models.TransientModel):
         total rows and rows without waybill and amount (a signature under the table)
         are skipped.
         """
-        _ = self.env._
         if not any(any(not self._is_blank(cell) for cell in row) for row in table):
-            raise UserError(_("The file has no rows."))
+            raise UserError(self.env._("The file has no rows."))
         header_index, columns = self._find_header(table)
-        labels = {"waybill": _("Waybill"), "amount": _("Amount"), "date": _("Date")}
+        labels = {
+            "waybill": self.env._("Waybill"),
+            "amount": self.env._("Amount"),
+            "date": self.env._("Date"),
+        }
         if header_index is None:
             missing = "waybill" if "waybill" not in columns else "amount"
             raise UserError(
-                _(
+                self.env._(
                     "The file has no %(column)s column: none of its first %(count)s rows is "
                     "a header naming a waybill and an amount column.",
                     column=labels[missing],
@@ -259,7 +262,7 @@ class BusinessLogisticsStatementImport(models.TransientModel):
 
             def refuse(key, message, number=number):
                 raise UserError(
-                    _(
+                    self.env._(
                         "Row %(row)s, column %(column)s: %(message)s",
                         row=number,
                         column=header[columns[key]],
@@ -274,20 +277,19 @@ class BusinessLogisticsStatementImport(models.TransientModel):
                 refuse("waybill", problem)
             amount = self._to_amount(cell("amount"))
             if amount is None:
-                refuse("amount", _("%(value)s is not an amount.", value=cell("amount")))
+                refuse("amount", self.env._("%(value)s is not an amount.", value=cell("amount")))
             if amount < 0:
-                refuse("amount", _("the amount %(value)s is negative.", value=amount))
+                refuse("amount", self.env._("the amount %(value)s is negative.", value=amount))
             day = None
             if "date" in columns and not self._is_blank(cell("date")):
                 day = self._to_date(cell("date"))
                 if day is None:
-                    refuse("date", _("%(value)s is not a date.", value=cell("date")))
+                    refuse("date", self.env._("%(value)s is not a date.", value=cell("date")))
                 if not statement.date_from <= day <= statement.date_to:
                     refuse(
                         "date",
-                        _(
-                            "%(date)s is outside the statement period %(date_from)s - "
-                            "%(date_to)s.",
+                        self.env._(
+                            "%(date)s is outside the statement period %(date_from)s - %(date_to)s.",
                             date=format_date(self.env, day),
                             date_from=format_date(self.env, statement.date_from),
                             date_to=format_date(self.env, statement.date_to),
@@ -295,7 +297,7 @@ class BusinessLogisticsStatementImport(models.TransientModel):
                     )
             rows.append((waybill, day, amount))
         if not rows:
-            raise UserError(_("The file has a header but no rows."))
+            raise UserError(self.env._("The file has a header but no rows."))
         return rows
 
     def _to_waybill(self, value):
@@ -306,19 +308,18 @@ class BusinessLogisticsStatementImport(models.TransientModel):
         delivery), so it is refused rather than guessed. A number that is an exact
         integer (an XLSX number cell, 773123456789.0) is the waybill's digits.
         """
-        _ = self.env._
         if self._is_blank(value):
-            return None, _("the waybill is missing.")
+            return None, self.env._("the waybill is missing.")
         if isinstance(value, bool):
-            return None, _("%(value)s is not a waybill.", value=value)
+            return None, self.env._("%(value)s is not a waybill.", value=value)
         if isinstance(value, float):
             if not value.is_integer():
-                return None, _("%(value)s is not a waybill number.", value=value)
+                return None, self.env._("%(value)s is not a waybill number.", value=value)
             value = int(value)
             if len(str(abs(value))) > EXCEL_DIGITS:
                 # formatted outside the call: babel cannot extract a call holding an f-string
                 shown = f"{value:.6g}"
-                return None, _(
+                return None, self.env._(
                     "%(value)s has more than %(digits)s digits and was stored as a number: "
                     "its last digits are lost. Format the column as text and send the file "
                     "again.",
@@ -329,7 +330,7 @@ class BusinessLogisticsStatementImport(models.TransientModel):
             return str(value), None
         text = str(value).strip()
         if SCIENTIFIC.match(text):
-            return None, _(
+            return None, self.env._(
                 "%(value)s is in scientific notation: the waybill lost its last digits. "
                 "Format the column as text and send the file again.",
                 value=text,
@@ -450,8 +451,8 @@ class BusinessLogisticsStatementImport(models.TransientModel):
             "resolution": [],
             "note": [],
         }
-        for waybill, day, amount in rows:
-            amount = currency.round(amount)
+        for waybill, day, raw_amount in rows:
+            amount = currency.round(raw_amount)
             resolution, note = (kept.get((waybill, amount)) or [(None, None)]).pop(0)
             if waybill in collected:
                 line_id, collected_date = collected.pop(waybill)

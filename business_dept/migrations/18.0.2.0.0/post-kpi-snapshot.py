@@ -12,17 +12,37 @@ from openupgradelib import openupgrade
 # rate, its ok flag, its numerator, its denominator, factor
 RATES = [
     ("achievement", "achievement_ok", None, "target_amount", 100.0),
-    ("payment_ontime_rate", "payment_ontime_ok", "payment_ontime_count", "payment_due_count", 100.0),
-    ("payment_ontime_amount_rate", "payment_ontime_amount_ok", "payment_ontime_amount",
-     "payment_due_amount", 100.0),
+    (
+        "payment_ontime_rate",
+        "payment_ontime_ok",
+        "payment_ontime_count",
+        "payment_due_count",
+        100.0,
+    ),
+    (
+        "payment_ontime_amount_rate",
+        "payment_ontime_amount_ok",
+        "payment_ontime_amount",
+        "payment_due_amount",
+        100.0,
+    ),
     ("invoice_ontime_rate", "invoice_ontime_ok", "delivery_ontime_count", "delivery_count", 100.0),
     ("review_ontime_rate", "review_ontime_ok", "review_ontime_count", "review_count", 100.0),
     ("satisfaction", "satisfaction_ok", "survey_score", "survey_count", 1.0),
-    ("backlog_explained_rate", "backlog_explained_ok", "backlog_explained_count",
-     "backlog_count", 100.0),
+    (
+        "backlog_explained_rate",
+        "backlog_explained_ok",
+        "backlog_explained_count",
+        "backlog_count",
+        100.0,
+    ),
 ]
-COUNTS = {"payment_ontime_count", "delivery_ontime_count", "review_ontime_count",
-          "backlog_explained_count"}
+COUNTS = {
+    "payment_ontime_count",
+    "delivery_ontime_count",
+    "review_ontime_count",
+    "backlog_explained_count",
+}
 
 
 @openupgrade.migrate()
@@ -35,8 +55,7 @@ def migrate(env, version):
                 value = f"round({value})"
             openupgrade.logged_query(
                 cr,
-                f"UPDATE business_kpi_snapshot SET {numerator} = {value}"
-                f" WHERE {numerator} IS NULL",
+                f"UPDATE business_kpi_snapshot SET {numerator} = {value} WHERE {numerator} IS NULL",
             )
         openupgrade.logged_query(
             cr,

@@ -65,9 +65,7 @@ def migrate(env, version):
              WHERE s.id = l.statement_id
             """,
         )
-    if openupgrade.table_exists(cr, ZONE) and not openupgrade.column_exists(
-        cr, ZONE, "company_id"
-    ):
+    if openupgrade.table_exists(cr, ZONE) and not openupgrade.column_exists(cr, ZONE, "company_id"):
         openupgrade.logged_query(
             cr, "ALTER TABLE business_logistics_zone ADD COLUMN company_id INTEGER"
         )

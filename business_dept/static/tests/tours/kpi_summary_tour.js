@@ -6,37 +6,26 @@
  * Data: tests/test_tours.py (test_kpi_summary_tour).
  */
 import { registry } from "@web/core/registry";
-import { browser } from "@web/core/browser/browser";
+import { download } from "@web/core/network/download";
 import { openMenu } from "./business_dept_tour_utils";
 
 const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-/** Until the next download, fetch the URL the web client sends the browser to. */
+/** Until the next download, fetch the file the web client asks for (OCA report_xlsx
+ * posts to /report/download). */
 function catchNextDownload() {
-    const descriptor = Object.getOwnPropertyDescriptor(browser, "location");
-    const location = window.location;
-    const assign = async (url) => {
-        Object.defineProperty(browser, "location", descriptor);
-        const response = await fetch(url);
-        const body = await response.arrayBuffer();
-        document.body.dataset.businessDownload = `${response.headers.get("Content-Type")} ${body.byteLength}`;
+    const original = download._download;
+    download._download = async (options) => {
+        download._download = original;
+        const body = new FormData();
+        for (const [key, value] of Object.entries(options.data)) {
+            body.append(key, value);
+        }
+        body.append("csrf_token", odoo.csrf_token);
+        const response = await fetch(options.url, { method: "POST", body });
+        const content = await response.arrayBuffer();
+        document.body.dataset.businessDownload = `${response.headers.get("Content-Type")} ${content.byteLength}`;
     };
-    Object.defineProperty(browser, "location", {
-        configurable: true,
-        get: () =>
-            new Proxy(
-                {},
-                {
-                    get(target, key) {
-                        if (key === "assign") {
-                            return assign;
-                        }
-                        const value = location[key];
-                        return typeof value === "function" ? value.bind(location) : value;
-                    },
-                }
-            ),
-    });
 }
 
 registry.category("web_tour.tours").add("business_dept_kpi_summary", {

@@ -1,0 +1,43 @@
+from odoo import api, models
+
+
+class SaleOrderLine(models.Model):
+    _inherit = "sale.order.line"
+
+    def _business_signoff_fields(self):
+        """Changes to these fields (what the customer sees) restart the quotation's
+        validation."""
+        return {
+            "product_id",
+            "name",
+            "product_uom_qty",
+            "product_uom",
+            "price_unit",
+            "discount",
+            "tax_id",
+            "display_type",
+            "customer_lead",
+            "product_packaging_id",
+        }
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.order_id._business_void_signoff()
+        return lines
+
+    def write(self, vals):
+        watched = sorted(self._business_signoff_fields() & set(vals))
+        if not watched:
+            return super().write(vals)
+        before = {line.id: [line[f] for f in watched] for line in self}
+        result = super().write(vals)
+        changed = self.filtered(lambda line: before[line.id] != [line[f] for f in watched])
+        changed.order_id._business_void_signoff()
+        return result
+
+    def unlink(self):
+        orders = self.order_id
+        result = super().unlink()
+        orders.exists()._business_void_signoff()
+        return result
