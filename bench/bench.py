@@ -18,7 +18,6 @@ times (median):
    (OCA report_xlsx, constant memory), with its peak
    memory at a tenth of the rows and at all of them.
 
-A feature the addon does not have yet is reported as ``"status": "not available"``.
 Scale 1.0 = 100,000 orders, invoices (with payments) and done deliveries, 50
 salespeople, 12 months, a 20,000-line carrier statement; scale 10 = 1,000,000
 orders and invoices, 200 salespeople, a 200,000-line statement (generation stays
@@ -70,8 +69,6 @@ KPI_FIELDS = [
     "review_ontime_rate",
     "new_customers",
 ]
-# Measurement of the baseline before the KPI report exists: output per salesperson
-BASELINE_FALLBACK_FIELDS = ["output_amount"]
 CARRIER_RATE = 20.0
 
 
@@ -125,10 +122,6 @@ def with_floor(figure, floor_median, floor_runs, how, target=None):
     figure["ratio_target"] = target
     figure["ratio_met"] = ratio is not None and ratio <= target
     return figure
-
-
-def not_available(reason):
-    return {"status": "not available", "reason": reason}
 
 
 # --------------------------------------------------------------------------- database

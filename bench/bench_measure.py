@@ -1,5 +1,4 @@
-"""The four measurements of the benchmark, each guarded: a feature the addon does
-not have yet is reported as ``{"status": "not available"}``."""
+"""The measurements of the benchmark, each beside its floor."""
 
 import base64
 import bisect
@@ -16,12 +15,10 @@ import xlsxwriter
 from dateutil.relativedelta import relativedelta
 
 from bench import (
-    BASELINE_FALLBACK_FIELDS,
     CARRIER_RATE,
     KPI_FIELDS,
     TARGETS,
     median_of,
-    not_available,
     verdict,
     with_floor,
 )
@@ -72,19 +69,6 @@ def _same(a, b):
 
 def measure_kpi(env, context, size, repeat):
     month = context["kpi_month"]
-    if "business.kpi.report" not in env:
-        fields = BASELINE_FALLBACK_FIELDS
-        median, runs = median_of(repeat, lambda: _baseline(env, month, fields))
-        return {
-            **not_available("model business.kpi.report is not in the addon yet"),
-            "month": str(month),
-            "baseline": {
-                "fields": fields,
-                "median_s": median,
-                "runs": runs,
-                "rows": len(_baseline(env, month, fields)),
-            },
-        }
     Report = env["business.kpi.report"]
     fields = [f for f in KPI_FIELDS if f in Report._fields]
     domain = [("month", "=", month), ("company_id", "=", env.company.id)]
@@ -324,13 +308,6 @@ def _measure_one_import(env, context, rows, content, *, filename, floor, floor_h
 
 
 def measure_import(env, context, size, repeat):
-    missing = [
-        m
-        for m in ("business.logistics.statement", "business.logistics.agreement", IMPORT_WIZARD)
-        if m not in env
-    ]
-    if missing:
-        return not_available(f"models not in the addon yet: {', '.join(missing)}")
     rows = _statement_rows(env, context, size)
     figure, context["statement"] = _measure_one_import(
         env,
@@ -346,8 +323,6 @@ def measure_import(env, context, size, repeat):
 
 
 def measure_import_csv(env, context, size, repeat):
-    if IMPORT_WIZARD not in env:
-        return not_available(f"model {IMPORT_WIZARD} is not in the addon yet")
     rows = _statement_rows(env, context, size)
     figure, __ = _measure_one_import(
         env,
@@ -415,10 +390,6 @@ def _floor_match(env, statement, carrier_ids, tolerance):
 
 
 def measure_match(env, context, size, repeat):
-    if "business.logistics.statement" not in env or not hasattr(
-        env["business.logistics.statement"], "action_match"
-    ):
-        return not_available("business.logistics.statement.action_match is not in the addon yet")
     statement = context.get("statement")
     if not statement:
         statement = _carrier_setup(env, context)
@@ -594,9 +565,7 @@ def _deadlines(env, order_ids):
 
 def measure_review(env, context, size, repeat):
     Order = env["sale.order"]
-    field = Order._fields.get("review_deadline")
-    if not field or not field.compute:
-        return not_available("sale.order.review_deadline is not computed by the addon yet")
+    field = Order._fields["review_deadline"]
     orders = Order.search([("name", "=like", "SB%")], order="id", limit=size["review_orders"])
 
     def recompute():
@@ -767,8 +736,6 @@ def _peak_mb(env, rows):
 
 
 def measure_xlsx(env, context, size, repeat):
-    if "report.business_dept.logistics_statement_xlsx" not in env:
-        return not_available("the addon has no XLSX report")
     rows = size["xlsx_rows"]
     maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     median, runs = median_of(repeat, lambda: _export(env, rows))

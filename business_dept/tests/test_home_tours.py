@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.tests import HttpCase, tagged
 
 from . import test_tours
@@ -38,3 +39,25 @@ class TestHomeTours(BusinessDeptCase, HttpCase):
             with self.subTest(role=role):
                 self._tour(tour, user, f"home_{role}_zh_CN")
                 self.assertEqual(user.lang, "zh_CN")
+
+    def test_quotation_signoff_zh_cn(self):
+        """The General Manager, in zh_CN, signs a quotation off from his Reviews inbox."""
+        self.company.quote_signoff_required = True
+        customer = self.env["res.partner"].create(
+            {"name": "上海测试客户有限公司", "is_company": True, "user_id": self.manager.id}
+        )
+        product = self.env["product.product"].create({"name": "精密轴承", "list_price": 80.0})
+        order = (
+            self.env["sale.order"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "partner_id": customer.id,
+                    "order_line": [Command.create({"product_id": product.id, "price_unit": 80})],
+                }
+            )
+        )
+        self.assertEqual(order.signoff_state, "to_sign")
+        self._tour("business_dept_quotation_signoff_zh_cn", self.gm, "quotation_signoff_zh_CN")
+        self.assertEqual(order.signoff_user_id, self.gm)
+        self.assertEqual(order.signoff_state, "signed")
