@@ -8,13 +8,6 @@ class BusinessCalendarWorkday(models.Model):
     _description = "Make-up Workday"
     _order = "date"
 
-    calendar_id = fields.Many2one(
-        "resource.calendar", string="Working Calendar", required=True, ondelete="cascade"
-    )
-    company_id = fields.Many2one(related="calendar_id.company_id", store=True)
-    date = fields.Date(required=True)
-    name = fields.Char(string="Reason", default="调休")
-
     _sql_constraints = [
         (
             "calendar_date_unique",
@@ -22,3 +15,10 @@ class BusinessCalendarWorkday(models.Model):
             "A make-up workday is recorded once per calendar.",
         )
     ]
+
+    calendar_id = fields.Many2one(
+        "resource.calendar", string="Working Calendar", required=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one(related="calendar_id.company_id", store=True)
+    date = fields.Date(required=True)
+    name = fields.Char(string="Reason", default="调休")

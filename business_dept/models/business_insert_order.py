@@ -165,6 +165,45 @@ class BusinessInsertOrder(models.Model):
                     )
         return super().write(vals)
 
+    def action_submit(self):
+        """The Business Manager submits the request (插单申请表)."""
+        if not self.env.user.has_group("business_dept.group_business_manager"):
+            raise AccessError(self.env._("Only a Business Manager may request an insert order."))
+        self._check_state(["draft"])
+        for request in self:
+            if request.sale_order_id.state != "sale":
+                raise UserError(
+                    self.env._(
+                        "Insert orders are requested for confirmed orders (%(order)s).",
+                        order=request.sale_order_id.name,
+                    )
+                )
+        self.sudo().write({"state": "submitted", "requested_by_id": self.env.uid})
+        self.request_validation()
+        return True
+
+    def action_approve(self, comment=None):
+        """Approve the tier due now (tier validation); the last tier applies the request."""
+        self._check_state(["submitted"])
+        return self._business_validate(comment)
+
+    def action_reject(self, reason=None):
+        """Reject the tier due now; a reason is required."""
+        self._check_state(["submitted"])
+        return self._business_reject(reason)
+
+    def action_cancel(self):
+        for request in self:
+            if self.env.user != request.requested_by_id and not self.env.user.has_group(
+                "business_dept.group_business_director"
+            ):
+                raise AccessError(
+                    self.env._("Only the requester or a Business Director may cancel it.")
+                )
+        self._check_state(["draft", "submitted"])
+        self.sudo().write({"state": "cancelled"})
+        return True
+
     def _displaced_orders(self):
         """{request id: displaced orders}, with one query on stock moves for all requests:
         open deliveries of the same products from the same location, planned between the
@@ -233,45 +272,6 @@ class BusinessInsertOrder(models.Model):
     def _business_tier_rejected(self, reviews, comment):
         self.sudo().with_context(skip_validation_check=True).state = "rejected"
         self.message_post(body=self.env._("Insert order rejected: %(reason)s", reason=comment))
-
-    def action_submit(self):
-        """The Business Manager submits the request (插单申请表)."""
-        if not self.env.user.has_group("business_dept.group_business_manager"):
-            raise AccessError(self.env._("Only a Business Manager may request an insert order."))
-        self._check_state(["draft"])
-        for request in self:
-            if request.sale_order_id.state != "sale":
-                raise UserError(
-                    self.env._(
-                        "Insert orders are requested for confirmed orders (%(order)s).",
-                        order=request.sale_order_id.name,
-                    )
-                )
-        self.sudo().write({"state": "submitted", "requested_by_id": self.env.uid})
-        self.request_validation()
-        return True
-
-    def action_approve(self, comment=None):
-        """Approve the tier due now (tier validation); the last tier applies the request."""
-        self._check_state(["submitted"])
-        return self._business_validate(comment)
-
-    def action_reject(self, reason=None):
-        """Reject the tier due now; a reason is required."""
-        self._check_state(["submitted"])
-        return self._business_reject(reason)
-
-    def action_cancel(self):
-        for request in self:
-            if self.env.user != request.requested_by_id and not self.env.user.has_group(
-                "business_dept.group_business_director"
-            ):
-                raise AccessError(
-                    self.env._("Only the requester or a Business Director may cancel it.")
-                )
-        self._check_state(["draft", "submitted"])
-        self.sudo().write({"state": "cancelled"})
-        return True
 
     def _apply(self):
         """Final approval: the order's commitment date; every open operation serving the

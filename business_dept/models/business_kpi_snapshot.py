@@ -17,9 +17,6 @@ class BusinessKpiSnapshot(models.Model):
     _description = "Business Department KPI Snapshot"
     _order = "month desc, user_id"
 
-    frozen_by_id = fields.Many2one("res.users", readonly=True)
-    frozen_date = fields.Datetime(string="Frozen On", readonly=True)
-
     _sql_constraints = [
         (
             "snapshot_unique",
@@ -27,6 +24,9 @@ class BusinessKpiSnapshot(models.Model):
             "This month is already frozen for this salesperson.",
         ),
     ]
+
+    frozen_by_id = fields.Many2one("res.users", readonly=True)
+    frozen_date = fields.Datetime(string="Frozen On", readonly=True)
 
     @api.model
     def _freeze(self, month, company=None):

@@ -28,6 +28,8 @@ class BusinessSalesTarget(models.Model):
     _order = "year desc, id desc"
     _check_company_auto = True
 
+    _owner_fields = ("company_id", "year", "user_id", "team_id")
+
     name = fields.Char(compute="_compute_name", store=True)
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
@@ -48,16 +50,6 @@ class BusinessSalesTarget(models.Model):
     line_ids = fields.One2many(
         "business.sales.target.line", "target_id", string="Monthly Targets", copy=True
     )
-
-    def init(self):
-        result = super().init()
-        create_unique_index(
-            self.env.cr,
-            TARGET_UNIQUE_INDEX,
-            self._table,
-            ["company_id", "year", "COALESCE(user_id, 0)", "COALESCE(team_id, 0)"],
-        )
-        return result
 
     @api.depends("user_id", "team_id", "year")
     def _compute_name(self):
@@ -100,7 +92,55 @@ class BusinessSalesTarget(models.Model):
                     )
                 )
 
-    _owner_fields = ("company_id", "year", "user_id", "team_id")
+    def init(self):
+        result = super().init()
+        create_unique_index(
+            self.env.cr,
+            TARGET_UNIQUE_INDEX,
+            self._table,
+            ["company_id", "year", "COALESCE(user_id, 0)", "COALESCE(team_id, 0)"],
+        )
+        return result
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_director()
+        defaults = self.default_get(["company_id", "year"])
+        self._check_owner_unique([self._owner_key(dict(defaults, **vals)) for vals in vals_list])
+        for vals in vals_list:
+            if not vals.get("line_ids"):
+                company = self.env["res.company"].browse(
+                    vals.get("company_id") or self.env.company.id
+                )
+                vals["line_ids"] = (
+                    self.with_company(company)
+                    .new({"company_id": company.id})
+                    ._line_commands(vals.get("amount", 0.0))
+                )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_director()
+        if any(fname in vals for fname in self._owner_fields):
+            self._check_owner_unique([self._owner_key(vals, target) for target in self])
+        if "amount" in vals and "line_ids" not in vals:
+            # A new annual amount without new lines: split it evenly again.
+            for target in self:
+                lines = [Command.clear()] + target._line_commands(vals["amount"])
+                super(BusinessSalesTarget, target).write(dict(vals, line_ids=lines))
+            return True
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_not_director(self):
+        self._check_director()
+
+    def action_split_evenly(self):
+        """Split the annual target evenly over the months again."""
+        self._check_director()
+        for target in self:
+            target.line_ids = [Command.clear()] + target._line_commands(target.amount)
+        return True
 
     def _check_owner_unique(self, keys):
         """Refuse a second target of a salesperson or team for a year and company.
@@ -185,43 +225,3 @@ class BusinessSalesTarget(models.Model):
             Command.create({"month": month, "amount": value})
             for month, value in enumerate(self._split_amount(amount, currency), start=1)
         ]
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._check_director()
-        defaults = self.default_get(["company_id", "year"])
-        self._check_owner_unique([self._owner_key(dict(defaults, **vals)) for vals in vals_list])
-        for vals in vals_list:
-            if not vals.get("line_ids"):
-                company = self.env["res.company"].browse(
-                    vals.get("company_id") or self.env.company.id
-                )
-                vals["line_ids"] = (
-                    self.with_company(company)
-                    .new({"company_id": company.id})
-                    ._line_commands(vals.get("amount", 0.0))
-                )
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._check_director()
-        if any(fname in vals for fname in self._owner_fields):
-            self._check_owner_unique([self._owner_key(vals, target) for target in self])
-        if "amount" in vals and "line_ids" not in vals:
-            # A new annual amount without new lines: split it evenly again.
-            for target in self:
-                lines = [Command.clear()] + target._line_commands(vals["amount"])
-                super(BusinessSalesTarget, target).write(dict(vals, line_ids=lines))
-            return True
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_not_director(self):
-        self._check_director()
-
-    def action_split_evenly(self):
-        """Split the annual target evenly over the months again."""
-        self._check_director()
-        for target in self:
-            target.line_ids = [Command.clear()] + target._line_commands(target.amount)
-        return True

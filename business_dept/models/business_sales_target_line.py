@@ -9,6 +9,11 @@ class BusinessSalesTargetLine(models.Model):
     _order = "target_id, month"
     _check_company_auto = True
 
+    _sql_constraints = [
+        ("month_unique", "unique(target_id, month)", "Each month appears once in a target."),
+        ("month_range", "CHECK(month BETWEEN 1 AND 12)", "The month is a number from 1 to 12."),
+    ]
+
     target_id = fields.Many2one(
         "business.sales.target",
         string="Sales Target",
@@ -24,8 +29,3 @@ class BusinessSalesTargetLine(models.Model):
     currency_id = fields.Many2one(related="target_id.currency_id")
     month = fields.Integer(required=True)
     amount = fields.Monetary(string="Target")
-
-    _sql_constraints = [
-        ("month_unique", "unique(target_id, month)", "Each month appears once in a target."),
-        ("month_range", "CHECK(month BETWEEN 1 AND 12)", "The month is a number from 1 to 12."),
-    ]

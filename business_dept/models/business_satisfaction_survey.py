@@ -92,15 +92,13 @@ class BusinessSatisfactionSurvey(models.Model):
                         )
                     )
 
-    def _check_own_survey(self):
-        if self.env.su or self.env.user.has_group("business_dept.group_business_director"):
-            return
-        if not self.env.user.has_group("business_dept.group_business_manager") or any(
-            survey.user_id != self.env.user for survey in self
-        ):
-            raise AccessError(
-                self.env._("Only the responsible manager or a director may finish a survey.")
-            )
+    def write(self, vals):
+        """A finished survey is not rescored by its own manager (only a director may)."""
+        if not self.env.su and not self.env.user.has_group("business_dept.group_business_director"):
+            locked = set(SCORE_FIELDS) | {"partner_id", "date", "user_id", "comment"}
+            if locked & set(vals) and any(survey.state == "done" for survey in self):
+                raise AccessError(self.env._("Only a Business Director changes a finished survey."))
+        return super().write(vals)
 
     def action_done(self):
         """Finish the survey; a score under the threshold raises an activity."""
@@ -125,14 +123,6 @@ class BusinessSatisfactionSurvey(models.Model):
                 )
         return True
 
-    def write(self, vals):
-        """A finished survey is not rescored by its own manager (only a director may)."""
-        if not self.env.su and not self.env.user.has_group("business_dept.group_business_director"):
-            locked = set(SCORE_FIELDS) | {"partner_id", "date", "user_id", "comment"}
-            if locked & set(vals) and any(survey.state == "done" for survey in self):
-                raise AccessError(self.env._("Only a Business Director changes a finished survey."))
-        return super().write(vals)
-
     def action_draft(self):
         """Reset a finished survey: a director only (not its own manager)."""
         if not (self.env.su or self.env.user.has_group("business_dept.group_business_director")):
@@ -141,3 +131,13 @@ class BusinessSatisfactionSurvey(models.Model):
             raise UserError(self.env._("Only a finished survey can be reset to draft."))
         self.sudo().write({"state": "draft"})
         return True
+
+    def _check_own_survey(self):
+        if self.env.su or self.env.user.has_group("business_dept.group_business_director"):
+            return
+        if not self.env.user.has_group("business_dept.group_business_manager") or any(
+            survey.user_id != self.env.user for survey in self
+        ):
+            raise AccessError(
+                self.env._("Only the responsible manager or a director may finish a survey.")
+            )

@@ -54,6 +54,14 @@ class BusinessStockBacklog(models.Model):
     _rec_name = "product_id"
     _check_company_auto = True
 
+    _sql_constraints = [
+        (
+            "product_month_unique",
+            "unique(company_id, product_id, month)",
+            "A product has one backlog record per month.",
+        ),
+    ]
+
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
@@ -95,14 +103,6 @@ class BusinessStockBacklog(models.Model):
     reviewed_by_id = fields.Many2one("res.users", readonly=True)
     reviewed_date = fields.Date(readonly=True, copy=False)
 
-    _sql_constraints = [
-        (
-            "product_month_unique",
-            "unique(company_id, product_id, month)",
-            "A product has one backlog record per month.",
-        ),
-    ]
-
     @api.depends("month")
     def _compute_deadline(self):
         for backlog in self:
@@ -115,8 +115,13 @@ class BusinessStockBacklog(models.Model):
                 backlog.explained_date and backlog.explained_date <= backlog.deadline
             )
 
-    def _is_director(self):
-        return self.env.su or self.env.user.has_group("business_dept.group_business_director")
+    def write(self, vals):
+        """The responsible manager is not changed by the manager himself."""
+        if "user_id" in vals and not self._is_director():
+            raise AccessError(
+                self.env._("Only a Business Director changes the responsible manager.")
+            )
+        return super().write(vals)
 
     def action_explain(self):
         """The responsible manager files the reason and the action plan."""
@@ -143,13 +148,30 @@ class BusinessStockBacklog(models.Model):
         self.request_validation()
         return True
 
-    def write(self, vals):
-        """The responsible manager is not changed by the manager himself."""
-        if "user_id" in vals and not self._is_director():
-            raise AccessError(
-                self.env._("Only a Business Director changes the responsible manager.")
-            )
-        return super().write(vals)
+    def action_review(self):
+        """The director reviews the explanation (his tier)."""
+        self._check_explained()
+        return self._business_validate()
+
+    def action_send_back(self, comment=None):
+        """The director sends an explanation back to the manager with a comment (his tier
+        rejected); without one, the comment dialog asks for it."""
+        self._check_explained()
+        if comment is None:
+            self.ensure_one()
+            return self.reject_tier()
+        return self._business_reject(comment)
+
+    @api.model
+    def action_generate(self):
+        """Button: find this month's backlog of the current company."""
+        if not self._is_director():
+            raise AccessError(self.env._("Only a Business Director runs the backlog check."))
+        self.sudo()._generate_backlog(self.env.company)
+        return {"type": "ir.actions.client", "tag": "soft_reload"}
+
+    def _is_director(self):
+        return self.env.su or self.env.user.has_group("business_dept.group_business_director")
 
     # Tier validation: the director's review; the explainer never reviews it.
     def _business_tier_requester(self):
@@ -179,28 +201,6 @@ class BusinessStockBacklog(models.Model):
     def _check_explained(self):
         if any(backlog.state != "explained" for backlog in self):
             raise UserError(self.env._("Only an explained backlog can be reviewed or sent back."))
-
-    def action_review(self):
-        """The director reviews the explanation (his tier)."""
-        self._check_explained()
-        return self._business_validate()
-
-    def action_send_back(self, comment=None):
-        """The director sends an explanation back to the manager with a comment (his tier
-        rejected); without one, the comment dialog asks for it."""
-        self._check_explained()
-        if comment is None:
-            self.ensure_one()
-            return self.reject_tier()
-        return self._business_reject(comment)
-
-    @api.model
-    def action_generate(self):
-        """Button: find this month's backlog of the current company."""
-        if not self._is_director():
-            raise AccessError(self.env._("Only a Business Director runs the backlog check."))
-        self.sudo()._generate_backlog(self.env.company)
-        return {"type": "ir.actions.client", "tag": "soft_reload"}
 
     @api.model
     def _cron_generate_backlog(self):

@@ -28,6 +28,11 @@ class BusinessTierValidation(models.AbstractModel):
     _name = "business.tier.validation"
     _description = "Business Tier Validation Rules"
 
+    def write(self, vals):
+        # no access right, no word about validation: the access error comes first
+        self.check_access("write")
+        return super().write(vals)
+
     # ------------------------------------------------------------ hooks
     def _business_tier_requester(self):
         """The user on whose behalf the review is requested."""
@@ -49,11 +54,6 @@ class BusinessTierValidation(models.AbstractModel):
             tier=", ".join(reviews.mapped("name")),
             user=self.env.user.name,
         )
-
-    def write(self, vals):
-        # no access right, no word about validation: the access error comes first
-        self.check_access("write")
-        return super().write(vals)
 
     # ------------------------------------------------------------ reviews
     def _prepare_tier_review_vals(self, definition, sequence):

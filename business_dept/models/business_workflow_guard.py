@@ -14,6 +14,15 @@ class BusinessWorkflowGuard(models.AbstractModel):
     _description = "Business Workflow Fields Guard"
     _business_workflow_fields = ()
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._business_check_workflow_fields(vals_list, creating=True)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._business_check_workflow_fields([vals])
+        return super().write(vals)
+
     def _business_default(self, fname):
         default = self._fields[fname].default
         value = default(self) if default else False
@@ -36,12 +45,3 @@ class BusinessWorkflowGuard(models.AbstractModel):
                         model=self._description,
                     )
                 )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._business_check_workflow_fields(vals_list, creating=True)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._business_check_workflow_fields([vals])
-        return super().write(vals)

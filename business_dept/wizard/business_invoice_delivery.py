@@ -8,15 +8,15 @@ class BusinessInvoiceDelivery(models.TransientModel):
     _name = "business.invoice.delivery"
     _description = "Record Invoice Delivery"
 
+    @api.model
+    def _default_delivered_date(self):
+        return self.env.company._business_local_today()
+
     move_ids = fields.Many2many("account.move", string="Invoices", required=True)
     delivered_date = fields.Date(
         string="Delivered On", required=True, default=lambda self: self._default_delivered_date()
     )
     delivery_ref = fields.Char(string="Express Waybill")
-
-    @api.model
-    def _default_delivered_date(self):
-        return self.env.company._business_local_today()
 
     def action_confirm(self):
         self.ensure_one()

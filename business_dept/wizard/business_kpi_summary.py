@@ -61,6 +61,24 @@ class BusinessKpiSummary(models.TransientModel):
             )
             wizard.frozen_note = frozen and wizard._frozen_text(frozen)
 
+    def action_export(self):
+        """Download the XLSX of the month."""
+        self._check_summary_access()
+        self.ensure_one()
+        return self.env.ref("business_dept.kpi_summary_xlsx_report").report_action(self)
+
+    def action_freeze(self):
+        """Freeze the month's KPIs (director)."""
+        self.ensure_one()
+        snapshots = self.env["business.kpi.snapshot"]._freeze(self.month, self.company_id)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "business.kpi.snapshot",
+            "name": self.env._("KPI Snapshots"),
+            "view_mode": "list,pivot",
+            "domain": [("id", "in", snapshots.ids)],
+        }
+
     def _frozen_text(self, frozen):
         frozen_date, frozen_by = frozen
         return self.env._(
@@ -99,24 +117,6 @@ class BusinessKpiSummary(models.TransientModel):
         """The month's KPI rows of the department the user may read, by name."""
         rows = self._kpi_model().search(self._domain())
         return rows.sorted(lambda row: (row.user_id.name or "", row.id))
-
-    def action_export(self):
-        """Download the XLSX of the month."""
-        self._check_summary_access()
-        self.ensure_one()
-        return self.env.ref("business_dept.kpi_summary_xlsx_report").report_action(self)
-
-    def action_freeze(self):
-        """Freeze the month's KPIs (director)."""
-        self.ensure_one()
-        snapshots = self.env["business.kpi.snapshot"]._freeze(self.month, self.company_id)
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "business.kpi.snapshot",
-            "name": self.env._("KPI Snapshots"),
-            "view_mode": "list,pivot",
-            "domain": [("id", "in", snapshots.ids)],
-        }
 
     # ----------------------------------------------------------------- XLSX
     def _kpi_labels(self):
