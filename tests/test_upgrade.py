@@ -1,9 +1,9 @@
-"""Upgrade from the previous release of business_dept to the current code.
+"""Upgrade from earlier releases of business_dept to the current code.
 
-The previous release is the last commit whose manifest still has the version before the
-current one. It is exported with ``git archive``, installed without demo data in a fresh
-database, given data through an Odoo shell, then upgraded (``-u business_dept``) with the
-addons path pointing at this repository. The data is checked in SQL afterwards.
+A release is the last commit (first parent) whose manifest has its version. It is
+exported with ``git archive``, installed without demo data in a fresh database, given
+data through an Odoo shell, then upgraded (``-u business_dept``) with the addons path
+pointing at this repository. The data is checked in SQL afterwards.
 """
 
 import ast
@@ -103,11 +103,9 @@ CHECKS = {
             ("reviewed", "validated"),
         ],
     ),
-    "version": (
-        "SELECT latest_version FROM ir_module_module WHERE name = 'business_dept'",
-        None,  # filled with the current manifest's version
-    ),
 }
+
+VERSION_SQL = "SELECT latest_version FROM ir_module_module WHERE name = 'business_dept'"
 
 
 def git(*args):
@@ -120,16 +118,17 @@ def manifest_version(text):
     return ast.literal_eval(text)["version"]
 
 
-def previous_release():
-    """(commit, version, current version): the last commit whose manifest has another
-    version than the working tree's."""
+def current_version():
     with open(os.path.join(REPO, MANIFEST)) as fh:
-        current = manifest_version(fh.read())
+        return manifest_version(fh.read())
+
+
+def release_commit(version):
+    """The last commit (first parent) whose manifest has ``version``."""
     for rev in git("log", "--first-parent", "--format=%H").split():
-        version = manifest_version(git("show", f"{rev}:{MANIFEST}"))
-        if version != current:
-            return rev, version, current
-    return None, None, current
+        if manifest_version(git("show", f"{rev}:{MANIFEST}")) == version:
+            return rev
+    return None
 
 
 def version_key(version):
@@ -162,14 +161,18 @@ def odoo():
         pytest.skip("Odoo 18 is not importable")
 
 
-def test_upgrade_from_previous_release(odoo):
+def upgrade_from(odoo, old_version, setup, checks):
+    """Install ``old_version`` from the git history, run ``setup`` in its shell,
+    upgrade to the working tree and check ``checks`` in SQL."""
+    current = current_version()
+    if version_key(current) <= version_key(old_version):
+        pytest.skip(f"{old_version} is not earlier than {current}")
     try:
-        rev, old_version, current = previous_release()
+        rev = release_commit(old_version)
     except (subprocess.CalledProcessError, FileNotFoundError) as exc:
         pytest.skip(f"git history unavailable: {exc}")
     if not rev:
-        pytest.skip("no earlier release in the git history")
-    assert version_key(current) > version_key(old_version), "the version must move on"
+        pytest.skip(f"{old_version} is not in the git history")
     odoo_env.ensure_postgres()
     db = f"business_dept_upgrade_{os.getpid()}"
     with tempfile.TemporaryDirectory() as tmp:
@@ -191,7 +194,7 @@ def test_upgrade_from_previous_release(odoo):
                 check=True,
                 capture_output=True,
             )
-            assert psql(db, CHECKS["version"][0]) == [(old_version,)]
+            assert psql(db, VERSION_SQL) == [(old_version,)]
             shell = subprocess.run(
                 [
                     sys.executable,
@@ -204,7 +207,7 @@ def test_upgrade_from_previous_release(odoo):
                     db,
                     "--no-http",
                 ],
-                input=SETUP,
+                input=setup,
                 text=True,
                 capture_output=True,
                 check=False,
@@ -219,8 +222,13 @@ def test_upgrade_from_previous_release(odoo):
             )
             assert upgrade.returncode == 0, upgrade.stderr[-3000:]
             assert "Traceback" not in upgrade.stderr, upgrade.stderr[-3000:]
-            for name, (sql, expected) in CHECKS.items():
-                rows = expected if expected is not None else [(current,)]
-                assert psql(db, sql) == as_text(rows), name
+            for name, (sql, expected) in checks.items():
+                assert psql(db, sql) == as_text(expected), name
+            assert psql(db, VERSION_SQL) == [(current,)]
         finally:
             subprocess.run(["dropdb", "--if-exists", db], check=False)
+
+
+def test_upgrade_from_18_0_1_1_0(odoo):
+    """Sign-offs become tier reviews; review dates and settings are kept."""
+    upgrade_from(odoo, "18.0.1.1.0", SETUP, CHECKS)

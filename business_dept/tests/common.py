@@ -2,6 +2,7 @@ import io
 
 import openpyxl
 
+from odoo import Command
 from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
 from odoo.tests import TransactionCase, new_test_user
 
@@ -62,3 +63,28 @@ class BusinessDeptCase(TransactionCase):
         # built per download, nothing stored
         self.assertEqual(self.env["ir.attachment"].search_count([]), attachments)
         return wizard, openpyxl.load_workbook(io.BytesIO(content))
+
+
+class KpiCase(BusinessDeptCase):
+    """Fixture of the KPI tests: output counted on invoices, no sign-off nor
+    agreement gate, and a product without taxes."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.write(
+            {
+                "quote_signoff_required": False,
+                "agreement_required": False,
+                "output_basis": "invoiced",
+            }
+        )
+        cls.product = cls.env["product.product"].create(
+            {
+                "name": "Pump",
+                "is_storable": True,
+                "list_price": 100.0,
+                "invoice_policy": "order",
+                "taxes_id": [Command.clear()],
+            }
+        )

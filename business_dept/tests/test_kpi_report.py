@@ -4,25 +4,18 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from .common import BusinessDeptCase
+from .common import KpiCase
 
 MARCH = date(2026, 3, 1)
 
 
 @tagged("post_install", "-at_install")
-class TestKpiReport(BusinessDeptCase):
+class TestKpiReport(KpiCase):
     """Known data for March 2026; every KPI checked exactly."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.write(
-            {
-                "quote_signoff_required": False,
-                "agreement_required": False,
-                "output_basis": "invoiced",
-            }
-        )
         cls.manager.name = "Li Lei"
         cls.manager2.name = "Han Meimei"
         cls.eur = cls.env.ref("base.EUR")
@@ -33,15 +26,6 @@ class TestKpiReport(BusinessDeptCase):
                 "rate": 0.5,
                 "currency_id": cls.eur.id,
                 "company_id": cls.company.id,
-            }
-        )
-        cls.product = cls.env["product.product"].create(
-            {
-                "name": "Pump",
-                "is_storable": True,
-                "list_price": 100.0,
-                "invoice_policy": "order",
-                "taxes_id": [Command.clear()],
             }
         )
         # Manager: annual target 120,000 -> 10,000 in March.

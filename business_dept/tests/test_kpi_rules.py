@@ -6,32 +6,16 @@ from odoo import Command
 from odoo.tests import tagged
 from odoo.tools import SQL
 
-from .common import BusinessDeptCase
+from .common import KpiCase
 
 
-class KpiRulesCase(BusinessDeptCase):
+class KpiRulesCase(KpiCase):
     """Invoices, payments and deliveries made through the real workflow; the
     report read by a Business Director."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.write(
-            {
-                "quote_signoff_required": False,
-                "agreement_required": False,
-                "output_basis": "invoiced",
-            }
-        )
-        cls.product = cls.env["product.product"].create(
-            {
-                "name": "Pump",
-                "is_storable": True,
-                "list_price": 100.0,
-                "invoice_policy": "order",
-                "taxes_id": [Command.clear()],
-            }
-        )
         cls.Report = cls.env["business.kpi.report"].with_user(cls.director)
 
     @classmethod
