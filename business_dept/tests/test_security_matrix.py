@@ -34,6 +34,18 @@ MATRIX = {
     "business.invoice.delivery": {
         role: "rwc-" for role in ("assistant", "manager", "director", "gm", "finance")
     },
+    "business.collection.plan": {
+        "manager": "r---",
+        "assistant": "rwcu",
+        "finance": "r---",
+        **BUSINESS_ONLY,
+    },
+    "business.collection.plan.line": {
+        "manager": "rwc-",
+        "assistant": "rwcu",
+        "finance": "r---",
+        **BUSINESS_ONLY,
+    },
 }
 
 
