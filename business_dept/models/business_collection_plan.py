@@ -217,13 +217,14 @@ class BusinessCollectionPlan(models.Model):
             SQL(
                 """
                 INSERT INTO business_collection_plan_line
-                       (plan_id, company_id, user_id, month, move_line_id, move_id, partner_id, date_maturity,
-                        amount, planned_date, payment_method, collected_by_planned,
-                        collected_by_month_end, create_uid, write_uid, create_date, write_date)
-                SELECT p.id, o.company_id, p.user_id, p.month, o.move_line_id, o.move_id, o.partner_id,
-                       o.date_maturity, o.amount, GREATEST(o.date_maturity, %(month)s),
-                       o.payment_method, 0, 0, %(uid)s, %(uid)s, now() at time zone 'UTC',
-                       now() at time zone 'UTC'
+                       (plan_id, company_id, user_id, month, move_line_id, move_id,
+                        partner_id, date_maturity, amount, planned_date, payment_method,
+                        collected_by_planned, collected_by_month_end,
+                        create_uid, write_uid, create_date, write_date)
+                SELECT p.id, o.company_id, p.user_id, p.month, o.move_line_id, o.move_id,
+                       o.partner_id, o.date_maturity, o.amount,
+                       GREATEST(o.date_maturity, %(month)s), o.payment_method, 0, 0,
+                       %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
                   FROM (%(open)s) o
                   JOIN business_collection_plan p
                     ON p.company_id = o.company_id AND p.user_id = o.user_id

@@ -360,3 +360,37 @@ class TestCollectionReminders(CollectionPlanCase):
         with freeze_time(self.local(2026, 4, 7, 9, 0)):
             self.Plan._cron_collection_reminders()
         self.assertEqual(activities(), activity)
+
+
+@tagged("post_install", "-at_install")
+class TestCollectionPlanSummary(CollectionPlanCase):
+    """Plan vs actual in the monthly summary XLSX, per salesperson, by the reader's rights."""
+
+    def test_summary_sheet(self):
+        self.manager.name = "Li Lei"
+        self.manager2.name = "Han Meimei"
+        self.Plan._generate_plans(date(2026, 4, 1), self.company)
+        self._pay(self.due, 600.0, "2026-04-10")
+        self._pay(self.other, 500.0, "2026-04-28")
+        users = self.manager | self.manager2
+        __, book = self._summary_xlsx(
+            self.director, month=date(2026, 4, 1), user_ids=[Command.set(users.ids)]
+        )
+        self.assertEqual(book.sheetnames[0], "Department")
+        self.assertEqual(book.sheetnames[-1], "Collection Plan")
+        sheet = book["Collection Plan"]
+        self.assertEqual(sheet["A1"].value, "Collection Plan 2026-04")
+        self.assertEqual(sheet["C4"].value, "Collected by Planned Date")
+        rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=5, max_col=5)]
+        self.assertEqual(rows[0], ["Han Meimei", 500.0, 0.0, 500.0, 100.0])
+        self.assertEqual(rows[1][:4], ["Li Lei", 4400.0, 600.0, 600.0])
+        self.assertAlmostEqual(rows[1][4], 100.0 * 600 / 4400, places=6)
+        self.assertEqual(rows[2][:4], ["Department", 4900.0, 600.0, 1100.0])
+        self.assertAlmostEqual(rows[2][4], 100.0 * 1100 / 4900, places=6)
+        # a manager reads his own row only
+        __, book = self._summary_xlsx(self.manager, month=date(2026, 4, 1))
+        rows = [[c.value for c in row] for row in book["Collection Plan"].iter_rows(min_row=5)]
+        self.assertEqual([row[0] for row in rows], ["Li Lei", "Department"])
+        # a month without plans: the summary's sheets as before
+        __, book = self._summary_xlsx(self.director, month=date(2026, 3, 1))
+        self.assertNotIn("Collection Plan", book.sheetnames)
