@@ -50,6 +50,7 @@
         "wizard/business_insert_order_reject_views.xml",
         "views/business_insert_order_views.xml",
         "views/business_collection_plan_views.xml",
+        "views/business_agreement_ledger_views.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -28,3 +28,4 @@ from . import business_insert_order
 from . import business_collection_plan
 from . import business_collection_plan_line
 from . import account_partial_reconcile
+from . import business_agreement_ledger

@@ -40,6 +40,7 @@ MATRIX = {
         "finance": "r---",
         **BUSINESS_ONLY,
     },
+    "business.agreement.ledger": {"manager": "r---", "assistant": "r---", **KPI},
     "business.collection.plan.line": {
         "manager": "rwc-",
         "assistant": "rwcu",
