@@ -61,6 +61,7 @@
         "demo/business_logistics_demo.xml",
         "demo/business_dept_demo_company.xml",
         "demo/business_dept_month_demo.xml",
+        "demo/business_collection_plan_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import TransactionCase, tagged
 
 from .common_sales import SalesRulesCase
 
@@ -394,3 +394,31 @@ class TestCollectionPlanSummary(CollectionPlanCase):
         # a month without plans: the summary's sheets as before
         __, book = self._summary_xlsx(self.director, month=date(2026, 3, 1))
         self.assertNotIn("Collection Plan", book.sheetnames)
+
+
+@tagged("post_install", "-at_install")
+class TestCollectionPlanDemo(TransactionCase):
+    """The demo's plan: Zhang Wei's month, one installment collected in full, one in part."""
+
+    def test_demo_plan(self):
+        invoice = self.env.ref(
+            "business_dept.account_move_collection1_demo", raise_if_not_found=False
+        )
+        if not invoice:
+            self.skipTest("database without the addon's demo data")
+        manager = self.env.ref("business_dept.user_manager1_demo")
+        invoices = invoice | self.env.ref("business_dept.account_move_collection2_demo")
+        invoices |= self.env.ref("business_dept.account_move_collection3_demo")
+        lines = (
+            self.env["business.collection.plan.line"]
+            .with_user(manager)
+            .search([("move_id", "in", invoices.ids)])
+        )
+        self.assertEqual(lines.move_id, invoices)
+        self.assertEqual(lines.plan_id.user_id, manager)
+        self.assertEqual(set(lines.mapped("payment_method")), {"bank_draft"})
+        collected = {line.move_id: line.collected_by_month_end for line in lines}
+        self.assertEqual(collected[invoice], 12000.0)
+        self.assertEqual(
+            collected[self.env.ref("business_dept.account_move_collection2_demo")], 3000.0
+        )
