@@ -22,7 +22,7 @@ class BusinessAgreementLedger(models.Model):
     )
     reference = fields.Char(readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    order_id = fields.Many2one("sale.order", string="Order", readonly=True)
+    order_id = fields.Many2one("sale.order", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     date_signed = fields.Date(string="Signed", readonly=True)

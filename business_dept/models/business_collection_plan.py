@@ -108,8 +108,17 @@ class BusinessCollectionPlan(models.Model):
             )
 
     def write(self, vals):
-        if {f for f in vals if not f.startswith(("message_", "activity_"))}:
+        changed = {f for f in vals if not f.startswith(("message_", "activity_"))}
+        if changed:
             self._check_draft()
+        if (
+            changed - {"line_ids"}
+            and not self.env.su
+            and not self.env.user.has_group("business_dept.group_business_assistant")
+        ):
+            raise AccessError(
+                self.env._("A business manager only changes the lines of his collection plan.")
+            )
         return super().write(vals)
 
     def unlink(self):

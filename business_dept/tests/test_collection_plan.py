@@ -243,6 +243,13 @@ class TestCollectionPlan(CollectionPlanCase):
             {"planned_date": date(2026, 4, 9), "payment_method": "transfer", "amount": 350.0}
         )
         self.assertEqual(line.payment_method, "transfer")
+        # the same through his plan's form (the lines of the plan)
+        plan.with_user(self.manager).write(
+            {"line_ids": [Command.update(line.id, {"planned_date": date(2026, 4, 10)})]}
+        )
+        self.assertEqual(line.planned_date, date(2026, 4, 10))
+        with self.assertRaises(AccessError):
+            plan.with_user(self.manager).user_id = self.manager2
         # not the installment itself, nor another's plan, which he does not even see
         with self.assertRaises(AccessError):
             line.with_user(self.manager).move_line_id = self._receivables(self.future)

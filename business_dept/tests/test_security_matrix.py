@@ -35,7 +35,7 @@ MATRIX = {
         role: "rwc-" for role in ("assistant", "manager", "director", "gm", "finance")
     },
     "business.collection.plan": {
-        "manager": "r---",
+        "manager": "rw--",
         "assistant": "rwcu",
         "finance": "r---",
         **BUSINESS_ONLY,
