@@ -4,6 +4,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import SQL
 
 
 class BusinessCollectionPlanLine(models.Model):
@@ -101,8 +102,23 @@ class BusinessCollectionPlanLine(models.Model):
 
     @api.model
     def _update_collected(self, line_ids):
-        """Recompute the collected amounts of lines written in SQL."""
-        lines = self.browse(line_ids)
+        """Recompute the collected amounts of lines written in SQL with zero: only those
+        whose installment has a reconciliation dated in the plan's month can differ."""
+        if not line_ids:
+            return
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT l.id
+                  FROM business_collection_plan_line l
+                  JOIN account_partial_reconcile apr
+                    ON apr.debit_move_id = l.move_line_id AND apr.max_date >= l.month
+                 WHERE l.id = ANY(%s)
+                """,
+                list(line_ids),
+            )
+        )
+        lines = self.browse([row[0] for row in self.env.cr.fetchall()])
         if not lines:
             return
         for fname in ("collected_by_planned", "collected_by_month_end"):
