@@ -323,6 +323,11 @@ def main():
                 )
             context["explain"] = args.explain or args.scale >= 10
             result["figures"] = measure_all(env, context, result["sizes"], args.repeat)
+            from bench_collection import measure_collection_plans  # noqa: PLC0415
+
+            result["figures"]["collection_plans"] = measure_collection_plans(
+                env, context, result["sizes"], args.repeat
+            )
             cr.rollback()
     finally:
         if not args.keep_db:

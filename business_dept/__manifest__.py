@@ -31,6 +31,7 @@
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "data/tier_definition_data.xml",
+        "data/business_collection_data.xml",
         "report/business_dept_reports.xml",
         "views/res_config_settings_views.xml",
         "views/business_sales_target_views.xml",
@@ -48,6 +49,8 @@
         "views/resource_calendar_views.xml",
         "wizard/business_insert_order_reject_views.xml",
         "views/business_insert_order_views.xml",
+        "views/business_collection_plan_views.xml",
+        "views/business_agreement_ledger_views.xml",
         "views/menus.xml",
     ],
     "demo": [
@@ -58,6 +61,7 @@
         "demo/business_logistics_demo.xml",
         "demo/business_dept_demo_company.xml",
         "demo/business_dept_month_demo.xml",
+        "demo/business_collection_plan_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -31,6 +31,7 @@ FIGURES = {
     "statement_match": 3.0,
     "review_deadlines": 2.0,
     "xlsx_export": 15.0,
+    "collection_plans": 5.0,
 }
 
 

@@ -25,3 +25,7 @@ from . import business_calendar_workday
 from . import ir_actions_report
 from . import res_partner_bank
 from . import business_insert_order
+from . import business_collection_plan
+from . import business_collection_plan_line
+from . import account_partial_reconcile
+from . import business_agreement_ledger

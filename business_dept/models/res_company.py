@@ -114,6 +114,12 @@ class ResCompany(models.Model):
         help="The customer's salesperson gets an activity this many days before the "
         "customer's framework agreement (购销框架协议) expires (合同台账).",
     )
+    collection_reminder_days = fields.Integer(
+        string="Collection Reminder (Working Days)",
+        default=2,
+        help="The salesperson gets an activity this many working days (company calendar) "
+        "before each planned collection date of his collection plan (及时跟催).",
+    )
 
     # ------------------------------------------------------------ local time
     # A stored datetime is UTC; the day or month it belongs to is decided in the
@@ -185,6 +191,7 @@ class ResCompany(models.Model):
             "quote_signoff_min_amount": (0.0, None),
             "logistics_tolerance": (0.0, None),
             "insert_gm_amount": (0.0, None),
+            "collection_reminder_days": (0, 60),
         }
 
     @api.constrains(
@@ -201,6 +208,7 @@ class ResCompany(models.Model):
         "logistics_tolerance",
         "insert_gm_amount",
         "agreement_expiry_notice_days",
+        "collection_reminder_days",
     )
     def _check_business_settings(self):
         for company in self:

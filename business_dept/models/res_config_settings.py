@@ -38,6 +38,9 @@ class ResConfigSettings(models.TransientModel):
     backlog_explained_threshold = fields.Float(
         related="company_id.backlog_explained_threshold", readonly=False
     )
+    collection_reminder_days = fields.Integer(
+        related="company_id.collection_reminder_days", readonly=False
+    )
 
     def action_business_load_holidays(self):
         """Settings button: load this year's and next year's official holidays and make-up

@@ -244,4 +244,5 @@ class ResPartner(models.Model):
                 ),
             )
             partner.agreement_expiry_reminded = partner.agreement_expiry
+        self.env["business.agreement.ledger"]._cron_order_contract_expiry()
         return due

@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import format_date
 
@@ -70,6 +70,11 @@ class SaleOrder(models.Model):
     contract_ref = fields.Char(string="Contract Reference", copy=False)
     contract_document = fields.Binary(copy=False, attachment=True)
     contract_filename = fields.Char(string="Contract File Name", copy=False)
+    contract_date = fields.Date(string="Contract Signed", copy=False)
+    contract_expiry = fields.Date(copy=False, help="Expiry of the order's contract (合同台账).")
+    contract_expiry_reminded = fields.Date(
+        copy=False, help="Expiry date already notified to the salesperson (one activity)."
+    )
     review_reminder_date = fields.Datetime(
         string="Review Reminder",
         compute="_compute_review_deadline",
@@ -578,3 +583,18 @@ class SaleOrder(models.Model):
                     summary=self.env._("Order review due: hand the order over"),
                 )
         orders.write({"review_reminded": True})
+
+    @api.constrains("contract_date", "contract_expiry")
+    def _check_contract_dates(self):
+        for order in self:
+            if (
+                order.contract_date
+                and order.contract_expiry
+                and (order.contract_expiry < order.contract_date)
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The contract of %(order)s expires before it is signed.",
+                        order=order.name,
+                    )
+                )

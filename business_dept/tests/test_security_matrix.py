@@ -34,6 +34,19 @@ MATRIX = {
     "business.invoice.delivery": {
         role: "rwc-" for role in ("assistant", "manager", "director", "gm", "finance")
     },
+    "business.collection.plan": {
+        "manager": "rw--",
+        "assistant": "rwcu",
+        "finance": "r---",
+        **BUSINESS_ONLY,
+    },
+    "business.agreement.ledger": {"manager": "r---", "assistant": "r---", **KPI},
+    "business.collection.plan.line": {
+        "manager": "rwc-",
+        "assistant": "rwcu",
+        "finance": "r---",
+        **BUSINESS_ONLY,
+    },
 }
 
 

@@ -1,0 +1,129 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.osv import expression
+from odoo.tools import SQL
+
+
+class BusinessAgreementLedger(models.Model):
+    """Agreement ledger (合同台账): the customers' framework agreements (购销框架协议) and the
+    sale orders' own contracts in one list, with their signed and expiry dates. A SQL view:
+    the even ids are customers, the odd ids orders."""
+
+    _name = "business.agreement.ledger"
+    _description = "Agreement Ledger"
+    _auto = False
+    _order = "date_expiry, id"
+    _rec_name = "reference"
+
+    kind = fields.Selection(
+        selection=[("framework", "Framework Agreement"), ("order", "Order Contract")],
+        readonly=True,
+    )
+    reference = fields.Char(readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    order_id = fields.Many2one("sale.order", readonly=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    date_signed = fields.Date(string="Signed", readonly=True)
+    date_expiry = fields.Date(string="Expiry", readonly=True)
+    ledger_state = fields.Selection(
+        selection=[("valid", "Valid"), ("expiring", "Expiring"), ("expired", "Expired")],
+        string="Status",
+        compute="_compute_ledger_state",
+        search="_search_ledger_state",
+        help="Expiring = expires within the company's notice days (local today).",
+    )
+
+    @property
+    def _table_query(self):
+        return SQL(
+            """
+            SELECT p.id * 2 AS id, 'framework' AS kind, p.name AS reference,
+                   p.id AS partner_id, NULL::integer AS order_id, p.user_id,
+                   p.company_id, p.agreement_date AS date_signed,
+                   p.agreement_expiry AS date_expiry
+              FROM res_partner p
+             WHERE p.is_company AND p.active AND p.agreement_date IS NOT NULL
+            UNION ALL
+            SELECT so.id * 2 + 1, 'order', COALESCE(so.contract_ref, so.name),
+                   cp.commercial_partner_id, so.id, so.user_id, so.company_id,
+                   so.contract_date, so.contract_expiry
+              FROM sale_order so
+              JOIN res_partner cp ON cp.id = so.partner_id
+             WHERE so.state != 'cancel'
+               AND (so.contract_date IS NOT NULL OR so.contract_expiry IS NOT NULL)
+            """
+        )
+
+    @api.depends("date_expiry")
+    @api.depends_context("company")
+    def _compute_ledger_state(self):
+        today, notice_end = self.env["res.partner"]._agreement_window()
+        for row in self:
+            if row.date_expiry and row.date_expiry < today:
+                row.ledger_state = "expired"
+            elif row.date_expiry and row.date_expiry <= notice_end:
+                row.ledger_state = "expiring"
+            else:
+                row.ledger_state = "valid"
+
+    def _search_ledger_state(self, operator, value):
+        if operator not in ("=", "!=", "in", "not in"):
+            raise NotImplementedError(operator)
+        today, notice_end = self.env["res.partner"]._agreement_window()
+        domains = {
+            "expired": [("date_expiry", "<", today)],
+            "expiring": [("date_expiry", ">=", today), ("date_expiry", "<=", notice_end)],
+            "valid": ["|", ("date_expiry", "=", False), ("date_expiry", ">", notice_end)],
+        }
+        values = [value] if isinstance(value, str) else list(value)
+        domain = expression.OR([domains[v] for v in values if v in domains] or [[(0, "=", 1)]])
+        if operator in ("!=", "not in"):
+            domain = ["!"] + expression.normalize_domain(domain)
+        return domain
+
+    def action_open_document(self):
+        """Open the customer (framework agreement) or the order (its contract)."""
+        self.ensure_one()
+        record = self.order_id if self.kind == "order" else self.partner_id
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": record._name,
+            "res_id": record.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+    @api.model
+    def _cron_order_contract_expiry(self):
+        """Order contracts expiring within the company's notice days (local day) give the
+        order's salesperson an activity, once per expiry date (合同台账)."""
+        Order = self.env["sale.order"]
+        due = Order.browse()
+        for company in self.env["res.company"].search([]):
+            today = company._business_local_today()
+            last = today + timedelta(days=company.agreement_expiry_notice_days)
+            orders = Order.search(
+                [
+                    ("company_id", "=", company.id),
+                    ("state", "!=", "cancel"),
+                    ("user_id", "!=", False),
+                    ("contract_expiry", ">=", today),
+                    ("contract_expiry", "<=", last),
+                ]
+            )
+            due |= orders.filtered(lambda o: o.contract_expiry_reminded != o.contract_expiry)
+        for order in due:
+            order.activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=order.contract_expiry,
+                user_id=order.user_id.id,
+                summary=self.env._(
+                    "The contract of %(order)s expires on %(date)s: renew it",
+                    order=order.name,
+                    date=order.contract_expiry,
+                ),
+            )
+            order.contract_expiry_reminded = order.contract_expiry
+        return due

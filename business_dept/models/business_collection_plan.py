@@ -1,0 +1,339 @@
+from datetime import datetime, time, timedelta
+
+from dateutil.relativedelta import relativedelta
+from pytz import timezone
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
+
+
+class BusinessCollectionPlan(models.Model):
+    """Collection plan (应收款项跟催计划, duty 3.3.4: 提前做好当月应收款项跟催计划): per
+    salesperson and month, one line per receivable installment due in the month or already
+    overdue. Made before the month starts (last working day, or by hand), frozen when the
+    month starts so that plan and actual stay auditable."""
+
+    _name = "business.collection.plan"
+    _description = "Collection Plan"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "month desc, user_id"
+
+    user_id = fields.Many2one(
+        "res.users",
+        string="Salesperson",
+        required=True,
+        index=True,
+        tracking=True,
+        help="Salesperson of the invoices (the invoice's salesperson, else the customer's).",
+    )
+    month = fields.Date(required=True, index=True, help="First day of the planned month.")
+    state = fields.Selection(
+        selection=[("draft", "Draft"), ("frozen", "Frozen")],
+        default="draft",
+        required=True,
+        tracking=True,
+        copy=False,
+        help="Frozen when the month starts (company time zone): the plan can no longer change.",
+    )
+    line_ids = fields.One2many("business.collection.plan.line", "plan_id", string="Lines")
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    amount = fields.Monetary(
+        string="Planned", compute="_compute_totals", currency_field="currency_id"
+    )
+    collected_by_planned = fields.Monetary(
+        string="Collected by Planned Date", compute="_compute_totals", currency_field="currency_id"
+    )
+    collected_by_month_end = fields.Monetary(
+        string="Collected by Month End", compute="_compute_totals", currency_field="currency_id"
+    )
+
+    _sql_constraints = [
+        (
+            "user_month_unique",
+            "UNIQUE(company_id, user_id, month)",
+            "A salesperson has one collection plan per month.",
+        )
+    ]
+
+    @api.depends("user_id", "month")
+    def _compute_display_name(self):
+        for plan in self:
+            plan.display_name = self.env._(
+                "Collection Plan %(month)s %(user)s",
+                month=plan.month and plan.month.strftime("%Y-%m") or "",
+                user=plan.user_id.name or "",
+            )
+
+    @api.depends(
+        "line_ids.amount", "line_ids.collected_by_planned", "line_ids.collected_by_month_end"
+    )
+    def _compute_totals(self):
+        groups = self.env["business.collection.plan.line"]._read_group(
+            [("plan_id", "in", self.ids)],
+            ["plan_id"],
+            ["amount:sum", "collected_by_planned:sum", "collected_by_month_end:sum"],
+        )
+        totals = {plan.id: rest for plan, *rest in groups}
+        for plan in self:
+            plan.amount, plan.collected_by_planned, plan.collected_by_month_end = totals.get(
+                plan.id, (0.0, 0.0, 0.0)
+            )
+
+    @api.constrains("month")
+    def _check_month(self):
+        for plan in self:
+            if plan.month.day != 1:
+                raise ValidationError(
+                    self.env._(
+                        "The month of %(plan)s must be the first day of a month (got %(day)s).",
+                        plan=plan.display_name,
+                        day=plan.month,
+                    )
+                )
+
+    # ------------------------------------------------------------------ frozen
+    def _check_draft(self):
+        frozen = self.filtered(lambda p: p.state == "frozen")
+        if frozen:
+            raise UserError(
+                self.env._(
+                    "%(plans)s: the plan is frozen since its month started and can no longer "
+                    "be changed.",
+                    plans=", ".join(frozen.mapped("display_name")),
+                )
+            )
+
+    def write(self, vals):
+        changed = {f for f in vals if not f.startswith(("message_", "activity_"))}
+        if changed:
+            self._check_draft()
+        if (
+            changed - {"line_ids"}
+            and not self.env.su
+            and not self.env.user.has_group("business_dept.group_business_assistant")
+        ):
+            raise AccessError(
+                self.env._("A business manager only changes the lines of his collection plan.")
+            )
+        return super().write(vals)
+
+    def unlink(self):
+        self._check_draft()
+        return super().unlink()
+
+    @api.model
+    def _cron_freeze_plans(self):
+        """Hourly: a plan is frozen as soon as its month has started in its company's time
+        zone (just after local midnight of the 1st)."""
+        frozen = self.browse()
+        for company in self.env["res.company"].search([]):
+            today = company._business_local_today()
+            plans = self.search(
+                [
+                    ("company_id", "=", company.id),
+                    ("state", "=", "draft"),
+                    ("month", "<=", today),
+                ]
+            )
+            plans.write({"state": "frozen"})
+            frozen |= plans
+        return frozen
+
+    # -------------------------------------------------------------- generation
+    def _check_generate_access(self):
+        user = self.env.user
+        if not self.env.su and not user.has_group("business_dept.group_business_assistant"):
+            raise AccessError(
+                self.env._("Only a business assistant or director generates collection plans.")
+            )
+
+    def action_generate_next_month(self):
+        """Button: the plans of the next month (company's local today) for the company."""
+        self._check_generate_access()
+        company = self.env.company
+        month = company._business_local_today() + relativedelta(months=1, day=1)
+        plans = self.sudo()._generate_plans(month, company)
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Collection Plans"),
+            "res_model": self._name,
+            "view_mode": "list,form",
+            "domain": [("id", "in", plans.ids)],
+        }
+
+    @api.model
+    def _generate_plans(self, month, companies=None):
+        """One plan per salesperson of ``month`` (first day) with one line per open
+        receivable installment due in the month or overdue, set-based and idempotent: an
+        existing draft plan gets the missing lines only, a frozen plan is left alone.
+
+        The salesperson of an installment is the invoice's salesperson, else the
+        customer's (commercial partner's) salesperson; installments with neither are left
+        out.
+
+        :return: the plans of the month (new and existing) of ``companies``
+        """
+        month = month.replace(day=1)
+        month_end = month + relativedelta(months=1, days=-1)
+        companies = companies or self.env["res.company"].search([])
+        self.env.flush_all()
+        cr = self.env.cr
+        open_lines = SQL(
+            """
+            SELECT aml.id AS move_line_id, aml.company_id, am.id AS move_id,
+                   am.commercial_partner_id AS partner_id, aml.date_maturity,
+                   aml.amount_residual AS amount,
+                   COALESCE(am.invoice_user_id, cp.user_id) AS user_id,
+                   cp.payment_method
+              FROM account_move_line aml
+              JOIN account_move am ON am.id = aml.move_id
+              JOIN res_partner cp ON cp.id = am.commercial_partner_id
+              JOIN account_account acc ON acc.id = aml.account_id
+             WHERE aml.company_id IN %(companies)s
+               AND aml.parent_state = 'posted'
+               AND am.move_type = 'out_invoice'
+               AND acc.account_type = 'asset_receivable'
+               AND NOT aml.reconciled
+               AND aml.amount_residual > 0
+               AND aml.date_maturity <= %(month_end)s
+               AND COALESCE(am.invoice_user_id, cp.user_id) IS NOT NULL
+               AND NOT EXISTS (
+                   SELECT 1 FROM business_collection_plan_line l
+                     JOIN business_collection_plan p ON p.id = l.plan_id
+                    WHERE l.move_line_id = aml.id AND p.month = %(month)s)
+            """,
+            companies=tuple(companies.ids),
+            month=month,
+            month_end=month_end,
+        )
+        cr.execute(SQL("SELECT DISTINCT company_id, user_id FROM (%s) o", open_lines))
+        pairs = set(cr.fetchall())
+        existing = self.search([("company_id", "in", companies.ids), ("month", "=", month)])
+        known = {(p.company_id.id, p.user_id.id) for p in existing}
+        self.create(
+            [
+                {"company_id": company_id, "user_id": user_id, "month": month}
+                for company_id, user_id in sorted(pairs - known)
+            ]
+        )
+        self.env.flush_all()
+        # the lines, in one statement, for the draft plans only
+        cr.execute(
+            SQL(
+                """
+                INSERT INTO business_collection_plan_line
+                       (plan_id, company_id, user_id, month, move_line_id, move_id,
+                        partner_id, date_maturity, amount, planned_date, payment_method,
+                        collected_by_planned, collected_by_month_end,
+                        create_uid, write_uid, create_date, write_date)
+                SELECT p.id, o.company_id, p.user_id, p.month, o.move_line_id, o.move_id,
+                       o.partner_id, o.date_maturity, o.amount,
+                       GREATEST(o.date_maturity, %(month)s), o.payment_method, 0, 0,
+                       %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
+                  FROM (%(open)s) o
+                  JOIN business_collection_plan p
+                    ON p.company_id = o.company_id AND p.user_id = o.user_id
+                   AND p.month = %(month)s AND p.state = 'draft'
+                RETURNING id
+                """,
+                open=open_lines,
+                month=month,
+                uid=self.env.uid,
+            )
+        )
+        line_ids = [row[0] for row in cr.fetchall()]
+        Line = self.env["business.collection.plan.line"]
+        Line._update_collected(line_ids)
+        self.env.invalidate_all()
+        return self.search([("company_id", "in", companies.ids), ("month", "=", month)])
+
+    @api.model
+    def _business_last_working_day(self, company, day):
+        """True when no working day of ``company``'s calendar follows ``day`` in its month
+        (the last working day, or a day off after it: the run is idempotent)."""
+        calendar = company.resource_calendar_id
+        month_end = day + relativedelta(months=1, day=1, days=-1)
+        if not calendar or day >= month_end:
+            return True
+        zone = timezone(company._business_tz())
+        start = zone.localize(datetime.combine(day + timedelta(days=1), time.min))
+        end = zone.localize(datetime.combine(month_end, time.max))
+        intervals = calendar._work_intervals_batch(start, end, tz=zone)[False]
+        return not any(True for __ in intervals)
+
+    @api.model
+    def _cron_generate_plans(self):
+        """Daily: on the last working day of the month (company calendar, local day), the
+        plans of the next month."""
+        result = self.browse()
+        for company in self.env["res.company"].search([]):
+            today = company._business_local_today()
+            if self._business_last_working_day(company, today):
+                month = today + relativedelta(months=1, day=1)
+                result |= self._generate_plans(month, company)
+        return result
+
+    # --------------------------------------------------------------- reminders
+    @api.model
+    def _cron_collection_reminders(self):
+        """Daily: an activity for the salesperson on the invoice of each plan line whose
+        planned date is within the company's ``collection_reminder_days`` working days
+        (及时跟催), once per line and planned date; lines fully collected are skipped."""
+        Line = self.env["business.collection.plan.line"]
+        due = Line.browse()
+        for company in self.env["res.company"].search([]):
+            today = company._business_local_today()
+            calendar = company.resource_calendar_id
+            days = company.collection_reminder_days
+            last = today
+            if calendar and days:
+                deadline = calendar._business_deadlines([company._business_utc_start(today)], days)[
+                    0
+                ]
+                last = company._business_local_date(deadline) if deadline else today
+            elif days:
+                last = today + timedelta(days=days)
+            lines = Line.search(
+                [
+                    ("company_id", "=", company.id),
+                    ("planned_date", ">=", today),
+                    ("planned_date", "<=", last),
+                    ("move_id", "!=", False),
+                ]
+            )
+            due |= lines.filtered(
+                lambda line: (
+                    line.reminded_date != line.planned_date
+                    and line.collected_by_planned < line.amount
+                )
+            )
+        activity_type = self.env.ref("business_dept.mail_activity_type_collection")
+        for line in due:
+            line.move_id.activity_schedule(
+                activity_type_id=activity_type.id,
+                date_deadline=line.planned_date,
+                user_id=line.plan_id.user_id.id,
+                summary=self.env._(
+                    "Collect %(amount)s from %(partner)s on %(date)s (%(method)s)",
+                    amount=line.amount,
+                    partner=line.partner_id.name,
+                    date=line.planned_date,
+                    method=dict(
+                        line._fields["payment_method"]._description_selection(self.env)
+                    ).get(line.payment_method, ""),
+                ),
+            )
+        if due:
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE business_collection_plan_line SET reminded_date = planned_date"
+                    " WHERE id IN %s",
+                    tuple(due.ids),
+                )
+            )
+            due.invalidate_recordset(["reminded_date"])
+        return due

@@ -1,0 +1,221 @@
+from collections import defaultdict
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import SQL
+
+
+class BusinessCollectionPlanLine(models.Model):
+    """One receivable installment to chase (应收款项跟催) in a collection plan: the open
+    amount at plan time, the planned date and method, and what was actually collected."""
+
+    _name = "business.collection.plan.line"
+    _description = "Collection Plan Line"
+    _order = "planned_date, id"
+
+    # what a business manager may change on his own draft plan
+    _MANAGER_FIELDS = frozenset({"planned_date", "payment_method", "amount", "note"})
+
+    plan_id = fields.Many2one(
+        "business.collection.plan", required=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
+    user_id = fields.Many2one(related="plan_id.user_id", store=True, string="Salesperson")
+    month = fields.Date(related="plan_id.month", store=True)
+    state = fields.Selection(related="plan_id.state")
+    move_line_id = fields.Many2one(
+        "account.move.line",
+        string="Installment",
+        index="btree_not_null",
+        ondelete="set null",
+        help="The receivable installment of a posted customer invoice.",
+    )
+    move_id = fields.Many2one("account.move", string="Invoice", ondelete="set null")
+    partner_id = fields.Many2one("res.partner", string="Customer", index=True)
+    date_maturity = fields.Date(string="Due Date")
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    amount = fields.Monetary(
+        string="Planned Amount",
+        currency_field="currency_id",
+        help="Open amount of the installment in company currency when the plan was made.",
+    )
+    planned_date = fields.Date(required=True)
+    payment_method = fields.Selection(
+        selection=lambda self: self.env["res.partner"]._fields["payment_method"].selection,
+        string="Planned Method",
+    )
+    collected_by_planned = fields.Monetary(
+        string="Collected by Planned Date",
+        currency_field="currency_id",
+        compute="_compute_collected",
+        store=True,
+        help="Payments reconciled with the installment from the first of the month up to "
+        "the planned date (company currency; credit notes are not collections).",
+    )
+    collected_by_month_end = fields.Monetary(
+        string="Collected by Month End",
+        currency_field="currency_id",
+        compute="_compute_collected",
+        store=True,
+        help="Payments reconciled with the installment during the month (company currency).",
+    )
+    reminded_date = fields.Date(
+        copy=False, help="Planned date already notified to the salesperson (one activity)."
+    )
+    note = fields.Char()
+
+    # ------------------------------------------------------------- collected
+    @api.depends("move_line_id", "planned_date", "plan_id.month")
+    def _compute_collected(self):
+        """Set-based: one grouped read of the partial reconciliations of every line's
+        installment, by day. A reconciliation with a credit note or an exchange-difference
+        entry is not a collection; the amount is in company currency."""
+        lines = self.filtered(lambda line: line.move_line_id and line.month)
+        (self - lines).update({"collected_by_planned": 0.0, "collected_by_month_end": 0.0})
+        if not lines:
+            return
+        exchange_journals = lines.company_id.sudo().currency_exchange_journal_id
+        groups = (
+            self.env["account.partial.reconcile"]
+            .sudo()
+            ._read_group(
+                [
+                    ("debit_move_id", "in", lines.move_line_id.ids),
+                    ("max_date", ">=", min(lines.mapped("month"))),
+                    ("credit_move_id.move_id.move_type", "!=", "out_refund"),
+                    ("credit_move_id.journal_id", "not in", exchange_journals.ids),
+                ],
+                ["debit_move_id", "max_date:day"],
+                ["amount:sum"],
+            )
+        )
+        by_line = defaultdict(list)
+        for move_line, day, amount in groups:
+            by_line[move_line.id].append((day.date() if hasattr(day, "date") else day, amount))
+        for line in lines:
+            month_end = line.month + relativedelta(months=1, days=-1)
+            paid = [(d, a) for d, a in by_line[line.move_line_id.id] if d >= line.month]
+            line.collected_by_planned = sum(a for d, a in paid if d <= line.planned_date)
+            line.collected_by_month_end = sum(a for d, a in paid if d <= month_end)
+
+    @api.model
+    def _update_collected(self, line_ids):
+        """Recompute the collected amounts of lines written in SQL with zero: only those
+        whose installment has a reconciliation dated in the plan's month can differ."""
+        if not line_ids:
+            return
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT l.id
+                  FROM business_collection_plan_line l
+                  JOIN account_partial_reconcile apr
+                    ON apr.debit_move_id = l.move_line_id AND apr.max_date >= l.month
+                 WHERE l.id = ANY(%s)
+                """,
+                list(line_ids),
+            )
+        )
+        lines = self.browse([row[0] for row in self.env.cr.fetchall()])
+        if not lines:
+            return
+        for fname in ("collected_by_planned", "collected_by_month_end"):
+            self.env.add_to_compute(self._fields[fname], lines)
+        lines.flush_recordset(["collected_by_planned", "collected_by_month_end"])
+
+    # ---------------------------------------------------------- installment
+    def _responsible(self):
+        """Salesperson of the line's invoice: the invoice's, else the customer's."""
+        self.ensure_one()
+        move = self.sudo().move_id
+        return move.invoice_user_id or move.commercial_partner_id.user_id
+
+    @api.model
+    def _installment_values(self, vals):
+        """Values copied from the installment when the line is made by hand."""
+        move_line = self.env["account.move.line"].sudo().browse(vals["move_line_id"])
+        move = move_line.move_id
+        if (
+            move.move_type != "out_invoice"
+            or move.state != "posted"
+            or move_line.account_type != "asset_receivable"
+        ):
+            raise ValidationError(
+                self.env._(
+                    "%(line)s is not a receivable installment of a posted customer invoice.",
+                    line=move_line.display_name,
+                )
+            )
+        plan = self.env["business.collection.plan"].browse(vals["plan_id"])
+        result = {
+            "move_id": move.id,
+            "partner_id": move.commercial_partner_id.id,
+            "date_maturity": move_line.date_maturity,
+            "amount": move_line.amount_residual,
+            "payment_method": move.commercial_partner_id.payment_method,
+            "planned_date": max(move_line.date_maturity, plan.month),
+        }
+        result.update(vals)
+        return result
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        vals_list = [
+            self._installment_values(vals) if vals.get("move_line_id") else vals
+            for vals in vals_list
+        ]
+        plans = self.env["business.collection.plan"].browse(
+            [vals["plan_id"] for vals in vals_list if vals.get("plan_id")]
+        )
+        plans._check_draft()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.plan_id._check_draft()
+        if (
+            not self.env.su
+            and not self.env.user.has_group("business_dept.group_business_assistant")
+            and set(vals) - self._MANAGER_FIELDS
+        ):
+            raise AccessError(
+                self.env._(
+                    "A business manager only changes the planned date, method, amount and "
+                    "note of his plan lines."
+                )
+            )
+        return super().write(vals)
+
+    def unlink(self):
+        self.plan_id._check_draft()
+        return super().unlink()
+
+    @api.constrains("move_line_id", "plan_id")
+    def _check_salesperson(self):
+        """A plan line for another salesperson's customer is refused."""
+        for line in self.filtered("move_line_id"):
+            responsible = line._responsible()
+            if responsible != line.plan_id.user_id:
+                raise ValidationError(
+                    self.env._(
+                        "The invoice %(invoice)s of %(customer)s belongs to %(owner)s, not to "
+                        "%(user)s: it cannot be in his collection plan.",
+                        invoice=line.sudo().move_id.name,
+                        customer=line.sudo().partner_id.name,
+                        owner=responsible.name or self.env._("no salesperson"),
+                        user=line.plan_id.user_id.name,
+                    )
+                )
+
+    @api.constrains("amount")
+    def _check_amount(self):
+        for line in self:
+            if line.amount < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The planned amount of %(invoice)s must not be negative (got %(amount)s).",
+                        invoice=line.sudo().move_id.name or line.display_name,
+                        amount=line.amount,
+                    )
+                )
