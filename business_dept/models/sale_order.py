@@ -2,8 +2,8 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.osv import expression
-from odoo.tools import format_date
+from odoo.tools import SQL, format_date
+from odoo.tools.sql import create_index
 
 
 class SaleOrder(models.Model):
@@ -144,20 +144,23 @@ class SaleOrder(models.Model):
 
     @api.depends("review_start_date", "company_id")
     def _compute_review_deadline(self):
-        """Batch: one interval computation per calendar for all the orders."""
-        groups = defaultdict(self.browse)
+        """Batch: one interval computation per calendar for all the orders (the
+        deadline and the reminder a working day earlier from the same days)."""
+        groups = defaultdict(list)
         for order in self:
-            order.review_deadline = order.review_reminder_date = False
             calendar = order.company_id.resource_calendar_id
             if order.review_start_date and calendar:
-                groups[calendar, order.company_id.review_working_days] |= order
+                groups[calendar, order.company_id.review_working_days].append(order)
+            else:
+                order.review_deadline = order.review_reminder_date = False
         for (calendar, days), orders in groups.items():
-            starts = orders.mapped("review_start_date")
-            deadlines = calendar._business_deadlines(starts, days)
-            reminders = calendar._business_deadlines(starts, days - 1)
-            for order, deadline, reminder in zip(orders, deadlines, reminders, strict=True):
+            starts = [order.review_start_date for order in orders]
+            ends = calendar._business_deadlines_many(starts, [days, days - 1])
+            for order, start, deadline, reminder in zip(
+                orders, starts, ends[days], ends[days - 1], strict=True
+            ):
                 order.review_deadline = deadline
-                order.review_reminder_date = reminder or order.review_start_date
+                order.review_reminder_date = reminder or start
 
     def _compute_insert_order_count(self):
         counts = dict(
@@ -206,11 +209,18 @@ class SaleOrder(models.Model):
     def _compute_late_flags(self):
         late_delivery = self.filtered_domain(self._search_late_delivery("=", True))
         late_review = self.filtered_domain(self._search_late_review("=", True))
-        overdue = self.filtered_domain(self._search_invoice_overdue("=", True))
+        # the overdue invoices are read in SQL (``_search_invoice_overdue``): the
+        # saved orders are searched, a form being edited takes its saved order's flag
+        saved = [order._origin.id for order in self if order._origin.id]
+        overdue = set(
+            self.sudo().search([("id", "in", saved), ("invoice_overdue", "=", True)]).ids
+            if saved
+            else []
+        )
         for order in self:
             order.late_delivery = order in late_delivery
             order.late_review = order in late_review
-            order.invoice_overdue = order in overdue
+            order.invoice_overdue = order._origin.id in overdue
 
     def _business_flag_domain(self, operator, value, domain):
         if operator not in ("=", "!=") or not isinstance(value, bool):
@@ -249,36 +259,42 @@ class SaleOrder(models.Model):
 
     def _search_invoice_overdue(self, operator, value):
         """A posted customer invoice of the order unpaid past its due date: overdue from
-        the day after the due date, in the local time of the invoice's company."""
+        the day after the due date, in the local time of the invoice's company.
+
+        One SQL subquery from the unpaid invoices (partial index of ``init``) to their
+        orders, rather than a search through ``order_line.invoice_lines.move_id``."""
         companies = self.env["res.company"].sudo().search([])
-        by_today = defaultdict(list)
-        for company in companies:
-            by_today[company._business_local_today()].append(company.id)
-        due = expression.OR(
-            [
-                [("company_id", "in", company_ids), ("invoice_date_due", "<", today)]
-                for today, company_ids in by_today.items()
-            ]
+        self.env["account.move"].flush_model(
+            ["move_type", "state", "payment_state", "invoice_date_due", "company_id"]
         )
-        return self._business_flag_domain(
-            operator,
-            value,
-            [
-                (
-                    "order_line.invoice_lines.move_id",
-                    "any",
-                    expression.AND(
-                        [
-                            [
-                                ("move_type", "=", "out_invoice"),
-                                ("state", "=", "posted"),
-                                ("payment_state", "in", ("not_paid", "partial")),
-                            ],
-                            due,
-                        ]
-                    ),
-                )
-            ],
+        self.env["account.move.line"].flush_model(["move_id"])
+        self.env["sale.order.line"].flush_model(["order_id", "invoice_lines"])
+        overdue = SQL(
+            """(SELECT sol.order_id
+                  FROM account_move am
+                  JOIN unnest(%(companies)s::int[], %(todays)s::date[]) AS c(company_id, today)
+                       ON c.company_id = am.company_id
+                  JOIN account_move_line aml ON aml.move_id = am.id
+                  JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = aml.id
+                  JOIN sale_order_line sol ON sol.id = rel.order_line_id
+                 WHERE am.move_type = 'out_invoice' AND am.state = 'posted'
+                   AND am.payment_state IN ('not_paid', 'partial')
+                   AND am.invoice_date_due < c.today)""",
+            companies=companies.ids,
+            todays=[company._business_local_today() for company in companies],
+        )
+        return self._business_flag_domain(operator, value, [("id", "in", overdue)])
+
+    def init(self):
+        """The unpaid posted customer invoices by due date: the Invoice Overdue filter."""
+        super().init()
+        create_index(
+            self.env.cr,
+            "account_move_business_unpaid_due_index",
+            "account_move",
+            ["invoice_date_due"],
+            where="move_type = 'out_invoice' AND state = 'posted'"
+            " AND payment_state IN ('not_paid', 'partial')",
         )
 
     def _business_signoff_pending(self):
