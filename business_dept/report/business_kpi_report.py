@@ -414,10 +414,36 @@ class BusinessKpiReport(models.Model):
     @api.model
     def _kpi_part_new_customers(self):
         if self.env.context.get("business_kpi_range"):
-            # the period's confirmed orders without an earlier one of the customer
-            # (indexed look-ups), rather than every customer's first order
+            # each customer's first confirmed order of the period, new when the
+            # customer has no earlier one (one indexed probe per customer of the
+            # period) rather than every customer's first order over the history
             return SQL(
                 """
+            SELECT f.company_id, f.user_id, f.month, count(*) AS new_customers
+              FROM (SELECT DISTINCT ON (so.company_id, rp.commercial_partner_id)
+                           so.company_id, so.user_id, %(month)s AS month,
+                           rp.commercial_partner_id, so.date_order, so.id
+                      FROM sale_order so
+                      JOIN res_partner rp ON rp.id = so.partner_id
+                      JOIN %(tz)s tz ON tz.company_id = so.company_id
+                     WHERE so.state = 'sale' AND %(rows_in)s
+                  ORDER BY so.company_id, rp.commercial_partner_id, so.date_order, so.id) f
+             -- LIMIT 1: an index probe per customer, never a scan of every order
+             WHERE (SELECT 1
+                      FROM res_partner rp2
+                      JOIN sale_order so2 ON so2.partner_id = rp2.id
+                     WHERE rp2.commercial_partner_id = f.commercial_partner_id
+                       AND so2.company_id = f.company_id AND so2.state = 'sale'
+                       AND (so2.date_order, so2.id) < (f.date_order, f.id)
+                     LIMIT 1) IS NULL
+          GROUP BY 1, 2, 3
+                """,
+                month=self._kpi_local_month(SQL("so.date_order")),
+                tz=self._kpi_tz(),
+                rows_in=self._kpi_rows_in(SQL("so.date_order")),
+            )
+        return SQL(
+            """
             SELECT f.company_id, f.user_id, f.month, count(*) AS new_customers
               FROM (SELECT DISTINCT ON (so.company_id, rp.commercial_partner_id)
                            so.company_id, so.user_id, %(month)s AS month
@@ -425,20 +451,21 @@ class BusinessKpiReport(models.Model):
                       JOIN res_partner rp ON rp.id = so.partner_id
                       JOIN %(tz)s tz ON tz.company_id = so.company_id
                      WHERE so.state = 'sale' AND %(rows_in)s
-                       AND NOT EXISTS (
-                           SELECT 1
-                             FROM res_partner rp2
-                             JOIN sale_order so2 ON so2.partner_id = rp2.id
-                            WHERE rp2.commercial_partner_id = rp.commercial_partner_id
-                              AND so2.company_id = so.company_id AND so2.state = 'sale'
-                              AND (so2.date_order, so2.id) < (so.date_order, so.id))
+                       -- LIMIT 1: one index probe per order, never a scan of every order
+                       AND (SELECT 1
+                              FROM res_partner rp2
+                              JOIN sale_order so2 ON so2.partner_id = rp2.id
+                             WHERE rp2.commercial_partner_id = rp.commercial_partner_id
+                               AND so2.company_id = so.company_id AND so2.state = 'sale'
+                               AND (so2.date_order, so2.id) < (so.date_order, so.id)
+                             LIMIT 1) IS NULL
                   ORDER BY so.company_id, rp.commercial_partner_id, so.date_order, so.id) f
           GROUP BY 1, 2, 3
                 """,
-                month=self._kpi_local_month(SQL("so.date_order")),
-                tz=self._kpi_tz(),
-                rows_in=self._kpi_rows_in(SQL("so.date_order")),
-            )
+            month=self._kpi_local_month(SQL("so.date_order")),
+            tz=self._kpi_tz(),
+            rows_in=self._kpi_rows_in(SQL("so.date_order")),
+        )
         return SQL(
             """
             SELECT f.company_id, f.user_id, f.month, count(*) AS new_customers
@@ -619,13 +646,20 @@ class BusinessKpiReport(models.Model):
 
     def _kpi_range_indexes(self):
         """Indexes on the stored date columns that ``_kpi_rows_in`` bounds and Odoo
-        does not index: (index name, table, column, partial index condition)."""
+        does not index, and on a customer's earlier orders (new customers): (index
+        name, table, columns, partial index condition)."""
         return [
             (
                 "stock_picking_business_kpi_date_done_index",
                 "stock_picking",
                 "date_done",
                 "state = 'done'",
+            ),
+            (
+                "sale_order_business_kpi_partner_date_index",
+                "sale_order",
+                "partner_id, date_order, id",
+                "state = 'sale'",
             ),
             (
                 "sale_order_business_kpi_review_received_index",
@@ -647,6 +681,6 @@ class BusinessKpiReport(models.Model):
         for name, table, column, where in self._kpi_month_indexes():
             month_sql = self._kpi_month(SQL.identifier(column)).code
             create_index(self.env.cr, name, table, [f"({month_sql})"], where=where)
-        for name, table, column, where in self._kpi_range_indexes():
-            create_index(self.env.cr, name, table, [column], where=where)
+        for name, table, columns, where in self._kpi_range_indexes():
+            create_index(self.env.cr, name, table, columns.split(", "), where=where)
         tools.drop_view_if_exists(self.env.cr, self._table)
