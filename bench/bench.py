@@ -185,6 +185,8 @@ def machine():
         "nproc": os.cpu_count(),
         "memory_gb": round(mem_kb / 1024 / 1024, 1),
         "python": platform.python_version(),
+        # other work on the machine: 1, 5 and 15 minutes, at the start of the run
+        "load_average": [round(x, 2) for x in os.getloadavg()],
     }
 
 
@@ -333,6 +335,7 @@ def main():
             subprocess.run(["dropdb", "--if-exists", args.db], check=False)
     result["summary"] = summary(result)
     result["all_met"] = all(row["met"] for row in result["summary"])
+    result["machine"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     result["finished"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     text = json.dumps(result, indent=2, default=str)
     os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)

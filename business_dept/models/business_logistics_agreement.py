@@ -107,19 +107,8 @@ class BusinessLogisticsAgreement(models.Model):
             return {}
         self.env.flush_all()
         ids = list(picking_ids)
-        self.env.cr.execute(
-            SQL(
-                "SELECT DISTINCT carrier_id FROM stock_picking"
-                " WHERE id = ANY(%s) AND carrier_id IS NOT NULL",
-                ids,
-            )
-        )
-        agreements = self.with_context(active_test=False).search(
-            [("carrier_ids", "in", [carrier_id for (carrier_id,) in self.env.cr.fetchall()])]
-        )
-        if not agreements:
-            return {}
-        if "per_m3" in agreements.mapped("pricing_mode"):
+        Agreement = self.with_context(active_test=False)
+        if Agreement.search_count([("pricing_mode", "=", "per_m3")], limit=1):
             volume = SQL(
                 """(SELECT SUM(m.quantity * COALESCE(pp.volume, 0))
                       FROM stock_move m
@@ -145,6 +134,7 @@ class BusinessLogisticsAgreement(models.Model):
             )
         )
         rows = self.env.cr.fetchall()
+        agreements = Agreement.search([("carrier_ids", "in", list({row[3] for row in rows}))])
         by_carrier = defaultdict(list)
         for agreement in agreements:
             for carrier in agreement.carrier_ids:

@@ -2,8 +2,8 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, format_date
-from odoo.tools.sql import create_index
+from odoo.osv import expression
+from odoo.tools import format_date
 
 
 class SaleOrder(models.Model):
@@ -111,6 +111,14 @@ class SaleOrder(models.Model):
     invoice_overdue = fields.Boolean(
         compute="_compute_late_flags", search="_search_invoice_overdue"
     )
+    business_unpaid_due_date = fields.Date(
+        string="Earliest Unpaid Due Date",
+        compute="_compute_business_unpaid_due_date",
+        store=True,
+        index="btree_not_null",
+        help="Earliest due date of the order's posted customer invoices not paid in full: "
+        "the order's invoice is overdue from the next day (the Invoice Overdue filter).",
+    )
 
     @api.depends(
         "amount_total",
@@ -206,21 +214,32 @@ class SaleOrder(models.Model):
                 stage = "to_review"
             order.business_stage = stage
 
+    @api.depends(
+        "order_line.invoice_lines.move_id.move_type",
+        "order_line.invoice_lines.move_id.state",
+        "order_line.invoice_lines.move_id.payment_state",
+        "order_line.invoice_lines.move_id.invoice_date_due",
+    )
+    def _compute_business_unpaid_due_date(self):
+        for order in self:
+            dues = [
+                move.invoice_date_due
+                for move in order.order_line.invoice_lines.move_id
+                if move.move_type == "out_invoice"
+                and move.state == "posted"
+                and move.payment_state in ("not_paid", "partial")
+                and move.invoice_date_due
+            ]
+            order.business_unpaid_due_date = min(dues) if dues else False
+
     def _compute_late_flags(self):
         late_delivery = self.filtered_domain(self._search_late_delivery("=", True))
         late_review = self.filtered_domain(self._search_late_review("=", True))
-        # the overdue invoices are read in SQL (``_search_invoice_overdue``): the
-        # saved orders are searched, a form being edited takes its saved order's flag
-        saved = [order._origin.id for order in self if order._origin.id]
-        overdue = set(
-            self.sudo().search([("id", "in", saved), ("invoice_overdue", "=", True)]).ids
-            if saved
-            else []
-        )
+        overdue = self.filtered_domain(self._search_invoice_overdue("=", True))
         for order in self:
             order.late_delivery = order in late_delivery
             order.late_review = order in late_review
-            order.invoice_overdue = order._origin.id in overdue
+            order.invoice_overdue = order in overdue
 
     def _business_flag_domain(self, operator, value, domain):
         if operator not in ("=", "!=") or not isinstance(value, bool):
@@ -261,40 +280,24 @@ class SaleOrder(models.Model):
         """A posted customer invoice of the order unpaid past its due date: overdue from
         the day after the due date, in the local time of the invoice's company.
 
-        One SQL subquery from the unpaid invoices (partial index of ``init``) to their
-        orders, rather than a search through ``order_line.invoice_lines.move_id``."""
+        Read on the stored earliest unpaid due date (``business_unpaid_due_date``,
+        indexed), not through ``order_line.invoice_lines.move_id``."""
         companies = self.env["res.company"].sudo().search([])
-        self.env["account.move"].flush_model(
-            ["move_type", "state", "payment_state", "invoice_date_due", "company_id"]
-        )
-        self.env["account.move.line"].flush_model(["move_id"])
-        self.env["sale.order.line"].flush_model(["order_id", "invoice_lines"])
-        overdue = SQL(
-            """(SELECT sol.order_id
-                  FROM account_move am
-                  JOIN unnest(%(companies)s::int[], %(todays)s::date[]) AS c(company_id, today)
-                       ON c.company_id = am.company_id
-                  JOIN account_move_line aml ON aml.move_id = am.id
-                  JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = aml.id
-                  JOIN sale_order_line sol ON sol.id = rel.order_line_id
-                 WHERE am.move_type = 'out_invoice' AND am.state = 'posted'
-                   AND am.payment_state IN ('not_paid', 'partial')
-                   AND am.invoice_date_due < c.today)""",
-            companies=companies.ids,
-            todays=[company._business_local_today() for company in companies],
-        )
-        return self._business_flag_domain(operator, value, [("id", "in", overdue)])
-
-    def init(self):
-        """The unpaid posted customer invoices by due date: the Invoice Overdue filter."""
-        super().init()
-        create_index(
-            self.env.cr,
-            "account_move_business_unpaid_due_index",
-            "account_move",
-            ["invoice_date_due"],
-            where="move_type = 'out_invoice' AND state = 'posted'"
-            " AND payment_state IN ('not_paid', 'partial')",
+        by_today = defaultdict(list)
+        for company in companies:
+            by_today[company._business_local_today()].append(company.id)
+        return self._business_flag_domain(
+            operator,
+            value,
+            expression.OR(
+                [
+                    [
+                        ("company_id", "in", company_ids),
+                        ("business_unpaid_due_date", "<", today),
+                    ]
+                    for today, company_ids in by_today.items()
+                ]
+            ),
         )
 
     def _business_signoff_pending(self):
