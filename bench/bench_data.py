@@ -38,7 +38,11 @@ def clone(cr, table, template_id, overrides, where=None, id_expr=None):
     values = [overrides.get(col, SQL.identifier("t", col)) for col in columns]
     # the copies refer to rows that exist (the plan's and the template's): the foreign
     # key triggers, a look-up per key and row, are left out while they are inserted
-    cr.execute(SQL("SET session_replication_role = replica"))
+    # (a superuser's setting; without it they run)
+    cr.execute(SQL("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"))
+    superuser = bool(cr.fetchone()[0])
+    if superuser:
+        cr.execute(SQL("SET session_replication_role = replica"))
     cr.execute(
         SQL(
             """
@@ -56,7 +60,8 @@ def clone(cr, table, template_id, overrides, where=None, id_expr=None):
             where=where or SQL("TRUE"),
         )
     )
-    cr.execute(SQL("RESET session_replication_role"))
+    if superuser:
+        cr.execute(SQL("RESET session_replication_role"))
     cr.execute(
         SQL(
             "SELECT setval(pg_get_serial_sequence(%s, 'id'), (SELECT max(id) FROM %s))",
