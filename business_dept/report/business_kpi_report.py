@@ -450,30 +450,6 @@ class BusinessKpiReport(models.Model):
                       FROM sale_order so
                       JOIN res_partner rp ON rp.id = so.partner_id
                       JOIN %(tz)s tz ON tz.company_id = so.company_id
-                     WHERE so.state = 'sale' AND %(rows_in)s
-                       -- LIMIT 1: one index probe per order, never a scan of every order
-                       AND (SELECT 1
-                              FROM res_partner rp2
-                              JOIN sale_order so2 ON so2.partner_id = rp2.id
-                             WHERE rp2.commercial_partner_id = rp.commercial_partner_id
-                               AND so2.company_id = so.company_id AND so2.state = 'sale'
-                               AND (so2.date_order, so2.id) < (so.date_order, so.id)
-                             LIMIT 1) IS NULL
-                  ORDER BY so.company_id, rp.commercial_partner_id, so.date_order, so.id) f
-          GROUP BY 1, 2, 3
-                """,
-            month=self._kpi_local_month(SQL("so.date_order")),
-            tz=self._kpi_tz(),
-            rows_in=self._kpi_rows_in(SQL("so.date_order")),
-        )
-        return SQL(
-            """
-            SELECT f.company_id, f.user_id, f.month, count(*) AS new_customers
-              FROM (SELECT DISTINCT ON (so.company_id, rp.commercial_partner_id)
-                           so.company_id, so.user_id, %(month)s AS month
-                      FROM sale_order so
-                      JOIN res_partner rp ON rp.id = so.partner_id
-                      JOIN %(tz)s tz ON tz.company_id = so.company_id
                      WHERE so.state = 'sale'
                   ORDER BY so.company_id, rp.commercial_partner_id, so.date_order, so.id) f
           GROUP BY 1, 2, 3

@@ -385,7 +385,7 @@ class BusinessLogisticsStatementImport(models.TransientModel):
             try:
                 return date(int(text[:4]), int(text[5:7]), int(text[8:10]))
             except ValueError:
-                pass
+                return None  # 2025-02-30: no other format reads it either
         for fmt in DATE_FORMATS:
             try:
                 return datetime.strptime(text, fmt).date()
