@@ -688,7 +688,8 @@ def generate(env, size):
         },
         where=paid,
     )
-    _quotations(env, cr, size, tpl, ids)
+    # the General Manager before the quotations' reviews: created after them, joining
+    # the reviewers' group would recompute every review's reviewers through the ORM
     gm = (
         env["res.users"]
         .with_context(no_reset_password=True)
@@ -708,6 +709,7 @@ def generate(env, size):
             }
         )
     )
+    _quotations(env, cr, size, tpl, ids)
     for table in (
         "res_partner",
         "sale_order",
