@@ -17,7 +17,7 @@ import requests
 from dateutil.relativedelta import relativedelta
 from lxml import etree
 
-from bench import TARGETS, median_of, verdict, with_floor
+from bench import KPI_FIELDS, TARGETS, median_of, verdict, with_floor
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GM_LOGIN = "bench_gm"
@@ -307,6 +307,19 @@ def measure_http(env, context, size, repeat, client):
         screens[name] = with_floor(
             figure, floor_median, floor_runs, "web_search_read of the standard sale.order list"
         )
+    pivot = screens.get("kpi_pivot_month_by_salesperson")
+    if pivot and pivot.get("status") == "ok":
+        # not the floor: the least work for the month's figures themselves
+        from bench_measure import _baseline  # noqa: PLC0415
+
+        fields = [f for f in KPI_FIELDS if f in env["business.kpi.report"]._fields]
+        base_median, base_runs = median_of(repeat, lambda: _baseline(env, kpi_month, fields))
+        pivot["reference_kpi_baseline"] = {
+            "how": "bench/kpi_baseline.sql for the same month, in the bench's cursor",
+            "median_s": base_median,
+            "runs": base_runs,
+            "ratio": round(pivot["median_s"] / base_median, 2) if base_median else None,
+        }
     return {
         "status": "ok",
         "user": GM_LOGIN,

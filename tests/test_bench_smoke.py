@@ -70,7 +70,7 @@ def test_bench_runs_at_tiny_scale(tmp_path):
     assert printed == result
     assert result["scale"] == 0.001
     assert result["sizes"]["orders"] == 100
-    assert {"nproc", "memory_gb"} <= set(result["machine"])
+    assert {"nproc", "memory_gb", "load_average", "load_average_end"} <= set(result["machine"])
     for name, target in FIGURES.items():
         figure = result["figures"][name]
         assert figure["status"] == "ok", (name, figure)
@@ -82,6 +82,10 @@ def test_bench_runs_at_tiny_scale(tmp_path):
     assert kpi["baseline"]["rows"] > 0, "the baseline found no salesperson in the month"
     assert kpi["equal"], kpi["differences"]
     _assert_measured("kpi_report.read_group", kpi["read_group"])
+    for name in ("statement_import_xlsx", "statement_import_csv"):
+        # the second reference: the same parse and one bulk INSERT of the rows
+        reference = result["figures"][name]["reference_parse_insert"]
+        assert _number(reference["median_s"]) and _number(reference["ratio"]), (name, reference)
     match = result["figures"]["statement_match"]
     assert match["equal"], (match["match_states"], match["floor_match_states"])
     review = result["figures"]["review_deadlines"]
@@ -97,6 +101,8 @@ def test_bench_runs_at_tiny_scale(tmp_path):
         assert screen["status"] == "ok", (name, screen)
         _assert_measured(name, screen)
         assert screen["target_s"] == 1.0
+    pivot = http["screens"]["kpi_pivot_month_by_salesperson"]["reference_kpi_baseline"]
+    assert _number(pivot["median_s"]) and _number(pivot["ratio"]), pivot
     names = {row["figure"] for row in result["summary"]}
     assert set(FIGURES) <= names and {f"http.{name}" for name in SCREENS} <= names
     assert all(isinstance(row["met"], bool) for row in result["summary"])

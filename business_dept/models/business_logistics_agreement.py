@@ -96,59 +96,75 @@ class BusinessLogisticsAgreement(models.Model):
         """Return ``{picking_id: expected cost}`` for done deliveries.
 
         Set-based: one query reads the pickings (local done day, company, carrier,
-        weight, volume, destination), one query counts each flat-monthly agreement's
-        deliveries per month; the rates are then applied in memory. A picking is
-        priced by the agreement of its company valid on the company's local day of
-        the delivery; a picking without one gets no entry.
+        weight, volume when an agreement charges per m³, destination), one query counts
+        each flat-monthly agreement's deliveries per month; the rates are then applied
+        in memory from plain values read once per agreement (a per-shipment cost is
+        the same for every delivery). A picking is priced by the agreement of its
+        company valid on the company's local day of the delivery; a picking without
+        one gets no entry.
         """
         if not picking_ids:
             return {}
         self.env.flush_all()
+        ids = list(picking_ids)
+        Agreement = self.with_context(active_test=False)
+        if Agreement.search_count([("pricing_mode", "=", "per_m3")], limit=1):
+            volume = SQL(
+                """(SELECT SUM(m.quantity * COALESCE(pp.volume, 0))
+                      FROM stock_move m
+                      JOIN product_product pp ON pp.id = m.product_id
+                     WHERE m.picking_id = p.id AND m.state = 'done')"""
+            )
+        else:
+            volume = SQL("0")
         self.env.cr.execute(
             SQL(
                 """
                 SELECT p.id, %(done_date)s, p.company_id, p.carrier_id, COALESCE(p.weight, 0),
-                       COALESCE(vol.volume, 0), rp.country_id, rp.state_id
+                       COALESCE(%(volume)s, 0), rp.country_id, rp.state_id
                   FROM stock_picking p
                   JOIN %(tz_table)s tz ON tz.company_id = p.company_id
              LEFT JOIN res_partner rp ON rp.id = p.partner_id
-             LEFT JOIN (SELECT m.picking_id, SUM(m.quantity * COALESCE(pp.volume, 0)) AS volume
-                          FROM stock_move m
-                          JOIN product_product pp ON pp.id = m.product_id
-                         WHERE m.picking_id = ANY(%(ids)s) AND m.state = 'done'
-                      GROUP BY m.picking_id) vol ON vol.picking_id = p.id
                  WHERE p.id = ANY(%(ids)s) AND p.carrier_id IS NOT NULL
                 """,
-                ids=list(picking_ids),
+                ids=ids,
+                volume=volume,
                 done_date=self._sql_done_date(),
                 tz_table=self.env["res.company"]._business_tz_sql(),
             )
         )
         rows = self.env.cr.fetchall()
-        agreements = self.with_context(active_test=False).search(
-            [("carrier_ids", "in", list({row[3] for row in rows}))]
-        )
+        agreements = Agreement.search([("carrier_ids", "in", list({row[3] for row in rows}))])
         by_carrier = defaultdict(list)
         for agreement in agreements:
             for carrier in agreement.carrier_ids:
-                by_carrier[agreement.company_id.id, carrier.id].append(agreement)
+                by_carrier[agreement.company_id.id, carrier.id].append(
+                    (agreement.date_start, agreement.date_end, agreement)
+                )
         flat_counts = agreements.filtered(
             lambda a: a.pricing_mode == "flat_monthly"
         )._monthly_delivery_counts()
+        per_shipment = {
+            agreement: agreement._cost_of(None, 0.0, 0.0, None, None, flat_counts)
+            for agreement in agreements
+            if agreement.pricing_mode == "per_shipment"
+        }
         costs = {}
         for pid, day, company_id, carrier_id, weight, volume, country_id, state_id in rows:
             agreement = next(
                 (
                     a
-                    for a in by_carrier[company_id, carrier_id]
-                    if a.date_start <= day and (not a.date_end or day <= a.date_end)
+                    for start, end, a in by_carrier[company_id, carrier_id]
+                    if start <= day and (not end or day <= end)
                 ),
                 None,
             )
-            if agreement:
-                costs[pid] = agreement._cost_of(
-                    day, weight, volume, country_id, state_id, flat_counts
-                )
+            if agreement is None:
+                continue
+            cost = per_shipment.get(agreement)
+            if cost is None:
+                cost = agreement._cost_of(day, weight, volume, country_id, state_id, flat_counts)
+            costs[pid] = cost
         return costs
 
     def _cost_of(self, day, weight, volume, country_id, state_id, flat_counts):

@@ -459,28 +459,29 @@ class BusinessLogisticsStatement(models.Model):
         # the SQL below reads pickings, lines, statements and companies
         self.env.flush_all()
         cr = self.env.cr
+        # the delivery of each unlinked line (read, not written: the lines are written
+        # once, by the UPDATE at the end)
+        found = {}
         for statement in self:
             cr.execute(
                 SQL(
                     """
-                    UPDATE business_logistics_statement_line l
-                       SET picking_id = m.picking_id
-                      FROM (SELECT DISTINCT ON (l2.id) l2.id AS line_id, p.id AS picking_id
-                              FROM business_logistics_statement_line l2
-                              JOIN stock_picking p ON p.carrier_tracking_ref = l2.waybill
-                              JOIN stock_picking_type t ON t.id = p.picking_type_id
-                             WHERE l2.statement_id = %(statement)s AND l2.picking_id IS NULL
-                               AND p.state = 'done' AND t.code = 'outgoing'
-                               AND p.carrier_id = ANY(%(carriers)s)
-                               AND p.company_id = %(company)s
-                          ORDER BY l2.id, p.id) m
-                     WHERE l.id = m.line_id
+                    SELECT DISTINCT ON (l2.id) l2.id, p.id
+                      FROM business_logistics_statement_line l2
+                      JOIN stock_picking p ON p.carrier_tracking_ref = l2.waybill
+                      JOIN stock_picking_type t ON t.id = p.picking_type_id
+                     WHERE l2.statement_id = %(statement)s AND l2.picking_id IS NULL
+                       AND p.state = 'done' AND t.code = 'outgoing'
+                       AND p.carrier_id = ANY(%(carriers)s)
+                       AND p.company_id = %(company)s
+                  ORDER BY l2.id, p.id
                     """,
                     carriers=statement._carrier_ids(),
                     statement=statement.id,
                     company=statement.company_id.id,
                 )
             )
+            found.update(cr.fetchall())
         # rank of each line within its waybill: the first one carries the delivery,
         # unless the waybill was billed on an approved statement of the carrier
         cr.execute(
@@ -504,11 +505,15 @@ class BusinessLogisticsStatement(models.Model):
                 billed=BILLED_STATES,
             )
         )
-        ranked = [(lid, pid, rank > 1 or billed) for lid, pid, rank, billed in cr.fetchall()]
+        ranked = [
+            (lid, pid or found.get(lid), rank > 1 or billed)
+            for lid, pid, rank, billed in cr.fetchall()
+        ]
         costs = self.env["business.logistics.agreement"]._expected_costs(
             {pid for __, pid, duplicate in ranked if pid and not duplicate}
         )
         line_ids = [lid for lid, __, __ in ranked]
+        picking_ids = [pid for __, pid, __ in ranked]
         expected = [
             costs.get(pid, 0.0) if pid and not duplicate else 0.0 for __, pid, duplicate in ranked
         ]
@@ -517,7 +522,8 @@ class BusinessLogisticsStatement(models.Model):
             SQL(
                 """
                 UPDATE business_logistics_statement_line l
-                   SET expected_amount = v.expected,
+                   SET picking_id = v.picking_id,
+                       expected_amount = v.expected,
                        match_state = v.state,
                        agreed_amount = CASE
                            WHEN l.resolution = 'accept_carrier' THEN COALESCE(l.amount, 0)
@@ -525,22 +531,24 @@ class BusinessLogisticsStatement(models.Model):
                            WHEN l.resolution = 'disputed' THEN 0
                            WHEN v.state = 'matched' THEN COALESCE(l.amount, 0)
                            ELSE 0 END
-                  FROM (SELECT u.id, u.expected,
+                  FROM (SELECT u.id, u.picking_id, u.expected,
                                CASE WHEN u.duplicate THEN 'duplicate'
-                                    WHEN l2.picking_id IS NULL THEN 'unknown'
+                                    WHEN u.picking_id IS NULL THEN 'unknown'
                                     WHEN l2.carrier_listed IS NOT TRUE THEN 'missing_carrier'
                                     WHEN ABS(COALESCE(l2.amount, 0) - u.expected)
                                          <= COALESCE(c.logistics_tolerance, 0)
                                         THEN 'matched'
                                     ELSE 'amount_diff' END AS state
-                          FROM unnest(%(ids)s::int[], %(expected)s::numeric[], %(dup)s::bool[])
-                               AS u(id, expected, duplicate)
+                          FROM unnest(%(ids)s::int[], %(pickings)s::int[],
+                                      %(expected)s::numeric[], %(dup)s::bool[])
+                               AS u(id, picking_id, expected, duplicate)
                           JOIN business_logistics_statement_line l2 ON l2.id = u.id
                           JOIN business_logistics_statement s ON s.id = l2.statement_id
                           JOIN res_company c ON c.id = s.company_id) v
                  WHERE l.id = v.id
                 """,
                 ids=line_ids,
+                pickings=picking_ids,
                 expected=expected,
                 dup=duplicate,
             )
@@ -551,7 +559,9 @@ class BusinessLogisticsStatement(models.Model):
             self.env.add_to_compute(self._fields[fname], self)
         self.flush_recordset(TOTAL_FIELDS)
         for statement in self:
-            settled = statement.line_ids and not statement.unsettled_count
+            # a count, not the 20,000 lines read into the cache
+            has_lines = Line.search_count([("statement_id", "=", statement.id)], limit=1)
+            settled = has_lines and not statement.unsettled_count
             statement._workflow_write({"state": "matched" if settled else "draft"})
 
     def _vendor_bill_vals(self):

@@ -89,9 +89,15 @@ class ResourceCalendar(models.Model):
         :param starts: naive UTC datetimes
         :return: list of naive UTC datetimes (or False), in the order of ``starts``
         """
+        return self._business_deadlines_many(starts, [days])[days]
+
+    def _business_deadlines_many(self, starts, counts):
+        """``_business_deadlines`` for several numbers of working days at once, from
+        the same interval computation: ``{days: [deadline or False per start]}``."""
         self.ensure_one()
         if not starts:
-            return []
+            return {days: [] for days in counts}
+        days = max(counts)
         zone = timezone(self.tz or "UTC")
         local_days = [utc.localize(start).astimezone(zone).date() for start in starts]
         first, last = min(local_days), max(local_days)
@@ -107,17 +113,19 @@ class ResourceCalendar(models.Model):
                     day -= timedelta(days=1)
                 day_end[day] = max(day_end.get(day, stop), stop)
             working = sorted(day for day in day_end if day > first)
-            counts = [bisect.bisect_right(working, day) for day in local_days]
-            if not working or max(counts) + days <= len(working) or margin > 3660:
+            positions = [bisect.bisect_right(working, day) for day in local_days]
+            if not working or max(positions) + days <= len(working) or margin > 3660:
                 break
             margin *= 2
-        result = []
-        for index in counts:
-            target = index + days - 1
-            if days <= 0 or target >= len(working):
-                result.append(False)
-                continue
-            result.append(day_end[working[target]].astimezone(utc).replace(tzinfo=None))
+        ends = [day_end[day].astimezone(utc).replace(tzinfo=None) for day in working]
+        result = {}
+        for wanted in counts:
+            result[wanted] = [
+                ends[index + wanted - 1]
+                if wanted > 0 and index + wanted - 1 < len(working)
+                else False
+                for index in positions
+            ]
         return result
 
     def _business_load_china_calendar(self, years):

@@ -1,4 +1,7 @@
-from odoo import api, models, tools
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models, tools
+from odoo.osv import expression
 from odoo.tools import SQL
 from odoo.tools.sql import create_index
 
@@ -77,7 +80,12 @@ class BusinessKpiReport(models.Model):
     surveys.
 
     A month filter reaches every part; on invoices and installments it uses the
-    expression indexes of ``_kpi_month_indexes``.
+    expression indexes of ``_kpi_month_indexes``. A search whose domain bounds the
+    month (``month`` =, in, >=, >, <=, < combined with AND) also bounds each part's
+    stored date column to those months, a day wider on each side for the time zone
+    (``_kpi_rows_in``, indexes of ``_kpi_range_indexes``): the local-month condition
+    still decides, but only that period's rows are read, so the cost of a month grows
+    with its rows and not with the history.
     """
 
     _name = "business.kpi.report"
@@ -137,6 +145,58 @@ class BusinessKpiReport(models.Model):
         "res.users": ["share", "groups_id"],
     }
 
+    # ------------------------------------------------------------------ month bounds
+    @api.model
+    def _kpi_month_range(self, domain):
+        """``(first day, day after)`` of the stored dates that can fall in the months
+        the domain keeps, a day wider on each side (time zones), or None when the
+        domain does not bound the month with AND-ed conditions only."""
+        domain = expression.normalize_domain(domain or [])
+        if any(item in ("|", "!") for item in domain):
+            return None
+        start = end = None
+        for leaf in domain:
+            if not isinstance(leaf, list | tuple) or len(leaf) != 3 or leaf[0] != "month":
+                continue
+            operator, value = leaf[1], leaf[2]
+            values = value if operator == "in" and isinstance(value, list | tuple) else [value]
+            try:
+                days = [fields.Date.to_date(v) for v in values]
+            except (TypeError, ValueError):
+                continue
+            if not days or not all(days) or operator not in ("=", "in", ">=", ">", "<=", "<"):
+                continue
+            if operator in ("=", "in", ">=", ">"):
+                low = min(days) - relativedelta(days=1)
+                start = low if start is None else max(start, low)
+            if operator in ("=", "in", "<=", "<"):
+                high = max(days) + relativedelta(months=1, days=1)
+                end = high if end is None else min(end, high)
+        if start is None and end is None:
+            return None
+        return start, end
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None):
+        """Bound the parts to the months of the domain (see ``_kpi_rows_in``)."""
+        bounds = self._kpi_month_range(domain)
+        model = self.with_context(business_kpi_range=bounds) if bounds else self
+        return super(BusinessKpiReport, model)._search(
+            domain, offset=offset, limit=limit, order=order
+        )
+
+    @api.model
+    def _kpi_rows_in(self, column):
+        """SQL condition: the stored date or datetime ``column`` is within the period
+        of the searched months (``_kpi_month_range``); TRUE without one."""
+        start, end = self.env.context.get("business_kpi_range") or (None, None)
+        conditions = []
+        if start:
+            conditions.append(SQL("%s >= %s", column, fields.Date.to_date(start)))
+        if end:
+            conditions.append(SQL("%s < %s", column, fields.Date.to_date(end)))
+        return SQL(" AND ").join(conditions) if conditions else SQL("TRUE")
+
     # ------------------------------------------------------------------ parts
     @api.model
     def _kpi_tz(self):
@@ -183,9 +243,11 @@ class BusinessKpiReport(models.Model):
               -- only for the companies counting invoiced output (nothing read otherwise)
               JOIN res_company c ON c.id = am.company_id AND c.output_basis = 'invoiced'
              WHERE am.state = 'posted' AND am.move_type IN ('out_invoice', 'out_refund')
+               AND %(rows_in)s
           GROUP BY 1, 2, 3
             """,
             month=self._kpi_month(SQL("am.invoice_date")),
+            rows_in=self._kpi_rows_in(SQL("am.invoice_date")),
         )
 
     @api.model
@@ -205,9 +267,11 @@ class BusinessKpiReport(models.Model):
               JOIN res_company c ON c.id = so.company_id AND c.output_basis = 'delivered'
               JOIN %(tz)s tz ON tz.company_id = so.company_id
              WHERE sm.state = 'done' AND (src.usage = 'customer') <> (dest.usage = 'customer')
+               AND %(rows_in)s
           GROUP BY 1, 2, 3
             """,
             month=self._kpi_local_month(SQL("sm.date")),
+            rows_in=self._kpi_rows_in(SQL("sm.date")),
             tz=self._kpi_tz(),
         )
 
@@ -239,11 +303,13 @@ class BusinessKpiReport(models.Model):
                      WHERE aml.display_type = 'payment_term' AND aml.balance > 0
                        AND aml.date_maturity IS NOT NULL
                        AND am.state = 'posted' AND am.move_type = 'out_invoice'
+                       AND %(rows_in)s
                   GROUP BY aml.id, am.id, 4) i
              WHERE i.owed > 0
           GROUP BY 1, 2, 3
             """,
             month=self._kpi_month(SQL("aml.date_maturity")),
+            rows_in=self._kpi_rows_in(SQL("aml.date_maturity")),
         )
 
     @api.model
@@ -289,11 +355,12 @@ class BusinessKpiReport(models.Model):
                       JOIN res_partner sp ON sp.id = so.partner_id
                       JOIN res_partner rp ON rp.id = sp.commercial_partner_id
                       JOIN %(tz)s tz ON tz.company_id = p.company_id
-                     WHERE p.state = 'done' AND dest.usage = 'customer') d
+                     WHERE p.state = 'done' AND dest.usage = 'customer' AND %(rows_in)s) d
           GROUP BY 1, 2, 3
             """,
             month=self._kpi_local_month(SQL("p.date_done")),
             day=self._kpi_local_day(SQL("p.date_done")),
+            rows_in=self._kpi_rows_in(SQL("p.date_done")),
             tz=self._kpi_tz(),
             closing=closing,
             next_closing=next_closing,
@@ -308,10 +375,11 @@ class BusinessKpiReport(models.Model):
                    count(*) FILTER (WHERE so.review_on_time) AS review_ontime_count
               FROM sale_order so
               JOIN %(tz)s tz ON tz.company_id = so.company_id
-             WHERE so.review_received_date IS NOT NULL
+             WHERE so.review_received_date IS NOT NULL AND %(rows_in)s
           GROUP BY 1, 2, 3
             """,
             month=self._kpi_local_month(SQL("so.review_received_date")),
+            rows_in=self._kpi_rows_in(SQL("so.review_received_date")),
             tz=self._kpi_tz(),
         )
 
@@ -322,10 +390,11 @@ class BusinessKpiReport(models.Model):
             SELECT s.company_id, s.user_id, %(month)s AS month,
                    count(*) AS survey_count, sum(s.score) AS survey_score
               FROM business_satisfaction_survey s
-             WHERE s.state = 'done'
+             WHERE s.state = 'done' AND %(rows_in)s
           GROUP BY 1, 2, 3
             """,
             month=self._kpi_month(SQL("s.date")),
+            rows_in=self._kpi_rows_in(SQL("s.date")),
         )
 
     @api.model
@@ -336,12 +405,43 @@ class BusinessKpiReport(models.Model):
                    count(*) AS backlog_count,
                    count(*) FILTER (WHERE b.explained_on_time) AS backlog_explained_count
               FROM business_stock_backlog b
+             WHERE %s
           GROUP BY 1, 2, 3
-            """
+            """,
+            self._kpi_rows_in(SQL("b.month")),
         )
 
     @api.model
     def _kpi_part_new_customers(self):
+        if self.env.context.get("business_kpi_range"):
+            # each customer's first confirmed order of the period, new when the
+            # customer has no earlier one (one indexed probe per customer of the
+            # period) rather than every customer's first order over the history
+            return SQL(
+                """
+            SELECT f.company_id, f.user_id, f.month, count(*) AS new_customers
+              FROM (SELECT DISTINCT ON (so.company_id, rp.commercial_partner_id)
+                           so.company_id, so.user_id, %(month)s AS month,
+                           rp.commercial_partner_id, so.date_order, so.id
+                      FROM sale_order so
+                      JOIN res_partner rp ON rp.id = so.partner_id
+                      JOIN %(tz)s tz ON tz.company_id = so.company_id
+                     WHERE so.state = 'sale' AND %(rows_in)s
+                  ORDER BY so.company_id, rp.commercial_partner_id, so.date_order, so.id) f
+             -- LIMIT 1: an index probe per customer, never a scan of every order
+             WHERE (SELECT 1
+                      FROM res_partner rp2
+                      JOIN sale_order so2 ON so2.partner_id = rp2.id
+                     WHERE rp2.commercial_partner_id = f.commercial_partner_id
+                       AND so2.company_id = f.company_id AND so2.state = 'sale'
+                       AND (so2.date_order, so2.id) < (f.date_order, f.id)
+                     LIMIT 1) IS NULL
+          GROUP BY 1, 2, 3
+                """,
+                month=self._kpi_local_month(SQL("so.date_order")),
+                tz=self._kpi_tz(),
+                rows_in=self._kpi_rows_in(SQL("so.date_order")),
+            )
         return SQL(
             """
             SELECT f.company_id, f.user_id, f.month, count(*) AS new_customers
@@ -520,6 +620,31 @@ class BusinessKpiReport(models.Model):
             ),
         ]
 
+    def _kpi_range_indexes(self):
+        """Indexes on the stored date columns that ``_kpi_rows_in`` bounds and Odoo
+        does not index, and on a customer's earlier orders (new customers): (index
+        name, table, columns, partial index condition)."""
+        return [
+            (
+                "stock_picking_business_kpi_date_done_index",
+                "stock_picking",
+                "date_done",
+                "state = 'done'",
+            ),
+            (
+                "sale_order_business_kpi_partner_date_index",
+                "sale_order",
+                "partner_id, date_order, id",
+                "state = 'sale'",
+            ),
+            (
+                "sale_order_business_kpi_review_received_index",
+                "sale_order",
+                "review_received_date",
+                "review_received_date IS NOT NULL",
+            ),
+        ]
+
     @property
     def _table_query(self):
         """The report is a query, not a view: built when read, from the extendable parts
@@ -530,6 +655,8 @@ class BusinessKpiReport(models.Model):
         """Kept for the indexes on the month expressions the report filters on (and to drop
         the view earlier versions created)."""
         for name, table, column, where in self._kpi_month_indexes():
-            expression = self._kpi_month(SQL.identifier(column)).code
-            create_index(self.env.cr, name, table, [f"({expression})"], where=where)
+            month_sql = self._kpi_month(SQL.identifier(column)).code
+            create_index(self.env.cr, name, table, [f"({month_sql})"], where=where)
+        for name, table, columns, where in self._kpi_range_indexes():
+            create_index(self.env.cr, name, table, columns.split(", "), where=where)
         tools.drop_view_if_exists(self.env.cr, self._table)

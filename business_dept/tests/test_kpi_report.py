@@ -216,6 +216,71 @@ class TestKpiReport(KpiCase):
         returned.move_ids.date = "2026-03-30 08:00:00"
         self.assertAlmostEqual(self._row(self.manager2).output_amount, 2600.0, places=2)
 
+    def test_month_filter_same_figures_as_the_whole_history(self):
+        """A month filter bounds every part to that month's stored dates (a day wider
+        for the time zone); the figures stay those of the unfiltered report."""
+        self.company.resource_calendar_id.tz = "Asia/Shanghai"
+        april = date(2026, 4, 1)
+        # a customer ordering again in April (first order in March: not new)
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer2.id,
+                "user_id": self.manager2.id,
+                "order_line": [Command.create({"product_id": self.product.id})],
+            }
+        )
+        order.action_confirm()
+        order.date_order = "2026-04-02 02:00:00"
+        # a review received at 00:30 on 1 April in Shanghai (16:30 UTC on 31 March)
+        self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "user_id": self.manager.id,
+                "review_start_date": "2026-03-30 02:00:00",
+                "review_received_date": "2026-03-31 16:30:00",
+            }
+        )
+        self.env.flush_all()
+        names = [
+            name
+            for name, field in self.Report._fields.items()
+            if field.type in ("integer", "float", "monetary", "boolean") and name != "id"
+        ]
+
+        def read(domain):
+            self.env.invalidate_all()
+            return {
+                (row["user_id"] and row["user_id"][0], row["month"]): row
+                for row in self.Report.search_read(domain, ["user_id", "month", *names])
+            }
+
+        history = read([])  # no month bound: every part reads all its rows
+        self.assertIsNone(self.Report._kpi_month_range([]))
+        self.assertIsNone(
+            self.Report._kpi_month_range(["|", ("month", "=", MARCH), ("user_id", "=", 1)])
+        )
+        both = {MARCH, april}
+        for domain, months, department in (
+            ([("month", "=", MARCH)], {MARCH}, False),
+            ([("month", "=", april)], {april}, False),
+            ([("month", ">=", MARCH), ("month", "<", "2026-05-01")], both, False),
+            ([("month", "in", [MARCH, april]), ("in_department", "=", True)], both, True),
+        ):
+            self.assertTrue(self.Report._kpi_month_range(domain))
+            bounded = read(domain)
+            expected = {
+                key
+                for key, row in history.items()
+                if key[1] in months and (row["in_department"] or not department)
+            }
+            self.assertTrue(bounded, domain)
+            self.assertEqual(set(bounded), expected, domain)
+            for key, row in bounded.items():
+                for name in names:
+                    self.assertEqual(row[name], history[key][name], (domain, key, name))
+        self.assertEqual(history[self.manager2.id, april]["new_customers"], 0)
+        self.assertEqual(history[self.manager.id, april]["review_count"], 1)
+
     def test_record_rules(self):
         self.assertEqual(self._row(self.manager, as_user=self.manager).user_id, self.manager)
         self.assertFalse(self._row(self.manager2, as_user=self.manager))

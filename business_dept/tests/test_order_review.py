@@ -224,6 +224,26 @@ class TestOrderReview(SalesRulesCase):
             self.assertTrue(self.order.with_user(self.manager).invoice_overdue)
             self.assertNotIn(self.order, Order.search([("invoice_overdue", "=", False)]))
 
+    def test_unpaid_due_date_follows_the_invoices(self):
+        """The stored earliest unpaid due date the Invoice Overdue filter reads: set when
+        the invoice is posted, kept by a partial payment, cleared by the full payment."""
+        invoice = self.overdue_invoice(date(2025, 6, 10))
+        self.assertEqual(self.order.business_unpaid_due_date, date(2025, 6, 10))
+        Order = self.env["sale.order"]
+        register = self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        )
+        register.create({"amount": invoice.amount_total / 2})._create_payments()
+        self.assertEqual(invoice.payment_state, "partial")
+        self.assertEqual(self.order.business_unpaid_due_date, date(2025, 6, 10))
+        with freeze_time(self.local(2025, 6, 11, 1, 0)):
+            self.assertIn(self.order, Order.search([("invoice_overdue", "=", True)]))
+        register.create({})._create_payments()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertFalse(self.order.business_unpaid_due_date)
+        with freeze_time(self.local(2025, 6, 11, 1, 0)):
+            self.assertNotIn(self.order, Order.search([("invoice_overdue", "=", True)]))
+
     def test_makeup_workday_stays_in_its_company(self):
         """A make-up workday belongs to its calendar's company; another company's users do
         not see it."""

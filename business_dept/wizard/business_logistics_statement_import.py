@@ -69,6 +69,7 @@ COLUMN_ALIASES = {
 HEADER_UNITS = ("元", "rmb", "cny", "kg", "公斤")
 # First words of a carrier's total rows, skipped (合计 / 小计 / 总计).
 TOTAL_WORDS = ("合计", "小计", "总计", "总合计", "共", "total", "subtotal", "grandtotal")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}$")
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
 # A waybill that Excel has shown in scientific notation and saved so: its last digits
 # are lost (7.73123E+11, 7,73123E+11 in a decimal-comma locale).
@@ -212,14 +213,18 @@ class BusinessLogisticsStatementImport(models.TransientModel):
     def _is_total_row(cls, row, columns):
         """A carrier's total row: its first filled cell, or with no waybill any cell,
         starts with 合计 / 小计 / 总计 / Total."""
-        texts = [cls._header_key(cell) for cell in row if isinstance(cell, str) and cell.strip()]
-        if not texts:
+        texts = (cell for cell in row if isinstance(cell, str) and cell.strip())
+        first = next(texts, None)
+        if first is None:
             return False
-        if texts[0].startswith(TOTAL_WORDS):
+        if cls._header_key(first).startswith(TOTAL_WORDS):
             return True
         waybill_index = columns["waybill"]
         waybill = row[waybill_index] if waybill_index < len(row) else None
-        return cls._is_blank(waybill) and any(text.startswith(TOTAL_WORDS) for text in texts)
+        # the other cells only matter on a row without waybill
+        return cls._is_blank(waybill) and any(
+            cls._header_key(text).startswith(TOTAL_WORDS) for text in texts
+        )
 
     def _parse_rows(self, table):
         """Check every row; return ``[(waybill, date, amount)]`` or refuse.
@@ -248,6 +253,8 @@ class BusinessLogisticsStatementImport(models.TransientModel):
             )
         header = table[header_index]
         statement = self.statement_id
+        # read once, not per row (20,000 rows and more)
+        date_from, date_to = statement.date_from, statement.date_to
         rows = []
         for number, row in enumerate(table[header_index + 1 :], start=header_index + 2):
             if all(self._is_blank(cell) for cell in row) or self._is_total_row(row, columns):
@@ -270,22 +277,24 @@ class BusinessLogisticsStatementImport(models.TransientModel):
                     )
                 )
 
-            if self._is_blank(cell("waybill")) and self._is_blank(cell("amount")):
+            waybill_cell, amount_cell = cell("waybill"), cell("amount")
+            if self._is_blank(waybill_cell) and self._is_blank(amount_cell):
                 continue
-            waybill, problem = self._to_waybill(cell("waybill"))
+            waybill, problem = self._to_waybill(waybill_cell)
             if problem:
                 refuse("waybill", problem)
-            amount = self._to_amount(cell("amount"))
+            amount = self._to_amount(amount_cell)
             if amount is None:
-                refuse("amount", self.env._("%(value)s is not an amount.", value=cell("amount")))
+                refuse("amount", self.env._("%(value)s is not an amount.", value=amount_cell))
             if amount < 0:
                 refuse("amount", self.env._("the amount %(value)s is negative.", value=amount))
             day = None
-            if "date" in columns and not self._is_blank(cell("date")):
-                day = self._to_date(cell("date"))
+            date_cell = cell("date") if "date" in columns else None
+            if not self._is_blank(date_cell):
+                day = self._to_date(date_cell)
                 if day is None:
-                    refuse("date", self.env._("%(value)s is not a date.", value=cell("date")))
-                if not statement.date_from <= day <= statement.date_to:
+                    refuse("date", self.env._("%(value)s is not a date.", value=date_cell))
+                if not date_from <= day <= date_to:
                     refuse(
                         "date",
                         self.env._(
@@ -372,6 +381,11 @@ class BusinessLogisticsStatementImport(models.TransientModel):
             except (ValueError, OverflowError, TypeError):
                 return None
         text = str(value).strip().split(" ")[0].split("T")[0]
+        if ISO_DATE.match(text):  # the usual case, without strptime
+            try:
+                return date(int(text[:4]), int(text[5:7]), int(text[8:10]))
+            except ValueError:
+                return None  # 2025-02-30: no other format reads it either
         for fmt in DATE_FORMATS:
             try:
                 return datetime.strptime(text, fmt).date()
@@ -451,8 +465,11 @@ class BusinessLogisticsStatementImport(models.TransientModel):
             "resolution": [],
             "note": [],
         }
+        rounded = {}  # the same few amounts come back on most rows
         for waybill, day, raw_amount in rows:
-            amount = currency.round(raw_amount)
+            amount = rounded.get(raw_amount)
+            if amount is None:
+                amount = rounded[raw_amount] = currency.round(raw_amount)
             resolution, note = (kept.get((waybill, amount)) or [(None, None)]).pop(0)
             if waybill in collected:
                 line_id, collected_date = collected.pop(waybill)
