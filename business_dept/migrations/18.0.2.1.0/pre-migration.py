@@ -1,4 +1,4 @@
-"""18.0.2.0.0: sale orders store the earliest due date of their unpaid posted customer
+"""18.0.2.1.0: sale orders store the earliest due date of their unpaid posted customer
 invoices (``business_unpaid_due_date``), which the Invoice Overdue filter reads.
 
 The column is created and filled here in one UPDATE, so that the update does not
