@@ -232,3 +232,53 @@ def upgrade_from(odoo, old_version, setup, checks):
 def test_upgrade_from_18_0_1_1_0(odoo):
     """Sign-offs become tier reviews; review dates and settings are kept."""
     upgrade_from(odoo, "18.0.1.1.0", SETUP, CHECKS)
+
+
+SETUP_2_0 = """
+from datetime import date, timedelta
+env.company.write({"quote_signoff_required": False, "agreement_required": False})
+partner = env["res.partner"].create({"name": "Upgrade Customer", "is_company": True,
+    "closing_day": 25, "payment_method": "bank_draft", "agreement_date": date(2026, 1, 1),
+    "agreement_expiry": date(2027, 12, 31)})
+product = env["product.product"].create({"name": "Upgrade Valve", "list_price": 100.0,
+    "invoice_policy": "order"})
+def invoiced_order(ref, due):
+    order = env["sale.order"].create({"partner_id": partner.id, "client_order_ref": ref,
+        "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 2})]})
+    order.action_confirm()
+    invoice = order._create_invoices()
+    invoice.write({"invoice_date": due - timedelta(days=30), "invoice_date_due": due})
+    invoice.action_post()
+    return invoice
+invoiced_order("unpaid", date(2026, 10, 15))
+paid = invoiced_order("paid", date(2026, 10, 20))
+env["account.payment.register"].with_context(active_model="account.move",
+    active_ids=paid.ids).create({"payment_date": date(2026, 10, 18)})._create_payments()
+env["sale.order"].create({"partner_id": partner.id, "client_order_ref": "quotation",
+    "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})]})
+env.cr.commit()
+"""
+
+CHECKS_2_0 = {
+    "customer file kept": (
+        "SELECT closing_day, payment_method, agreement_expiry::text FROM res_partner "
+        "WHERE name = 'Upgrade Customer'",
+        [(25, "bank_draft", "2027-12-31")],
+    ),
+    "unpaid due date filled in SQL": (
+        "SELECT client_order_ref, business_unpaid_due_date::text FROM sale_order ORDER BY 1",
+        [("paid", None), ("quotation", None), ("unpaid", "2026-10-15")],
+    ),
+    "new models": (
+        "SELECT to_regclass('business_customer_statement') IS NOT NULL, "
+        "to_regclass('business_collection_plan') IS NOT NULL, "
+        "(SELECT count(*) FROM ir_model WHERE model = 'business.agreement.ledger')",
+        [(True, True, 1)],
+    ),
+}
+
+
+def test_upgrade_from_18_0_2_0_0(odoo):
+    """Unpaid due dates are filled in SQL; customers' files are kept; the statement,
+    collection plan and ledger models are created."""
+    upgrade_from(odoo, "18.0.2.0.0", SETUP_2_0, CHECKS_2_0)
