@@ -5,7 +5,7 @@ from pytz import timezone
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_amount
 
 
 class BusinessCollectionPlan(models.Model):
@@ -319,7 +319,7 @@ class BusinessCollectionPlan(models.Model):
                 user_id=line.plan_id.user_id.id,
                 summary=self.env._(
                     "Collect %(amount)s from %(partner)s on %(date)s (%(method)s)",
-                    amount=line.amount,
+                    amount=format_amount(self.env, line.amount, line.currency_id),
                     partner=line.partner_id.name,
                     date=line.planned_date,
                     method=dict(
