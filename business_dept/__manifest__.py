@@ -31,7 +31,6 @@
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "data/tier_definition_data.xml",
-        "data/business_collection_data.xml",
         "report/business_dept_reports.xml",
         "views/res_config_settings_views.xml",
         "views/business_sales_target_views.xml",
