@@ -311,7 +311,7 @@ class SaleOrder(models.Model):
     def init(self):
         """The open orders of the Order Follow-up list (confirmed, not paid) in the list's
         order: its filters and counts read these rows, not every order of the history."""
-        super().init()
+        result = super().init()
         create_index(
             self.env.cr,
             "sale_order_business_followup_index",
@@ -319,6 +319,7 @@ class SaleOrder(models.Model):
             ["date_order DESC", "id DESC"],
             where="state = 'sale' AND (business_stage <> 'paid' OR business_stage IS NULL)",
         )
+        return result
 
     def _business_signoff_pending(self):
         """The quotation's validation (sign-off and any tier of Settings) is not given."""
