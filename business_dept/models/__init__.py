@@ -25,3 +25,5 @@ from . import business_calendar_workday
 from . import ir_actions_report
 from . import res_partner_bank
 from . import business_insert_order
+from . import business_customer_statement
+from . import business_customer_statement_line

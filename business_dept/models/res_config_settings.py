@@ -38,6 +38,9 @@ class ResConfigSettings(models.TransientModel):
     backlog_explained_threshold = fields.Float(
         related="company_id.backlog_explained_threshold", readonly=False
     )
+    customer_statement_invoicing = fields.Selection(
+        related="company_id.customer_statement_invoicing", readonly=False
+    )
 
     def action_business_load_holidays(self):
         """Settings button: load this year's and next year's official holidays and make-up

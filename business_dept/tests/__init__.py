@@ -21,3 +21,4 @@ from . import test_tier_concurrency
 from . import test_demo_work
 from . import test_local_dates
 from . import test_invoice_delivery
+from . import test_customer_statement

@@ -12,6 +12,14 @@ NONE = "----"
 BUSINESS_ONLY = {"director": "rwcu", "gm": "rwcu"}
 LOGISTICS = {"assistant": "rwcu", "director": "rwcu", "gm": "rwcu", "finance": "r---"}
 KPI = {"manager": "r---", "director": "r---", "gm": "r---"}
+CUSTOMER_STATEMENT = {
+    "assistant": "rwcu",
+    "manager": "rw--",
+    "director": "rwcu",
+    "gm": "rwcu",
+    "finance": "r---",
+    "portal": "r---",
+}
 
 # Expected model access per role (read / write / create / unlink, "-" = refused).
 # Roles not listed for a model have no access at all. Every model of the addon must be here.
@@ -34,6 +42,9 @@ MATRIX = {
     "business.invoice.delivery": {
         role: "rwc-" for role in ("assistant", "manager", "director", "gm", "finance")
     },
+    "business.customer.statement": CUSTOMER_STATEMENT,
+    "business.customer.statement.line": CUSTOMER_STATEMENT,
+    "business.customer.statement.generate": {"assistant": "rwc-", "director": "rwc-", "gm": "rwc-"},
 }
 
 
