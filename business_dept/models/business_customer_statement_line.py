@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.exceptions import AccessError
 
 LINE_TYPES = [
     ("delivery", "Delivery to Invoice"),
@@ -66,6 +67,22 @@ class BusinessCustomerStatementLine(models.Model):
     dispute_note = fields.Text(
         help="The customer's objection to this line (对账异议), when the statement is disputed."
     )
+
+    def write(self, vals):
+        """Only the customer's note is typed by hand, on a statement sent to the customer:
+        the rest is what was sent and confirmed, and what is invoiced."""
+        if not self.env.su:
+            if set(vals) - {"dispute_note"}:
+                raise AccessError(
+                    self.env._("The lines of a customer statement are collected, not typed.")
+                )
+            if any(line.statement_id.state not in ("sent", "disputed") for line in self):
+                raise AccessError(
+                    self.env._(
+                        "The customer's notes are recorded on a statement sent to the customer."
+                    )
+                )
+        return super().write(vals)
 
     def _label(self):
         """How a line is named in messages: its delivery or entry, and its product."""

@@ -240,6 +240,12 @@ class TestCustomerStatement(CustomerStatementCase):
         # the manager sends his own customer's statement
         statement.with_user(self.manager).action_send()
         self.assertEqual(statement.state, "sent")
+        # a line's quantity or price is not typed: only the customer's note
+        line = statement.delivery_line_ids[:1].with_user(self.assistant)
+        with self.assertRaises(AccessError):
+            line.write({"quantity": 1000})
+        line.dispute_note = "checked"
+        self.assertEqual(line.dispute_note, "checked")
 
     def test_send_confirm_approve_invoice_done(self):
         statement = self.sent_statement()

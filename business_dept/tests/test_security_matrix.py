@@ -43,7 +43,11 @@ MATRIX = {
         role: "rwc-" for role in ("assistant", "manager", "director", "gm", "finance")
     },
     "business.customer.statement": CUSTOMER_STATEMENT,
-    "business.customer.statement.line": CUSTOMER_STATEMENT,
+    # lines are collected by the statement: nobody creates or deletes them by hand
+    "business.customer.statement.line": {
+        **CUSTOMER_STATEMENT,
+        **{role: "rw--" for role in ("assistant", "director", "gm")},
+    },
     "business.customer.statement.generate": {"assistant": "rwc-", "director": "rwc-", "gm": "rwc-"},
 }
 
