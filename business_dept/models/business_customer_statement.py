@@ -33,11 +33,7 @@ LINE_COLUMNS = (
     "line_type",
     "name",
     "date",
-    "sale_order_id",
-    "picking_id",
     "stock_move_id",
-    "sale_line_id",
-    "product_id",
     "quantity",
     "price_unit",
     "currency_id",
@@ -226,11 +222,23 @@ class BusinessCustomerStatement(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = (
-                    self.env["ir.sequence"].next_by_code("business.customer.statement") or "/"
+        unnamed = [vals for vals in vals_list if vals.get("name", "/") == "/"]
+        if unnamed:
+            # the sequence looked up once for the thousands of a month's generation
+            sequence = (
+                self.env["ir.sequence"]
+                .sudo()
+                .search(
+                    [
+                        ("code", "=", "business.customer.statement"),
+                        ("company_id", "in", [self.env.company.id, False]),
+                    ],
+                    order="company_id",
+                    limit=1,
                 )
+            )
+            for vals in unnamed:
+                vals["name"] = sequence._next() if sequence else "/"
         return super().create(vals_list)
 
     @api.ondelete(at_uninstall=False)
@@ -482,6 +490,20 @@ class BusinessCustomerStatement(models.Model):
             date_to=date_to,
         )
 
+    def _statements_sql(self):
+        """The statements ``self`` as an SQL relation ``s(id, partner_id, company_id,
+        date_from, date_to)`` of their values (the planner knows how many: a table just
+        filled has no statistics yet)."""
+        return SQL(
+            """unnest(%s::int[], %s::int[], %s::int[], %s::date[], %s::date[])
+                   AS s(id, partner_id, company_id, date_from, date_to)""",
+            self.ids,
+            [st.partner_id.id for st in self],
+            [st.company_id.id for st in self],
+            [st.date_from for st in self],
+            [st.date_to for st in self],
+        )
+
     def _rows_sql(self, company):
         """SQL rows (in ``LINE_COLUMNS`` order) of the statements ``self`` of ``company``:
         their deliveries and their receivable entries, as of now."""
@@ -489,24 +511,22 @@ class BusinessCustomerStatement(models.Model):
         date_hi = max(self.mapped("date_to"))
         return SQL(
             """
-            SELECT s.id, s.company_id, 'delivery', d.name, d.day, d.sale_order_id,
-                   d.picking_id, d.stock_move_id, d.sale_line_id, d.product_id, d.quantity,
-                   d.price_unit, d.currency_id, d.amount_currency, d.amount, NULL::integer
+            SELECT s.id, s.company_id, 'delivery', d.name, d.day, d.stock_move_id,
+                   d.quantity, d.price_unit, d.currency_id, d.amount_currency, d.amount,
+                   NULL::integer
               FROM (%(deliveries)s) d
-              JOIN business_customer_statement s ON s.partner_id = d.partner_id
+              JOIN %(statements)s ON s.partner_id = d.partner_id
                    AND d.day BETWEEN s.date_from AND s.date_to
-             WHERE s.id = ANY(%(ids)s)
              UNION ALL
-            SELECT s.id, s.company_id, e.line_type, e.name, e.day, NULL, NULL, NULL, NULL,
-                   NULL, NULL, NULL, e.currency_id, e.amount_currency, e.amount, e.move_id
+            SELECT s.id, s.company_id, e.line_type, e.name, e.day, NULL, NULL, NULL,
+                   e.currency_id, e.amount_currency, e.amount, e.move_id
               FROM (%(entries)s) e
-              JOIN business_customer_statement s ON s.partner_id = e.partner_id
+              JOIN %(statements)s ON s.partner_id = e.partner_id
                    AND e.day BETWEEN s.date_from AND s.date_to
-             WHERE s.id = ANY(%(ids)s)
             """,
             deliveries=self._delivery_rows_sql(company, date_lo, date_hi),
             entries=self._entry_rows_sql(company, date_lo, date_hi),
-            ids=self.ids,
+            statements=self._statements_sql(),
         )
 
     def _fill_lines(self):
@@ -540,26 +560,29 @@ class BusinessCustomerStatement(models.Model):
             self.env.cr.execute(
                 SQL(
                     """
-                    UPDATE business_customer_statement s
-                       SET opening_balance = COALESCE(b.opening, 0),
-                           closing_balance = COALESCE(b.closing, 0)
-                      FROM (SELECT s2.id,
-                                   SUM(aml.balance) FILTER (WHERE aml.date < s2.date_from)
-                                       AS opening,
-                                   SUM(aml.balance) AS closing
-                              FROM business_customer_statement s2
-                              JOIN res_partner rp ON rp.commercial_partner_id = s2.partner_id
-                              JOIN account_move_line aml ON aml.partner_id = rp.id
-                                   AND aml.company_id = s2.company_id
-                                   AND aml.parent_state = 'posted'
-                                   AND aml.date <= s2.date_to
-                              JOIN account_account aa ON aa.id = aml.account_id
-                                   AND aa.account_type = 'asset_receivable'
-                             WHERE s2.id = ANY(%(ids)s)
-                          GROUP BY s2.id) b
-                     WHERE b.id = s.id
+                    UPDATE business_customer_statement st
+                       SET opening_balance = b.opening, closing_balance = b.closing
+                      FROM (SELECT s.id,
+                                   COALESCE(SUM(r.balance) FILTER (WHERE r.date < s.date_from),
+                                            0) AS opening,
+                                   COALESCE(SUM(r.balance), 0) AS closing
+                              FROM %(statements)s
+                         LEFT JOIN (SELECT rp.commercial_partner_id AS partner_id, aml.date,
+                                           aml.balance
+                                      FROM account_move_line aml
+                                      JOIN account_account aa ON aa.id = aml.account_id
+                                           AND aa.account_type = 'asset_receivable'
+                                      JOIN res_partner rp ON rp.id = aml.partner_id
+                                     WHERE aml.parent_state = 'posted'
+                                       AND aml.company_id = %(company)s
+                                       AND aml.date <= %(date_hi)s) r
+                                ON r.partner_id = s.partner_id AND r.date <= s.date_to
+                          GROUP BY s.id) b
+                     WHERE b.id = st.id
                     """,
-                    ids=statements.ids,
+                    statements=statements._statements_sql(),
+                    company=company.id,
+                    date_hi=max(statements.mapped("date_to")),
                 )
             )
         self.invalidate_recordset(["line_ids", "opening_balance", "closing_balance"])

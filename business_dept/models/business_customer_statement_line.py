@@ -37,13 +37,14 @@ class BusinessCustomerStatementLine(models.Model):
         string="Reference", readonly=True, help="The delivery's or the journal entry's number."
     )
     date = fields.Date(readonly=True)
-    sale_order_id = fields.Many2one("sale.order", string="Order", readonly=True)
-    picking_id = fields.Many2one("stock.picking", string="Delivery", readonly=True)
     stock_move_id = fields.Many2one(
         "stock.move", string="Delivered Move", readonly=True, index="btree_not_null"
     )
-    sale_line_id = fields.Many2one("sale.order.line", string="Order Line", readonly=True)
-    product_id = fields.Many2one("product.product", readonly=True)
+    # read through the delivered move (not stored: a month's lines are inserted in bulk)
+    picking_id = fields.Many2one(related="stock_move_id.picking_id", string="Delivery")
+    sale_line_id = fields.Many2one(related="stock_move_id.sale_line_id", string="Order Line")
+    sale_order_id = fields.Many2one(related="sale_line_id.order_id", string="Order")
+    product_id = fields.Many2one(related="stock_move_id.product_id")
     quantity = fields.Float(digits="Product Unit of Measure", readonly=True)
     price_unit = fields.Float(string="Unit Price", digits="Product Price", readonly=True)
     move_id = fields.Many2one(
