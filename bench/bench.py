@@ -341,6 +341,15 @@ def main():
                 env, context, result["sizes"], args.repeat
             )
             cr.rollback()
+
+            # issue 12: the month's customer statements (bench_statements.py)
+            from bench_statements import TARGET_S, measure_customer_statements  # noqa: PLC0415
+
+            TARGETS["customer_statements"] = TARGET_S
+            result["figures"]["customer_statements"] = measure_customer_statements(
+                env, context, result["sizes"], args.repeat, median_of, verdict, with_floor
+            )
+            cr.rollback()
     finally:
         if not args.keep_db:
             from odoo.modules.registry import Registry  # noqa: PLC0415

@@ -32,6 +32,8 @@
         "data/ir_cron_data.xml",
         "data/tier_definition_data.xml",
         "report/business_dept_reports.xml",
+        "report/customer_statement_report.xml",
+        "data/mail_template_data.xml",
         "views/res_config_settings_views.xml",
         "views/business_sales_target_views.xml",
         "views/business_satisfaction_survey_views.xml",
@@ -50,6 +52,9 @@
         "views/business_insert_order_views.xml",
         "views/business_collection_plan_views.xml",
         "views/business_agreement_ledger_views.xml",
+        "wizard/business_customer_statement_generate_views.xml",
+        "views/business_customer_statement_views.xml",
+        "views/portal_statement_templates.xml",
         "views/menus.xml",
     ],
     "demo": [
@@ -61,6 +66,7 @@
         "demo/business_dept_demo_company.xml",
         "demo/business_dept_month_demo.xml",
         "demo/business_collection_plan_demo.xml",
+        "demo/business_customer_statement_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

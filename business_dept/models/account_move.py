@@ -171,6 +171,13 @@ class AccountMove(models.Model):
         self.sudo().write(values)
         return True
 
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("invoice_delivered_date"):
+            # a customer statement (客户对账单) is done when all its invoices are delivered
+            self.env["business.customer.statement"]._business_invoices_delivered(self)
+        return result
+
     # ----------------------------------------------- reminder before closing day
     @api.model
     def _business_closing_date(self, day, closing_day):

@@ -120,6 +120,14 @@ class ResCompany(models.Model):
         help="The salesperson gets an activity this many working days (company calendar) "
         "before each planned collection date of his collection plan (及时跟催).",
     )
+    customer_statement_invoicing = fields.Selection(
+        selection=[("order", "One Invoice per Order"), ("statement", "One Invoice per Statement")],
+        string="Invoices from a Statement",
+        default="order",
+        required=True,
+        help="Invoices created from a confirmed customer statement (客户对账单): one per sale "
+        "order, or one for the whole statement (per currency and invoice address).",
+    )
 
     # ------------------------------------------------------------ local time
     # A stored datetime is UTC; the day or month it belongs to is decided in the

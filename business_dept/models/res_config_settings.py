@@ -41,6 +41,9 @@ class ResConfigSettings(models.TransientModel):
     collection_reminder_days = fields.Integer(
         related="company_id.collection_reminder_days", readonly=False
     )
+    customer_statement_invoicing = fields.Selection(
+        related="company_id.customer_statement_invoicing", readonly=False
+    )
 
     def action_business_load_holidays(self):
         """Settings button: load this year's and next year's official holidays and make-up

@@ -633,3 +633,12 @@ class SaleOrder(models.Model):
                         order=order.name,
                     )
                 )
+
+    def _get_invoiceable_lines(self, final=False):
+        """Invoicing from a customer statement (客户对账单): only the lines of its
+        confirmed deliveries."""
+        lines = super()._get_invoiceable_lines(final)
+        quantities = self.env.context.get("business_statement_quantities")
+        if quantities is None:
+            return lines
+        return lines.filtered(lambda line: line.id in quantities)

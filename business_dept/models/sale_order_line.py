@@ -41,3 +41,12 @@ class SaleOrderLine(models.Model):
         result = super().unlink()
         orders.exists()._business_void_signoff()
         return result
+
+    def _prepare_invoice_line(self, **optional_values):
+        """Invoicing from a customer statement (客户对账单): at most the confirmed
+        delivered quantity of the line."""
+        values = super()._prepare_invoice_line(**optional_values)
+        quantities = self.env.context.get("business_statement_quantities")
+        if quantities and self.id in quantities:
+            values["quantity"] = min(values["quantity"], quantities[self.id])
+        return values

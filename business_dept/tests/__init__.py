@@ -23,3 +23,4 @@ from . import test_local_dates
 from . import test_invoice_delivery
 from . import test_collection_plan
 from . import test_agreement_ledger
+from . import test_customer_statement

@@ -12,6 +12,14 @@ NONE = "----"
 BUSINESS_ONLY = {"director": "rwcu", "gm": "rwcu"}
 LOGISTICS = {"assistant": "rwcu", "director": "rwcu", "gm": "rwcu", "finance": "r---"}
 KPI = {"manager": "r---", "director": "r---", "gm": "r---"}
+CUSTOMER_STATEMENT = {
+    "assistant": "rwcu",
+    "manager": "rw--",
+    "director": "rwcu",
+    "gm": "rwcu",
+    "finance": "r---",
+    "portal": "r---",
+}
 
 # Expected model access per role (read / write / create / unlink, "-" = refused).
 # Roles not listed for a model have no access at all. Every model of the addon must be here.
@@ -47,6 +55,13 @@ MATRIX = {
         "finance": "r---",
         **BUSINESS_ONLY,
     },
+    "business.customer.statement": CUSTOMER_STATEMENT,
+    # lines are collected by the statement: nobody creates or deletes them by hand
+    "business.customer.statement.line": {
+        **CUSTOMER_STATEMENT,
+        **{role: "rw--" for role in ("assistant", "director", "gm")},
+    },
+    "business.customer.statement.generate": {"assistant": "rwc-", "director": "rwc-", "gm": "rwc-"},
 }
 
 

@@ -1,0 +1,1083 @@
+import base64
+import hashlib
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL, config, float_compare, format_date
+
+from ..report.xlsx_formats import xlsx_formats
+
+GROUP_ASSISTANT = "business_dept.group_business_assistant"
+GROUP_MANAGER = "business_dept.group_business_manager"
+GROUP_FINANCE = "business_dept.group_business_finance"
+WORKFLOW_FIELDS = {
+    "state",
+    "opening_balance",
+    "closing_balance",
+    "sent_date",
+    "sent_fingerprint",
+    "confirmed_date",
+    "confirmed_by_partner_id",
+    "confirmed_user_id",
+    "confirmation_channel",
+    "approved_user_id",
+    "approved_date",
+    "invoice_ids",
+}
+# SQL columns of a statement line written by _fill_lines, in this order
+LINE_COLUMNS = (
+    "statement_id",
+    "company_id",
+    "line_type",
+    "name",
+    "date",
+    "stock_move_id",
+    "quantity",
+    "price_unit",
+    "currency_id",
+    "amount_currency",
+    "amount",
+)
+
+
+class BusinessCustomerStatement(models.Model):
+    """Customer statement of account (客户对账单), per customer and period.
+
+    The period ends on the customer's closing day (关账日; the month end when empty) and
+    starts the day after the previous period's end. Before invoicing, the product details
+    are checked with the customer (开票前须与客户核对开票产品明细) and approved by finance
+    (需公司财务核准); the invoices are then made of exactly the confirmed deliveries and must
+    reach the customer before his closing day (保证发票能在客户关账日前送到客户手里).
+    """
+
+    _name = "business.customer.statement"
+    _description = "Customer Statement"
+    _inherit = [
+        "portal.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "business.workflow.guard",
+        "business.tier.validation",
+        "tier.validation",
+    ]
+    _business_workflow_fields = tuple(sorted(WORKFLOW_FIELDS))
+    # tier validation: requested when the customer confirmed, finance approves (财务核准)
+    _state_from = ["confirmed"]
+    _state_to = ["approved"]
+    _cancel_state = "draft"
+    _order = "date_to desc, id desc"
+
+    name = fields.Char(
+        string="Reference", required=True, copy=False, readonly=True, default="/", index=True
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        domain="[('is_company', '=', True)]",
+        help="The customer (commercial partner) whose statement this is.",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
+    user_id = fields.Many2one(
+        related="partner_id.user_id",
+        store=True,
+        string="Salesperson",
+        help="The customer's salesperson: the business manager who follows the statement.",
+    )
+    payment_method = fields.Selection(related="partner_id.payment_method")
+    closing_day = fields.Integer(related="partner_id.closing_day")
+    date_from = fields.Date(string="From", required=True)
+    date_to = fields.Date(string="To", required=True, index=True)
+    state = fields.Selection(
+        selection=[
+            ("draft", "Draft"),
+            ("sent", "Sent to Customer"),
+            ("confirmed", "Confirmed by Customer"),
+            ("disputed", "Disputed"),
+            ("approved", "Finance Approved"),
+            ("invoiced", "Invoiced"),
+            ("done", "Invoices Delivered"),
+        ],
+        default="draft",
+        required=True,
+        copy=False,
+        tracking=True,
+        index=True,
+    )
+    line_ids = fields.One2many("business.customer.statement.line", "statement_id", string="Lines")
+    delivery_line_ids = fields.One2many(
+        "business.customer.statement.line",
+        "statement_id",
+        string="Deliveries to Invoice",
+        domain=[("line_type", "=", "delivery")],
+    )
+    account_line_ids = fields.One2many(
+        "business.customer.statement.line",
+        "statement_id",
+        string="Invoices and Payments",
+        domain=[("line_type", "!=", "delivery")],
+    )
+    opening_balance = fields.Monetary(
+        readonly=True,
+        help="The customer's receivable before the period (company currency, posted entries).",
+    )
+    closing_balance = fields.Monetary(
+        readonly=True,
+        help="The customer's receivable at the end of the period (company currency): the "
+        "opening balance, plus invoices, less credit notes and payments.",
+    )
+    amount_to_invoice = fields.Monetary(
+        string="Deliveries to Invoice", compute="_compute_amounts", help="In company currency."
+    )
+    amount_invoiced = fields.Monetary(
+        string="Invoiced (Net)",
+        compute="_compute_amounts",
+        help="Invoices less credit notes of the period, in company currency.",
+    )
+    amount_paid = fields.Monetary(
+        string="Payments Received",
+        compute="_compute_amounts",
+        help="Payments of the period (a positive figure), in company currency.",
+    )
+    sent_date = fields.Date(readonly=True, copy=False)
+    sent_fingerprint = fields.Char(
+        readonly=True,
+        copy=False,
+        help="Fingerprint of the lines as they were sent: a confirmation of other lines "
+        "is refused.",
+    )
+    reply_attachment_ids = fields.Many2many(
+        "ir.attachment",
+        string="Customer's Reply",
+        copy=False,
+        help="The customer's signed statement or reply: required when the confirmation is "
+        "recorded by the department.",
+    )
+    confirmation_channel = fields.Selection(
+        selection=[("portal", "Customer Portal"), ("recorded", "Recorded by the Department")],
+        readonly=True,
+        copy=False,
+    )
+    confirmed_date = fields.Date(readonly=True, copy=False)
+    confirmed_by_partner_id = fields.Many2one(
+        "res.partner", string="Confirmed By", readonly=True, copy=False
+    )
+    confirmed_user_id = fields.Many2one(
+        "res.users", string="Confirmation Recorded By", readonly=True, copy=False
+    )
+    approved_user_id = fields.Many2one("res.users", string="Approved By", readonly=True, copy=False)
+    approved_date = fields.Date(readonly=True, copy=False)
+    invoice_ids = fields.Many2many(
+        "account.move",
+        "business_customer_statement_invoice_rel",
+        "statement_id",
+        "move_id",
+        string="Invoices",
+        readonly=True,
+        copy=False,
+    )
+    invoice_count = fields.Integer(compute="_compute_invoice_count")
+    note = fields.Text()
+
+    _sql_constraints = [
+        ("date_check", "CHECK (date_from <= date_to)", "The period must end after it starts."),
+        (
+            "period_unique",
+            "UNIQUE (company_id, partner_id, date_to)",
+            "A customer has one statement per period.",
+        ),
+    ]
+
+    # ------------------------------------------------------------------ computes
+    def _compute_amounts(self):
+        sums = defaultdict(float)
+        for statement, line_type, amount in self.env[
+            "business.customer.statement.line"
+        ]._read_group(
+            [("statement_id", "in", self.ids)], ["statement_id", "line_type"], ["amount:sum"]
+        ):
+            sums[statement.id, line_type] = amount
+        for statement in self:
+            sid = statement.id
+            statement.amount_to_invoice = sums[sid, "delivery"]
+            statement.amount_invoiced = sums[sid, "invoice"] + sums[sid, "refund"]
+            statement.amount_paid = -sums[sid, "payment"]
+
+    def _compute_invoice_count(self):
+        for statement in self:
+            statement.invoice_count = len(statement.invoice_ids)
+
+    def _compute_access_url(self):
+        result = super()._compute_access_url()
+        for statement in self:
+            statement.access_url = f"/my/statements/{statement.id}"
+        return result
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        unnamed = [vals for vals in vals_list if vals.get("name", "/") == "/"]
+        if unnamed:
+            # the sequence looked up once for the thousands of a month's generation
+            sequence = (
+                self.env["ir.sequence"]
+                .sudo()
+                .search(
+                    [
+                        ("code", "=", "business.customer.statement"),
+                        ("company_id", "in", [self.env.company.id, False]),
+                    ],
+                    order="company_id",
+                    limit=1,
+                )
+            )
+            for vals in unnamed:
+                vals["name"] = sequence._next() if sequence else "/"
+        return super().create(vals_list)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_not_draft(self):
+        if any(statement.state != "draft" for statement in self):
+            raise UserError(self.env._("Only draft customer statements can be deleted."))
+
+    # ------------------------------------------------------------------ period
+    @api.model
+    def _period_end(self, day, closing_day):
+        """The customer's closing date (关账日) in the month of ``day``: a closing day of
+        31 in February is the last day of February; empty is the month end."""
+        return self.env["account.move"]._business_closing_date(day, closing_day)
+
+    @api.model
+    def _period_start(self, date_to, closing_day):
+        """First day of the period ending on ``date_to``: the day after the previous
+        month's closing date."""
+        previous = self._period_end(date_to.replace(day=1) - timedelta(days=1), closing_day)
+        return previous + timedelta(days=1)
+
+    @api.model
+    def _closing_days_ending(self, date_to):
+        """The closing days (0 = empty, the month end) whose period ends on ``date_to``."""
+        return [day for day in range(32) if self._period_end(date_to, day) == date_to]
+
+    # ------------------------------------------------------------------ checks
+    def _check_group(self, *groups):
+        if self.env.su or any(self.env.user.has_group(group) for group in groups):
+            return
+        names = ", ".join(self.env.ref(group).name for group in groups)
+        raise AccessError(
+            self.env._(
+                "Only these roles may do this on a customer statement: %(groups)s.",
+                groups=names,
+            )
+        )
+
+    def _check_own(self):
+        """A business manager acts only on his own customers' statements; the assistants
+        (and the directors) on all."""
+        user = self.env.user
+        if self.env.su or user.has_group(GROUP_ASSISTANT):
+            return
+        for statement in self:
+            if statement.partner_id.user_id != user:
+                raise AccessError(
+                    self.env._(
+                        "%(statement)s is the statement of another salesperson's customer.",
+                        statement=statement.display_name,
+                    )
+                )
+
+    def _check_state(self, *states):
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        for statement in self:
+            if statement.state not in states:
+                raise UserError(
+                    self.env._(
+                        "Statement %(name)s is %(state)s: this needs it to be %(expected)s.",
+                        name=statement.name,
+                        state=labels[statement.state],
+                        expected=" / ".join(labels[s] for s in states),
+                    )
+                )
+
+    def _workflow_write(self, vals):
+        """Write workflow fields once the action has checked role and state."""
+        if vals.get("state") in ("draft", "sent", "disputed"):
+            self._business_tier_restart()
+        result = self.sudo().with_context(skip_validation_check=True).write(vals)
+        if vals.get("state") == "confirmed":
+            self.sudo().request_validation()
+        return result
+
+    # ------------------------------------------------------------------ generation
+    @api.model
+    def _generate_statements(self, date_to, companies=None):
+        """Generate the statements of every customer with activity whose period ends on
+        ``date_to`` (关账日): done deliveries not invoiced, or posted entries on his
+        receivable, in the period. Set-based: a few queries per company, whatever the
+        number of customers; a customer who already has a statement for the period gets
+        no second one. Returns the new statements."""
+        self._check_group(GROUP_ASSISTANT)
+        date_to = fields.Date.to_date(date_to)
+        companies = companies or self.env.companies
+        closing_days = self._closing_days_ending(date_to)
+        periods = {day: self._period_start(date_to, day) for day in closing_days}
+        self.env.flush_all()
+        new = self.browse()
+        for company in companies:
+            rows = self._statement_candidates(company, date_to, periods)
+            if not rows:
+                continue
+            statements = (
+                self.sudo()
+                .with_context(
+                    tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True
+                )
+                .create(
+                    [
+                        {
+                            "partner_id": partner_id,
+                            "company_id": company.id,
+                            "date_from": date_from,
+                            "date_to": date_to,
+                        }
+                        for partner_id, date_from in rows
+                    ]
+                )
+            )
+            statements._fill_lines()
+            new |= statements
+        return new.with_env(self.env)
+
+    @api.model
+    def _statement_candidates(self, company, date_to, periods):
+        """(customer, first day) of the customers of ``company`` with activity in their
+        period ending on ``date_to`` and no statement for it. The period starts the day
+        after the customer's previous statement, else after the previous closing date."""
+        values = SQL(", ").join(SQL("(%s, %s::date)", day, start) for day, start in periods.items())
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT MIN(date_to) + 1 FROM (
+                    SELECT MAX(date_to) AS date_to FROM business_customer_statement
+                     WHERE company_id = %(company)s AND date_to < %(date_to)s
+                  GROUP BY partner_id) last
+                """,
+                company=company.id,
+                date_to=date_to,
+            )
+        )
+        earliest = self.env.cr.fetchone()[0]
+        date_lo = min([start for start in periods.values()] + ([earliest] if earliest else []))
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH period(closing_day, date_from) AS (VALUES %(values)s),
+                last AS (
+                    SELECT partner_id, MAX(date_to) AS date_to FROM business_customer_statement
+                     WHERE company_id = %(company)s AND date_to < %(date_to)s
+                  GROUP BY partner_id),
+                candidate AS (
+                    SELECT p.id AS partner_id,
+                           COALESCE(last.date_to + 1, period.date_from) AS date_from
+                      FROM res_partner p
+                      JOIN period ON period.closing_day = COALESCE(p.closing_day, 0)
+                 LEFT JOIN last ON last.partner_id = p.id
+                     WHERE p.id = p.commercial_partner_id
+                       AND NOT EXISTS (
+                            SELECT 1 FROM business_customer_statement s
+                             WHERE s.company_id = %(company)s AND s.partner_id = p.id
+                               AND s.date_to = %(date_to)s)),
+                activity AS (
+                    SELECT partner_id, MAX(day) AS day FROM (
+                        SELECT partner_id, day FROM (%(deliveries)s) d
+                         UNION ALL
+                        SELECT partner_id, day FROM (%(entries)s) e) rows
+                  GROUP BY partner_id)
+                SELECT c.partner_id, c.date_from
+                  FROM candidate c
+                  JOIN activity a ON a.partner_id = c.partner_id AND a.day >= c.date_from
+              ORDER BY c.partner_id
+                """,
+                values=values,
+                company=company.id,
+                date_to=date_to,
+                deliveries=self._delivery_rows_sql(company, date_lo, date_to),
+                entries=self._entry_rows_sql(company, date_lo, date_to),
+            )
+        )
+        return self.env.cr.fetchall()
+
+    @api.model
+    def _delivery_rows_sql(self, company, date_lo, date_to):
+        """SQL rows of the done customer deliveries of ``company`` whose local day (company
+        time zone) lies from ``date_lo`` to ``date_to``, not fully invoiced: one row per
+        stock move of an order line, its quantity net of the done returns."""
+        Company = self.env["res.company"]
+        return SQL(
+            """
+            SELECT rp.commercial_partner_id AS partner_id,
+                   (%(local_done)s)::date AS day,
+                   sp.name AS name,
+                   so.id AS sale_order_id, sp.id AS picking_id, sm.id AS stock_move_id,
+                   sol.id AS sale_line_id, sm.product_id AS product_id,
+                   sm.quantity - COALESCE(r.quantity, 0) AS quantity,
+                   sol.price_unit * (1 - COALESCE(sol.discount, 0) / 100.0) AS price_unit,
+                   so.currency_id AS currency_id,
+                   ROUND(((sm.quantity - COALESCE(r.quantity, 0))
+                          * sol.price_unit * (1 - COALESCE(sol.discount, 0) / 100.0))::numeric,
+                         cur.decimal_places) AS amount_currency,
+                   ROUND(((sm.quantity - COALESCE(r.quantity, 0))
+                          * sol.price_unit * (1 - COALESCE(sol.discount, 0) / 100.0)
+                          / COALESCE(NULLIF(so.currency_rate, 0), 1))::numeric,
+                         %(decimals)s) AS amount
+              FROM stock_picking sp
+              JOIN stock_picking_type t ON t.id = sp.picking_type_id AND t.code = 'outgoing'
+              JOIN stock_move sm ON sm.picking_id = sp.id AND sm.state = 'done'
+              JOIN sale_order_line sol ON sol.id = sm.sale_line_id
+              JOIN sale_order so ON so.id = sol.order_id
+              JOIN res_currency cur ON cur.id = so.currency_id
+              JOIN res_partner rp ON rp.id = so.partner_id
+              JOIN %(tz_table)s tz ON tz.company_id = sp.company_id
+         LEFT JOIN LATERAL (
+                    SELECT SUM(ret.quantity) AS quantity FROM stock_move ret
+                     WHERE ret.origin_returned_move_id = sm.id AND ret.state = 'done') r ON TRUE
+             WHERE sp.state = 'done' AND sp.company_id = %(company)s
+               AND sp.date_done >= %(start)s AND sp.date_done < %(end)s
+               AND sol.qty_delivered > sol.qty_invoiced
+               AND sm.quantity > COALESCE(r.quantity, 0)
+            """,
+            local_done=Company._business_local_sql(SQL("sp.date_done"), SQL("tz.tz")),
+            tz_table=Company._business_tz_sql(),
+            decimals=company.currency_id.decimal_places,
+            company=company.id,
+            start=company._business_utc_start(date_lo),
+            end=company._business_utc_start(date_to + timedelta(days=1)),
+        )
+
+    @api.model
+    def _entry_rows_sql(self, company, date_lo, date_to):
+        """SQL rows of the posted entries on the customers' receivable of ``company``
+        dated from ``date_lo`` to ``date_to`` (accounting date): one row per entry and
+        customer, its effect in company currency and in the entry's currency."""
+        return SQL(
+            """
+            SELECT rp.commercial_partner_id AS partner_id, aml.date AS day,
+                   am.name AS name, am.id AS move_id,
+                   CASE WHEN am.move_type IN ('out_invoice', 'out_receipt') THEN 'invoice'
+                        WHEN am.move_type = 'out_refund' THEN 'refund'
+                        ELSE 'payment' END AS line_type,
+                   aml.currency_id AS currency_id,
+                   SUM(aml.amount_currency) AS amount_currency,
+                   SUM(aml.balance) AS amount
+              FROM account_move_line aml
+              JOIN account_account aa ON aa.id = aml.account_id
+                   AND aa.account_type = 'asset_receivable'
+              JOIN account_move am ON am.id = aml.move_id
+              JOIN res_partner rp ON rp.id = aml.partner_id
+             WHERE aml.parent_state = 'posted' AND aml.company_id = %(company)s
+               AND aml.date >= %(date_lo)s AND aml.date <= %(date_to)s
+          GROUP BY rp.commercial_partner_id, aml.date, am.name, am.id, am.move_type,
+                   aml.currency_id
+            """,
+            company=company.id,
+            date_lo=date_lo,
+            date_to=date_to,
+        )
+
+    def _statements_sql(self):
+        """The statements ``self`` as an SQL relation ``s(id, partner_id, company_id,
+        date_from, date_to)`` of their values (the planner knows how many: a table just
+        filled has no statistics yet)."""
+        return SQL(
+            """unnest(%s::int[], %s::int[], %s::int[], %s::date[], %s::date[])
+                   AS s(id, partner_id, company_id, date_from, date_to)""",
+            self.ids,
+            [st.partner_id.id for st in self],
+            [st.company_id.id for st in self],
+            [st.date_from for st in self],
+            [st.date_to for st in self],
+        )
+
+    def _rows_sql(self, company):
+        """SQL rows (in ``LINE_COLUMNS`` order) of the statements ``self`` of ``company``:
+        their deliveries and their receivable entries, as of now."""
+        date_lo = min(self.mapped("date_from"))
+        date_hi = max(self.mapped("date_to"))
+        return SQL(
+            """
+            SELECT s.id, s.company_id, 'delivery', d.name, d.day, d.stock_move_id,
+                   d.quantity, d.price_unit, d.currency_id, d.amount_currency, d.amount,
+                   NULL::integer
+              FROM (%(deliveries)s) d
+              JOIN %(statements)s ON s.partner_id = d.partner_id
+                   AND d.day BETWEEN s.date_from AND s.date_to
+             UNION ALL
+            SELECT s.id, s.company_id, e.line_type, e.name, e.day, NULL, NULL, NULL,
+                   e.currency_id, e.amount_currency, e.amount, e.move_id
+              FROM (%(entries)s) e
+              JOIN %(statements)s ON s.partner_id = e.partner_id
+                   AND e.day BETWEEN s.date_from AND s.date_to
+            """,
+            deliveries=self._delivery_rows_sql(company, date_lo, date_hi),
+            entries=self._entry_rows_sql(company, date_lo, date_hi),
+            statements=self._statements_sql(),
+        )
+
+    def _fill_lines(self):
+        """(Re)write the lines and the balances of the statements from the deliveries and
+        the entries as they are now: three queries per company."""
+        self.env.flush_all()
+        uid = self.env.uid
+        for company in self.company_id:
+            statements = self.filtered(lambda s, c=company: s.company_id == c)
+            self.env.cr.execute(
+                SQL(
+                    "DELETE FROM business_customer_statement_line WHERE statement_id = ANY(%s)",
+                    statements.ids,
+                )
+            )
+            columns = SQL(", ").join(SQL.identifier(c) for c in LINE_COLUMNS + ("move_id",))
+            self.env.cr.execute(
+                SQL(
+                    """
+                    INSERT INTO business_customer_statement_line
+                           (%(columns)s, create_uid, write_uid, create_date, write_date)
+                    SELECT r.*, %(uid)s, %(uid)s, NOW() AT TIME ZONE 'UTC',
+                           NOW() AT TIME ZONE 'UTC'
+                      FROM (%(rows)s) r
+                    """,
+                    columns=columns,
+                    uid=uid,
+                    rows=statements._rows_sql(company),
+                )
+            )
+            self.env.cr.execute(
+                SQL(
+                    """
+                    UPDATE business_customer_statement st
+                       SET opening_balance = b.opening, closing_balance = b.closing
+                      FROM (SELECT s.id,
+                                   COALESCE(SUM(r.balance) FILTER (WHERE r.date < s.date_from),
+                                            0) AS opening,
+                                   COALESCE(SUM(r.balance), 0) AS closing
+                              FROM %(statements)s
+                         LEFT JOIN (SELECT rp.commercial_partner_id AS partner_id, aml.date,
+                                           aml.balance
+                                      FROM account_move_line aml
+                                      JOIN account_account aa ON aa.id = aml.account_id
+                                           AND aa.account_type = 'asset_receivable'
+                                      JOIN res_partner rp ON rp.id = aml.partner_id
+                                     WHERE aml.parent_state = 'posted'
+                                       AND aml.company_id = %(company)s
+                                       AND aml.date <= %(date_hi)s) r
+                                ON r.partner_id = s.partner_id AND r.date <= s.date_to
+                          GROUP BY s.id) b
+                     WHERE b.id = st.id
+                    """,
+                    statements=statements._statements_sql(),
+                    company=company.id,
+                    date_hi=max(statements.mapped("date_to")),
+                )
+            )
+        self.invalidate_recordset(["line_ids", "opening_balance", "closing_balance"])
+        self.env["business.customer.statement.line"].invalidate_model()
+
+    @api.model
+    def _cron_generate_statements(self):
+        """Daily scheduled action (每日): for each company, the statements of the customers
+        whose closing day (关账日) was yesterday, local day of the company's time zone, so
+        that the closing day's own deliveries and entries are in. It runs every day because
+        closing days differ per customer (the 25th, the month end...); a run missed is
+        caught up by the button with the date."""
+        for company in self.env["res.company"].search([]):
+            yesterday = company._business_local_today() - timedelta(days=1)
+            self.with_company(company)._generate_statements(yesterday, companies=company)
+
+    # ------------------------------------------------------------------ changes since sent
+    def _lines_fingerprint(self):
+        """Fingerprint of the statement's lines (what the customer was sent)."""
+        self.ensure_one()
+        data = sorted(
+            (
+                line.line_type,
+                line.stock_move_id.id or 0,
+                line.move_id.id or 0,
+                round(line.quantity, 4),
+                round(line.price_unit, 4),
+                round(line.amount, 2),
+            )
+            for line in self.line_ids
+        )
+        return hashlib.sha256(repr(data).encode()).hexdigest()
+
+    def _changed_lines(self):
+        """Descriptions of what changed since the statement was sent: its lines whose
+        delivery was returned, whose price or entry changed, and what is new in the
+        period. Empty when nothing changed."""
+        self.ensure_one()
+        self.env.flush_all()
+        self.env.cr.execute(self._rows_sql(self.company_id))
+        fresh = {}
+        for row in self.env.cr.fetchall():
+            values = dict(zip(LINE_COLUMNS + ("move_id",), row, strict=True))
+            key = (values["line_type"], values["stock_move_id"], values["move_id"])
+            fresh[key] = values
+        changes = []
+        if self.sent_fingerprint and self._lines_fingerprint() != self.sent_fingerprint:
+            changes.append(self.env._("the lines were edited after sending"))
+        for line in self.line_ids:
+            key = (line.line_type, line.stock_move_id.id or None, line.move_id.id or None)
+            now = fresh.pop(key, None)
+            if now is None:
+                changes.append(
+                    self.env._("%(line)s: no longer in the period or invoiced", line=line._label())
+                )
+                continue
+            if float_compare(float(now["quantity"] or 0.0), line.quantity, precision_digits=4):
+                changes.append(
+                    self.env._(
+                        "%(line)s: quantity %(old)s, now %(new)s",
+                        line=line._label(),
+                        old=line.quantity,
+                        new=float(now["quantity"] or 0.0),
+                    )
+                )
+            elif float_compare(
+                float(now["price_unit"] or 0.0), line.price_unit, precision_digits=4
+            ):
+                changes.append(
+                    self.env._(
+                        "%(line)s: unit price %(old)s, now %(new)s",
+                        line=line._label(),
+                        old=line.price_unit,
+                        new=float(now["price_unit"] or 0.0),
+                    )
+                )
+            elif float_compare(float(now["amount"] or 0.0), line.amount, precision_digits=2):
+                changes.append(
+                    self.env._(
+                        "%(line)s: amount %(old)s, now %(new)s",
+                        line=line._label(),
+                        old=line.amount,
+                        new=float(now["amount"] or 0.0),
+                    )
+                )
+        for values in fresh.values():
+            changes.append(self.env._("%(line)s: new in the period", line=values["name"]))
+        return changes
+
+    def _check_unchanged(self):
+        for statement in self:
+            changes = statement._changed_lines()
+            if changes:
+                raise UserError(
+                    self.env._(
+                        "Statement %(name)s changed since it was sent; send it again before "
+                        "it is confirmed:\n%(changes)s",
+                        name=statement.name,
+                        changes="\n".join(f"- {change}" for change in changes),
+                    )
+                )
+
+    # ------------------------------------------------------------------ actions
+    def action_refresh(self):
+        """Collect the lines again (a draft or disputed statement)."""
+        self._check_group(GROUP_ASSISTANT, GROUP_MANAGER)
+        self._check_own()
+        self._check_state("draft", "disputed")
+        self._fill_lines()
+        return True
+
+    def action_send(self):
+        """Send the statement to the customer (发送对账单): the lines are collected again,
+        their fingerprint kept, and an email goes to the customer with the statement as
+        PDF and XLSX; the customer may confirm or dispute it on the portal. A disputed
+        statement is sent again the same way."""
+        self._check_group(GROUP_ASSISTANT, GROUP_MANAGER)
+        self._check_own()
+        self._check_state("draft", "sent", "disputed")
+        self._fill_lines()
+        today = self.company_id[:1]._business_local_today()
+        for statement in self:
+            statement._workflow_write(
+                {
+                    "state": "sent",
+                    "sent_date": today,
+                    "sent_fingerprint": statement._lines_fingerprint(),
+                }
+            )
+            statement._send_email()
+        return True
+
+    def _send_email(self):
+        self.ensure_one()
+        template = self.env.ref("business_dept.mail_template_customer_statement")
+        record = self.sudo()
+        # rendered for this model (the template's stored model name may be empty when it
+        # is loaded at install), in the customer's language
+        lang = record.partner_id.lang or self.env.lang
+        Render = self.env["mail.render.mixin"].sudo().with_context(lang=lang)
+        subject = Render._render_template(
+            template.with_context(lang=lang).subject, self._name, record.ids, "inline_template"
+        )[record.id]
+        body = Render._render_template(
+            template.with_context(lang=lang).body_html, self._name, record.ids, "qweb"
+        )[record.id]
+        Report = self.env["ir.actions.report"].sudo()
+        filename = record.name.replace("/", "-")
+        attachments = []
+        # a server without wkhtmltopdf cannot make PDFs (tests render them as HTML): the
+        # XLSX alone is sent then
+        if config["test_enable"] or Report.get_wkhtmltopdf_state() in ("ok", "upgrade"):
+            pdf, __ = Report._render_qweb_pdf("business_dept.report_customer_statement", record.ids)
+            attachments.append((f"{filename}.pdf", pdf))
+        xlsx, __ = Report._render_xlsx("business_dept.customer_statement_xlsx", record.ids, {})
+        attachments.append((f"{filename}.xlsx", xlsx))
+        record._portal_ensure_token()
+        record.message_post(
+            body=body,
+            subject=subject,
+            partner_ids=record.partner_id.ids,
+            attachments=attachments,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            author_id=self.env.user.partner_id.id,
+        )
+
+    def action_confirm(self):
+        """Record the customer's confirmation (客户确认对账单) received by mail or on paper:
+        the customer's reply is attached. Refused when the data changed since sending."""
+        self._check_group(GROUP_ASSISTANT, GROUP_MANAGER)
+        self._check_own()
+        self._check_state("sent")
+        for statement in self:
+            if not statement.reply_attachment_ids:
+                raise UserError(
+                    self.env._(
+                        "Attach the customer's reply to %(name)s before recording its "
+                        "confirmation.",
+                        name=statement.name,
+                    )
+                )
+        self._check_unchanged()
+        self._confirm("recorded", self.partner_id.browse())
+        return True
+
+    def _confirm(self, channel, contact):
+        for statement in self:
+            statement._workflow_write(
+                {
+                    "state": "confirmed",
+                    "confirmation_channel": channel,
+                    "confirmed_date": statement.company_id._business_local_today(),
+                    "confirmed_by_partner_id": (contact or statement.partner_id).id,
+                    "confirmed_user_id": self.env.user.id,
+                }
+            )
+
+    def action_dispute(self, notes=None):
+        """The customer disputes the statement (对账异议), line by line: ``notes`` maps
+        line ids to the customer's note (else the notes typed on the lines). The
+        department corrects what must be and sends the statement again."""
+        self._check_group(GROUP_ASSISTANT, GROUP_MANAGER)
+        self._check_own()
+        return self._dispute(notes)
+
+    def _dispute(self, notes=None):
+        self._check_state("sent")
+        for statement in self:
+            if notes:
+                unknown = set(notes) - set(statement.line_ids.ids)
+                if unknown:
+                    raise UserError(
+                        self.env._(
+                            "Lines %(lines)s are not lines of %(name)s.",
+                            lines=", ".join(map(str, sorted(unknown))),
+                            name=statement.name,
+                        )
+                    )
+                for line in statement.line_ids:
+                    note = (notes.get(line.id) or "").strip()
+                    line.sudo().dispute_note = note or False
+            disputed = statement.line_ids.filtered(lambda line: (line.dispute_note or "").strip())
+            if not disputed:
+                raise UserError(
+                    self.env._(
+                        "Say which lines of %(name)s the customer disputes, with a note on each.",
+                        name=statement.name,
+                    )
+                )
+            statement._workflow_write({"state": "disputed"})
+            statement.sudo().message_post(
+                body=self.env._(
+                    "Disputed by the customer: %(lines)s",
+                    lines="; ".join(f"{line._label()}: {line.dispute_note}" for line in disputed),
+                ),
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+            if statement.user_id:
+                statement.sudo().activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    user_id=statement.user_id.id,
+                    summary=self.env._("Statement disputed by the customer"),
+                )
+        return True
+
+    def action_finance_approve(self):
+        """Finance approves the confirmed statement (公司财务核准): the finance tier."""
+        self._check_state("confirmed")
+        return self._business_validate()
+
+    def action_reject(self, reason=None):
+        """Finance sends the statement back with a reason (its tier rejected)."""
+        self._check_state("confirmed")
+        if reason is None:
+            return self.reject_tier()
+        return self._business_reject(reason)
+
+    # Tier validation: the one who recorded the confirmation never approves it.
+    def _business_tier_requesters(self):
+        return self.confirmed_user_id
+
+    def _business_tier_validated(self, reviews):
+        if self.validation_status != "validated":
+            return
+        nothing_to_invoice = not self.delivery_line_ids
+        self._workflow_write(
+            {
+                "state": "done" if nothing_to_invoice else "approved",
+                "approved_user_id": self.env.user.id,
+                "approved_date": self.company_id._business_local_today(),
+            }
+        )
+
+    def _business_tier_rejected(self, reviews, comment):
+        """Rejected by finance: back to draft, to be corrected and sent again."""
+        self._workflow_write({"state": "draft", "sent_fingerprint": False})
+
+    def action_create_invoices(self):
+        """Create the customer invoices of exactly the confirmed deliveries (按对账单开票)
+        through the sale orders' own invoicing: quantities limited to the statement's
+        delivery lines, one invoice per order or one per statement (company setting).
+        Refused a second time."""
+        self._check_group(GROUP_ASSISTANT, GROUP_FINANCE)
+        self._check_state("approved")
+        for statement in self:
+            if statement.invoice_ids:
+                raise UserError(
+                    self.env._(
+                        "The invoices of %(name)s were already created.", name=statement.name
+                    )
+                )
+        for statement in self:
+            statement._create_invoices()
+        return self.action_open_invoices() if len(self) == 1 else True
+
+    def _create_invoices(self):
+        self.ensure_one()
+        quantities = defaultdict(float)
+        for line in self.delivery_line_ids:
+            quantities[line.sale_line_id.id] += line.quantity
+        if not quantities:
+            raise UserError(self.env._("%(name)s has no delivery to invoice.", name=self.name))
+        orders = self.delivery_line_ids.sale_order_id
+        grouped = self.company_id.customer_statement_invoicing != "statement"
+        # The assistant has no accounting rights: the invoices are made on the
+        # department's behalf once role and state are checked.
+        invoices = (
+            orders.sudo()
+            .with_company(self.company_id)
+            .with_context(business_statement_quantities=dict(quantities))
+            ._create_invoices(grouped=grouped)
+        )
+        invoices.write({"ref": self.name, "invoice_user_id": self.user_id.id or False})
+        for invoice in invoices:
+            invoice.message_post(
+                body=self.env._("Created from the customer statement %(name)s.", name=self.name)
+            )
+        self._workflow_write({"state": "invoiced", "invoice_ids": [(6, 0, invoices.ids)]})
+
+    @api.model
+    def _business_invoices_delivered(self, moves):
+        """Invoices delivered to the customer (发票送达): their statements whose every
+        invoice is delivered are done."""
+        statements = (
+            self.sudo()
+            .search([("state", "=", "invoiced"), ("invoice_ids", "in", moves.ids)])
+            .filtered(lambda s: all(s.invoice_ids.mapped("invoice_delivered_date")))
+        )
+        statements._workflow_write({"state": "done"})
+        return statements
+
+    def action_open_invoices(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        action["domain"] = [("id", "in", self.invoice_ids.ids)]
+        action["context"] = {"default_move_type": "out_invoice"}
+        if len(self.invoice_ids) == 1:
+            action["views"] = [(False, "form")]
+            action["res_id"] = self.invoice_ids.id
+        return action
+
+    def action_export_xlsx(self):
+        return self.env.ref("business_dept.customer_statement_xlsx_report").report_action(self)
+
+    # ------------------------------------------------------------------ portal
+    def _portal_check_contact(self, partner):
+        """The portal user acting is a contact of the statement's customer."""
+        self.ensure_one()
+        if partner.commercial_partner_id != self.partner_id:
+            raise AccessError(self.env._("This statement is not one of your company's."))
+
+    def _portal_confirm(self, partner):
+        """The customer's contact confirms the statement on the portal."""
+        self._portal_check_contact(partner)
+        self._check_state("sent")
+        self._check_unchanged()
+        self._confirm("portal", partner)
+        self.sudo().message_post(
+            body=self.env._("Confirmed on the portal by %(contact)s.", contact=partner.name),
+            author_id=partner.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        return True
+
+    def _portal_dispute(self, partner, notes):
+        """The customer's contact disputes lines on the portal, each with a note."""
+        self._portal_check_contact(partner)
+        return self._dispute(notes)
+
+    # ------------------------------------------------------------------ demo data
+    @api.model
+    def _business_demo_month(self, partner_ids):
+        """Demo data (demo/business_customer_statement_demo.xml): one order delivered in
+        the last period of each customer (closing day 25), their statements generated,
+        then taken through the workflow by the demo users so that each state has one:
+        draft, sent, disputed, confirmed, approved, invoiced, done."""
+        company = self.env.company
+        product = self.env.ref("business_dept.product_bearing_demo")
+        assistant = self.env.ref("business_dept.user_assistant_demo")
+        finance = self.env.ref("business_dept.user_finance_demo")
+        gm = self.env.ref("business_dept.user_general_manager_demo")
+        today = company._business_local_today()
+        date_to = self._period_end(today, 25)
+        if date_to >= today:
+            date_to = self._period_end(date_to.replace(day=1) - timedelta(days=1), 25)
+        done_at = company._business_utc_start(date_to - timedelta(days=10)) + timedelta(hours=2)
+        partners = self.env["res.partner"].browse(partner_ids)
+        for index, partner in enumerate(partners):
+            order = self.env["sale.order"].create(
+                {
+                    "partner_id": partner.id,
+                    "user_id": partner.user_id.id,
+                    "contract_ref": f"DEMO-CS-{index + 1}",
+                    "contract_document": base64.b64encode(b"%PDF-1.4 demo contract"),
+                    "order_line": [
+                        Command.create(
+                            {"product_id": product.id, "product_uom_qty": 100 + 10 * index}
+                        )
+                    ],
+                }
+            )
+            order.request_validation()
+            order.review_ids.sudo().write(
+                {"status": "approved", "done_by": gm.id, "reviewed_date": fields.Datetime.now()}
+            )
+            order.sudo().write({"signoff_user_id": gm.id, "signoff_date": fields.Datetime.now()})
+            order.action_confirm()
+            order.picking_ids.move_ids.write({"picked": True})
+            order.picking_ids._action_done()
+            order.picking_ids.date_done = done_at
+        statements = self.with_user(assistant)._generate_statements(date_to, companies=company)
+        statements = statements.filtered(lambda s: s.partner_id in partners).sorted(
+            lambda s: partners.ids.index(s.partner_id.id)
+        )
+        targets = ["draft", "sent", "disputed", "confirmed", "approved", "invoiced", "done"]
+        reply = self.env["ir.attachment"].create(
+            {"name": "customer_reply.pdf", "raw": b"%PDF-1.4 demo", "res_model": self._name}
+        )
+        for record, target in zip(statements, targets, strict=False):
+            statement = record.with_user(assistant)
+            if target == "draft":
+                continue
+            statement.action_send()
+            if target == "disputed":
+                line = statement.line_ids[:1]
+                statement.action_dispute({line.id: "数量不符: we received 10 less"})
+            if target in ("disputed", "sent"):
+                continue
+            statement.reply_attachment_ids = reply
+            statement.action_confirm()
+            if target == "confirmed":
+                continue
+            statement.with_user(finance).action_finance_approve()
+            if target == "approved":
+                continue
+            statement.action_create_invoices()
+            if target == "invoiced":
+                continue
+            invoices = statement.invoice_ids.sudo()
+            invoices.action_post()
+            invoices.with_user(assistant)._business_record_delivery(today)
+        return statements
+
+    # ------------------------------------------------------------------ XLSX
+    def _xlsx_fill(self, workbook):
+        formats = xlsx_formats(workbook)
+        sheet = workbook.add_worksheet(self.name.replace("/", "-"))
+        title = self.env._("Statement of Account %(name)s", name=self.name)
+        sheet.write(0, 0, title, formats["title"])
+        sheet.write(
+            1,
+            0,
+            self.env._(
+                "%(customer)s, %(date_from)s - %(date_to)s",
+                customer=self.partner_id.display_name,
+                date_from=format_date(self.env, self.date_from),
+                date_to=format_date(self.env, self.date_to),
+            ),
+        )
+        sheet.write(2, 0, self.env._("Opening Balance"), formats["header"])
+        sheet.write_number(2, 1, self.opening_balance, formats["amount"])
+        sheet.write(2, 2, self.env._("Closing Balance"), formats["header"])
+        sheet.write_number(2, 3, self.closing_balance, formats["amount"])
+        headers = [
+            self.env._("Type"),
+            self.env._("Date"),
+            self.env._("Order"),
+            self.env._("Delivery / Entry"),
+            self.env._("Product"),
+            self.env._("Quantity"),
+            self.env._("Unit Price"),
+            self.env._("Currency"),
+            self.env._("Amount (Document Currency)"),
+            self.env._("Amount (Company Currency)"),
+        ]
+        sheet.write_row(4, 0, headers, formats["header"])
+        sheet.set_column(0, 4, 18)
+        sheet.set_column(5, 9, 14)
+        Line = self.env["business.customer.statement.line"]
+        types = dict(Line._fields["line_type"]._description_selection(self.env))
+        row = 5
+        for line in self.line_ids:
+            sheet.write(row, 0, types[line.line_type], formats["text"])
+            sheet.write_datetime(row, 1, fields.Datetime.to_datetime(line.date), formats["date"])
+            sheet.write(row, 2, line.sale_order_id.name or "", formats["text"])
+            sheet.write(row, 3, line.name or "", formats["text"])
+            sheet.write(row, 4, line.product_id.display_name or "", formats["text"])
+            sheet.write_number(row, 5, line.quantity, formats["amount"])
+            sheet.write_number(row, 6, line.price_unit, formats["amount"])
+            sheet.write(row, 7, line.currency_id.name or "", formats["text"])
+            sheet.write_number(row, 8, line.amount_currency, formats["amount"])
+            sheet.write_number(row, 9, line.amount, formats["amount"])
+            row += 1
