@@ -20,6 +20,22 @@ class AccountMove(models.Model):
         string="KPI Month Frozen", compute="_compute_business_kpi_frozen_note"
     )
 
+    # ------------------------------------------------------ 发票送达 (delivery)
+    invoice_delivered_date = fields.Date(
+        string="Invoice Delivered",
+        copy=False,
+        tracking=True,
+        help="Day (company time zone) the invoice reached the customer (发票送达): sent by "
+        "email, viewed or downloaded on the portal, or recorded for a paper invoice. The "
+        "invoicing timeliness (开票及时率) counts by this day.",
+    )
+    invoice_delivery_ref = fields.Char(
+        string="Delivery Waybill",
+        copy=False,
+        tracking=True,
+        help="Express waybill number of a paper invoice.",
+    )
+
     @api.depends("move_type", "invoice_date", "company_id", "state")
     def _compute_business_kpi_frozen_note(self):
         """Warning of a draft customer invoice or credit note dated in a frozen month."""
@@ -32,6 +48,25 @@ class AccountMove(models.Model):
                 and Snapshot._frozen(move.company_id, move.invoice_date)
             )
             move.business_kpi_frozen_note = frozen and move._business_kpi_frozen_text(frozen)
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("invoice_delivered_date"):
+            # a customer statement (客户对账单) is done when all its invoices are delivered
+            self.env["business.customer.statement"]._business_invoices_delivered(self)
+        return result
+
+    def action_invoice_delivered(self):
+        """Record the delivery of paper invoices (发票送达): opens the small wizard."""
+        self._business_check_can_record_delivery()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Invoice Delivered"),
+            "res_model": "business.invoice.delivery",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_move_ids": [Command.set(self.ids)]},
+        }
 
     def _business_kpi_frozen_text(self, frozen):
         frozen_date, frozen_by = frozen
@@ -79,22 +114,6 @@ class AccountMove(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
         return posted
-
-    # ------------------------------------------------------ 发票送达 (delivery)
-    invoice_delivered_date = fields.Date(
-        string="Invoice Delivered",
-        copy=False,
-        tracking=True,
-        help="Day (company time zone) the invoice reached the customer (发票送达): sent by "
-        "email, viewed or downloaded on the portal, or recorded for a paper invoice. The "
-        "invoicing timeliness (开票及时率) counts by this day.",
-    )
-    invoice_delivery_ref = fields.Char(
-        string="Delivery Waybill",
-        copy=False,
-        tracking=True,
-        help="Express waybill number of a paper invoice.",
-    )
 
     def _business_delivery_applicable(self):
         """Posted customer invoices and credit notes: the documents delivered to customers."""
@@ -150,18 +169,6 @@ class AccountMove(models.Model):
                     )
                 )
 
-    def action_invoice_delivered(self):
-        """Record the delivery of paper invoices (发票送达): opens the small wizard."""
-        self._business_check_can_record_delivery()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Invoice Delivered"),
-            "res_model": "business.invoice.delivery",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_move_ids": [Command.set(self.ids)]},
-        }
-
     def _business_record_delivery(self, delivered_date, ref=False):
         """Write the delivery recorded by hand (checked again: the wizard is a client)."""
         self._business_check_can_record_delivery()
@@ -170,13 +177,6 @@ class AccountMove(models.Model):
             values["invoice_delivery_ref"] = ref
         self.sudo().write(values)
         return True
-
-    def write(self, vals):
-        result = super().write(vals)
-        if vals.get("invoice_delivered_date"):
-            # a customer statement (客户对账单) is done when all its invoices are delivered
-            self.env["business.customer.statement"]._business_invoices_delivered(self)
-        return result
 
     # ----------------------------------------------- reminder before closing day
     @api.model

@@ -72,6 +72,20 @@ class BusinessKpiMixin(models.AbstractModel):
     backlog_explained_ok = fields.Boolean(string="Backlog Explained OK", readonly=True)
     new_customers = fields.Integer(readonly=True, aggregator="sum")
 
+    def _read_group_select(self, aggregate_spec, query):
+        """A rate summed or averaged over several rows is the ratio of the sums of
+        its numerator and denominator (as ``vendor.delay.report``); NULL = no data."""
+        fname, __, func = aggregate_spec.partition(":")
+        ratio = self._kpi_ratios().get(fname)
+        if ratio and func in ("sum", "avg"):
+            numerator, denominator, factor = ratio
+            num = self._field_to_sql(self._table, numerator, query)
+            den = self._field_to_sql(self._table, denominator, query)
+            if fname == "achievement":
+                num = SQL("CASE WHEN %s <> 0 THEN %s END", den, num)
+            return SQL("(%s * SUM(%s) / NULLIF(SUM(%s), 0))::float", factor, num, den)
+        return super()._read_group_select(aggregate_spec, query)
+
     @api.model
     def _kpi_columns(self):
         """(rate field, its ok flag, threshold field on res.company, denominator
@@ -120,20 +134,6 @@ class BusinessKpiMixin(models.AbstractModel):
             "satisfaction": ("survey_score", "survey_count", 1.0),
             "backlog_explained_rate": ("backlog_explained_count", "backlog_count", 100.0),
         }
-
-    def _read_group_select(self, aggregate_spec, query):
-        """A rate summed or averaged over several rows is the ratio of the sums of
-        its numerator and denominator (as ``vendor.delay.report``); NULL = no data."""
-        fname, __, func = aggregate_spec.partition(":")
-        ratio = self._kpi_ratios().get(fname)
-        if ratio and func in ("sum", "avg"):
-            numerator, denominator, factor = ratio
-            num = self._field_to_sql(self._table, numerator, query)
-            den = self._field_to_sql(self._table, denominator, query)
-            if fname == "achievement":
-                num = SQL("CASE WHEN %s <> 0 THEN %s END", den, num)
-            return SQL("(%s * SUM(%s) / NULLIF(SUM(%s), 0))::float", factor, num, den)
-        return super()._read_group_select(aggregate_spec, query)
 
     @api.model
     def _kpi_copy_fields(self):

@@ -50,6 +50,10 @@ class BusinessLogisticsStatement(models.Model):
     _cancel_state = "draft"
     _order = "date_from desc, id desc"
 
+    _sql_constraints = [
+        ("date_check", "CHECK (date_from <= date_to)", "The period must end after it starts."),
+    ]
+
     name = fields.Char(
         string="Reference", required=True, copy=False, readonly=True, default="/", index=True
     )
@@ -114,10 +118,6 @@ class BusinessLogisticsStatement(models.Model):
     )
     note = fields.Text()
 
-    _sql_constraints = [
-        ("date_check", "CHECK (date_from <= date_to)", "The period must end after it starts."),
-    ]
-
     @api.depends("line_ids.amount", "line_ids.expected_amount", "line_ids.agreed_amount")
     def _compute_amounts(self):
         stored = self.filtered(lambda statement: isinstance(statement.id, int))
@@ -149,10 +149,6 @@ class BusinessLogisticsStatement(models.Model):
         for statement in self:
             statement.unsettled_count = counts.get(statement, 0)
 
-    @api.model
-    def _unsettled_domain(self):
-        return [("match_state", "!=", "matched"), ("resolution", "=", False)]
-
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
@@ -166,79 +162,6 @@ class BusinessLogisticsStatement(models.Model):
     def _unlink_except_not_draft(self):
         if any(statement.state != "draft" for statement in self):
             raise UserError(self.env._("Only draft logistics statements can be deleted."))
-
-    # ------------------------------------------------------------------ checks
-    def _check_group(self, *groups):
-        if not any(self.env.user.has_group(group) for group in groups):
-            names = ", ".join(self.env.ref(group).name for group in groups)
-            raise AccessError(
-                self.env._(
-                    "Only these roles may do this on a logistics statement: %(groups)s.",
-                    groups=names,
-                )
-            )
-
-    def _check_state(self, *states):
-        labels = dict(self._fields["state"]._description_selection(self.env))
-        for statement in self:
-            if statement.state not in states:
-                raise UserError(
-                    self.env._(
-                        "Statement %(name)s is %(state)s: this needs it to be %(expected)s.",
-                        name=statement.name,
-                        state=labels[statement.state],
-                        expected=" / ".join(labels[s] for s in states),
-                    )
-                )
-
-    def _workflow_write(self, vals):
-        """Write workflow fields once the action has checked role and state; finance
-        and the director have no write access of their own to statements. Reconciled
-        (again), the statement's validation is requested (again)."""
-        if vals.get("state") in ("draft", "matched"):
-            self._business_tier_restart()
-        result = self.sudo().with_context(skip_validation_check=True).write(vals)
-        if vals.get("state") == "matched":
-            self.request_validation()
-        return result
-
-    # Tier validation (经财务核准业务总监签字): the requester never reviews.
-    def _business_tier_requesters(self):
-        return self.user_id
-
-    def _business_tier_validated(self, reviews):
-        if self.validation_status == "validated":
-            self._workflow_write(
-                {
-                    "state": "signed",
-                    "signed_user_id": self.env.user.id,
-                    "signed_date": fields.Date.context_today(self),
-                }
-            )
-        elif self.state == "matched":
-            self._workflow_write(
-                {
-                    "state": "approved",
-                    "approved_user_id": self.env.user.id,
-                    "approved_date": fields.Date.context_today(self),
-                }
-            )
-
-    def _business_tier_rejected(self, reviews, comment):
-        """Rejected: sent back to the assistant with the comment."""
-        self._back_to_draft()
-
-    def _back_to_draft(self):
-        """Back to the assistant: draft, the approval and the signature cleared."""
-        self._workflow_write(
-            {
-                "state": "draft",
-                "approved_user_id": False,
-                "approved_date": False,
-                "signed_user_id": False,
-                "signed_date": False,
-            }
-        )
 
     # ------------------------------------------------------------------ actions
     def action_collect(self):
@@ -411,6 +334,83 @@ class BusinessLogisticsStatement(models.Model):
         """Download the statement as XLSX to send back to the carrier."""
         self.ensure_one()
         return self.env.ref("business_dept.logistics_statement_xlsx_report").report_action(self)
+
+    @api.model
+    def _unsettled_domain(self):
+        return [("match_state", "!=", "matched"), ("resolution", "=", False)]
+
+    # ------------------------------------------------------------------ checks
+    def _check_group(self, *groups):
+        if not any(self.env.user.has_group(group) for group in groups):
+            names = ", ".join(self.env.ref(group).name for group in groups)
+            raise AccessError(
+                self.env._(
+                    "Only these roles may do this on a logistics statement: %(groups)s.",
+                    groups=names,
+                )
+            )
+
+    def _check_state(self, *states):
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        for statement in self:
+            if statement.state not in states:
+                raise UserError(
+                    self.env._(
+                        "Statement %(name)s is %(state)s: this needs it to be %(expected)s.",
+                        name=statement.name,
+                        state=labels[statement.state],
+                        expected=" / ".join(labels[s] for s in states),
+                    )
+                )
+
+    def _workflow_write(self, vals):
+        """Write workflow fields once the action has checked role and state; finance
+        and the director have no write access of their own to statements. Reconciled
+        (again), the statement's validation is requested (again)."""
+        if vals.get("state") in ("draft", "matched"):
+            self._business_tier_restart()
+        result = self.sudo().with_context(skip_validation_check=True).write(vals)
+        if vals.get("state") == "matched":
+            self.request_validation()
+        return result
+
+    # Tier validation (经财务核准业务总监签字): the requester never reviews.
+    def _business_tier_requesters(self):
+        return self.user_id
+
+    def _business_tier_validated(self, reviews):
+        if self.validation_status == "validated":
+            self._workflow_write(
+                {
+                    "state": "signed",
+                    "signed_user_id": self.env.user.id,
+                    "signed_date": fields.Date.context_today(self),
+                }
+            )
+        elif self.state == "matched":
+            self._workflow_write(
+                {
+                    "state": "approved",
+                    "approved_user_id": self.env.user.id,
+                    "approved_date": fields.Date.context_today(self),
+                }
+            )
+
+    def _business_tier_rejected(self, reviews, comment):
+        """Rejected: sent back to the assistant with the comment."""
+        self._back_to_draft()
+
+    def _back_to_draft(self):
+        """Back to the assistant: draft, the approval and the signature cleared."""
+        self._workflow_write(
+            {
+                "state": "draft",
+                "approved_user_id": False,
+                "approved_date": False,
+                "signed_user_id": False,
+                "signed_date": False,
+            }
+        )
 
     def _xlsx_content(self):
         """The bytes of the statement's XLSX, as downloaded (nothing stored)."""

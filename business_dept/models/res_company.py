@@ -129,11 +129,59 @@ class ResCompany(models.Model):
         "order, or one for the whole statement (per currency and invoice address).",
     )
 
+    @api.constrains(
+        "target_threshold",
+        "satisfaction_threshold",
+        "payment_ontime_threshold",
+        "invoice_ontime_threshold",
+        "review_ontime_threshold",
+        "backlog_explained_threshold",
+        "review_working_days",
+        "backlog_months",
+        "insert_gm_days",
+        "quote_signoff_min_amount",
+        "logistics_tolerance",
+        "insert_gm_amount",
+        "agreement_expiry_notice_days",
+        "collection_reminder_days",
+    )
+    def _check_business_settings(self):
+        for company in self:
+            for fname, (low, high) in self._business_setting_ranges().items():
+                value = company[fname]
+                if (low is None or value >= low) and (high is None or value <= high):
+                    continue
+                setting = self._fields[fname]._description_string(self.env)
+                if high is None:
+                    message = self.env._(
+                        "%(setting)s must be at least %(minimum)s (got %(value)s).",
+                        setting=setting,
+                        minimum=low,
+                        value=value,
+                    )
+                else:
+                    message = self.env._(
+                        "%(setting)s must lie between %(minimum)s and %(maximum)s (got %(value)s).",
+                        setting=setting,
+                        minimum=low,
+                        maximum=high,
+                        value=value,
+                    )
+                raise ValidationError(message)
+
+    def write(self, vals):
+        watched = {"quote_signoff_required", "quote_signoff_min_amount"} & set(vals)
+        before = {c.id: [c[f] for f in sorted(watched)] for c in self} if watched else {}
+        result = super().write(vals)
+        changed = self.filtered(lambda c: before.get(c.id, []) != [c[f] for f in sorted(watched)])
+        if watched and changed:
+            self.env["sale.order"].sudo()._business_signoff_refresh(changed)
+        return result
+
     # ------------------------------------------------------------ local time
     # A stored datetime is UTC; the day or month it belongs to is decided in the
     # company's time zone: the time zone of its working calendar, else the user's.
     # These helpers (Python) and ``_business_local_sql`` (SQL) own that rule.
-
     def _business_tz(self):
         """Name of the company's time zone."""
         self.ensure_one()
@@ -201,52 +249,3 @@ class ResCompany(models.Model):
             "insert_gm_amount": (0.0, None),
             "collection_reminder_days": (0, 60),
         }
-
-    @api.constrains(
-        "target_threshold",
-        "satisfaction_threshold",
-        "payment_ontime_threshold",
-        "invoice_ontime_threshold",
-        "review_ontime_threshold",
-        "backlog_explained_threshold",
-        "review_working_days",
-        "backlog_months",
-        "insert_gm_days",
-        "quote_signoff_min_amount",
-        "logistics_tolerance",
-        "insert_gm_amount",
-        "agreement_expiry_notice_days",
-        "collection_reminder_days",
-    )
-    def _check_business_settings(self):
-        for company in self:
-            for fname, (low, high) in self._business_setting_ranges().items():
-                value = company[fname]
-                if (low is None or value >= low) and (high is None or value <= high):
-                    continue
-                setting = self._fields[fname]._description_string(self.env)
-                if high is None:
-                    message = self.env._(
-                        "%(setting)s must be at least %(minimum)s (got %(value)s).",
-                        setting=setting,
-                        minimum=low,
-                        value=value,
-                    )
-                else:
-                    message = self.env._(
-                        "%(setting)s must lie between %(minimum)s and %(maximum)s (got %(value)s).",
-                        setting=setting,
-                        minimum=low,
-                        maximum=high,
-                        value=value,
-                    )
-                raise ValidationError(message)
-
-    def write(self, vals):
-        watched = {"quote_signoff_required", "quote_signoff_min_amount"} & set(vals)
-        before = {c.id: [c[f] for f in sorted(watched)] for c in self} if watched else {}
-        result = super().write(vals)
-        changed = self.filtered(lambda c: before.get(c.id, []) != [c[f] for f in sorted(watched)])
-        if watched and changed:
-            self.env["sale.order"].sudo()._business_signoff_refresh(changed)
-        return result

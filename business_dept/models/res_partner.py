@@ -15,19 +15,6 @@ class ResPartner(models.Model):
         "the month must reach him before it (开票及时率). Empty = the last day of the month.",
     )
 
-    @api.constrains("closing_day")
-    def _check_closing_day(self):
-        for partner in self:
-            if partner.closing_day and not 1 <= partner.closing_day <= 31:
-                raise ValidationError(
-                    self.env._(
-                        "The closing day of %(partner)s must be a day of the month, "
-                        "from 1 to 31 (got %(day)s).",
-                        partner=partner.display_name,
-                        day=partner.closing_day,
-                    )
-                )
-
     customer_grade = fields.Selection(
         selection=[("a", "A"), ("b", "B"), ("c", "C"), ("d", "D")],
         help="客户分级: by scale, potential and credit.",
@@ -81,90 +68,6 @@ class ResPartner(models.Model):
             )
             partner.billing_complete = bool(company.vat and company.bank_ids and invoice_address)
 
-    @api.constrains("agreement_date", "agreement_expiry")
-    def _check_agreement_dates(self):
-        for partner in self:
-            if (
-                partner.agreement_date
-                and partner.agreement_expiry
-                and partner.agreement_expiry < partner.agreement_date
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "The framework agreement of %(partner)s expires before it is signed.",
-                        partner=partner.display_name,
-                    )
-                )
-
-    @api.model
-    def _commercial_fields(self):
-        """The customer file is held on the commercial entity and shared by its contacts."""
-        return super()._commercial_fields() + [
-            "customer_grade",
-            "agreement_date",
-            "agreement_expiry",
-            "agreement_document",
-            "agreement_filename",
-            "closing_day",
-            "payment_method",
-        ]
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        parents = self.browse([vals["parent_id"] for vals in vals_list if vals.get("parent_id")])
-        incomplete = parents.commercial_partner_id.filtered(lambda p: not p.billing_complete)
-        partners = super().create(vals_list)
-        (partners | parents).commercial_partner_id._business_notify_billing(
-            set((incomplete | partners).ids)
-        )
-        return partners
-
-    def write(self, vals):
-        tracked = self | self.parent_id
-        incomplete = tracked.commercial_partner_id.filtered(lambda p: not p.billing_complete)
-        result = super().write(vals)
-        tracked.exists().commercial_partner_id._business_notify_billing(set(incomplete.ids))
-        return result
-
-    def has_valid_agreement(self, on_date=None):
-        """True when the framework agreement (购销框架协议) is signed on or before
-        ``on_date`` (default: today in the current company's time zone) and not expired
-        on it."""
-        self.ensure_one()
-        customer = self.commercial_partner_id
-        on_date = on_date or self.env.company._business_local_today()
-        return bool(
-            customer.agreement_date
-            and customer.agreement_date <= on_date
-            and (not customer.agreement_expiry or customer.agreement_expiry >= on_date)
-        )
-
-    def _business_notify_billing(self, incomplete_ids):
-        """Billing data (开票资料) just completed: the finance reviewers get an activity to file
-        it. ``incomplete_ids``: customers whose billing data was incomplete before."""
-        customers = self.filtered(
-            lambda p: p.id in incomplete_ids and p.customer_rank and p.billing_complete
-        )
-        if not customers:
-            return
-        finance = self.env.ref("business_dept.group_business_finance").users.filtered(
-            lambda u: not u.share and u.active
-        )
-        for customer in customers:
-            for user in finance:
-                customer.activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    user_id=user.id,
-                    summary=self.env._("File the customer's billing data (开票资料)"),
-                )
-
-    # ------------------------------------------------------ 合同台账 (agreement ledger)
-    def _agreement_window(self):
-        """(local today, last day counted as expiring) of the current company."""
-        company = self.env.company
-        today = company._business_local_today()
-        return today, today + timedelta(days=company.agreement_expiry_notice_days)
-
     @api.depends("agreement_date", "agreement_expiry")
     @api.depends_context("company")
     def _compute_agreement_state(self):
@@ -204,6 +107,103 @@ class ResPartner(models.Model):
         if operator in ("!=", "not in"):
             domain = ["!"] + expression.normalize_domain(domain)
         return domain
+
+    @api.constrains("closing_day")
+    def _check_closing_day(self):
+        for partner in self:
+            if partner.closing_day and not 1 <= partner.closing_day <= 31:
+                raise ValidationError(
+                    self.env._(
+                        "The closing day of %(partner)s must be a day of the month, "
+                        "from 1 to 31 (got %(day)s).",
+                        partner=partner.display_name,
+                        day=partner.closing_day,
+                    )
+                )
+
+    @api.constrains("agreement_date", "agreement_expiry")
+    def _check_agreement_dates(self):
+        for partner in self:
+            if (
+                partner.agreement_date
+                and partner.agreement_expiry
+                and partner.agreement_expiry < partner.agreement_date
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The framework agreement of %(partner)s expires before it is signed.",
+                        partner=partner.display_name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        parents = self.browse([vals["parent_id"] for vals in vals_list if vals.get("parent_id")])
+        incomplete = parents.commercial_partner_id.filtered(lambda p: not p.billing_complete)
+        partners = super().create(vals_list)
+        (partners | parents).commercial_partner_id._business_notify_billing(
+            set((incomplete | partners).ids)
+        )
+        return partners
+
+    def write(self, vals):
+        tracked = self | self.parent_id
+        incomplete = tracked.commercial_partner_id.filtered(lambda p: not p.billing_complete)
+        result = super().write(vals)
+        tracked.exists().commercial_partner_id._business_notify_billing(set(incomplete.ids))
+        return result
+
+    @api.model
+    def _commercial_fields(self):
+        """The customer file is held on the commercial entity and shared by its contacts."""
+        return super()._commercial_fields() + [
+            "customer_grade",
+            "agreement_date",
+            "agreement_expiry",
+            "agreement_document",
+            "agreement_filename",
+            "closing_day",
+            "payment_method",
+        ]
+
+    def has_valid_agreement(self, on_date=None):
+        """True when the framework agreement (购销框架协议) is signed on or before
+        ``on_date`` (default: today in the current company's time zone) and not expired
+        on it."""
+        self.ensure_one()
+        customer = self.commercial_partner_id
+        on_date = on_date or self.env.company._business_local_today()
+        return bool(
+            customer.agreement_date
+            and customer.agreement_date <= on_date
+            and (not customer.agreement_expiry or customer.agreement_expiry >= on_date)
+        )
+
+    def _business_notify_billing(self, incomplete_ids):
+        """Billing data (开票资料) just completed: the finance reviewers get an activity to file
+        it. ``incomplete_ids``: customers whose billing data was incomplete before."""
+        customers = self.filtered(
+            lambda p: p.id in incomplete_ids and p.customer_rank and p.billing_complete
+        )
+        if not customers:
+            return
+        finance = self.env.ref("business_dept.group_business_finance").users.filtered(
+            lambda u: not u.share and u.active
+        )
+        for customer in customers:
+            for user in finance:
+                customer.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    user_id=user.id,
+                    summary=self.env._("File the customer's billing data (开票资料)"),
+                )
+
+    # ------------------------------------------------------ 合同台账 (agreement ledger)
+    def _agreement_window(self):
+        """(local today, last day counted as expiring) of the current company."""
+        company = self.env.company
+        today = company._business_local_today()
+        return today, today + timedelta(days=company.agreement_expiry_notice_days)
 
     @api.model
     def _cron_business_agreement_expiry(self):

@@ -37,15 +37,6 @@ class SaleOrder(models.Model):
     review_received_date = fields.Datetime(string="Review Received", copy=False, tracking=True)
     review_on_time = fields.Boolean(compute="_compute_review_on_time", store=True)
 
-    @api.depends("review_received_date", "review_deadline")
-    def _compute_review_on_time(self):
-        for order in self:
-            order.review_on_time = bool(
-                order.review_received_date
-                and order.review_deadline
-                and order.review_received_date <= order.review_deadline
-            )
-
     # Quotation sign-off (报价需总经理确认签字)
     signoff_state = fields.Selection(
         selection=[
@@ -126,6 +117,15 @@ class SaleOrder(models.Model):
         "the order's invoice is overdue from the next day (the Invoice Overdue filter).",
     )
 
+    @api.depends("review_received_date", "review_deadline")
+    def _compute_review_on_time(self):
+        for order in self:
+            order.review_on_time = bool(
+                order.review_received_date
+                and order.review_deadline
+                and order.review_received_date <= order.review_deadline
+            )
+
     @api.depends(
         "amount_total",
         "currency_rate",
@@ -139,12 +139,6 @@ class SaleOrder(models.Model):
                 company.quote_signoff_required
                 and order._business_amount_company() >= company.quote_signoff_min_amount
             )
-
-    def _business_amount_company(self):
-        """Total in company currency at the order's rate (amounts compared with a setting)."""
-        self.ensure_one()
-        rate = self.currency_rate or 1.0
-        return self.company_id.currency_id.round(self.amount_total / rate)
 
     @api.depends("state", "signoff_required", "validation_status")
     def _compute_signoff_state(self):
@@ -249,11 +243,6 @@ class SaleOrder(models.Model):
             order.late_review = order in late_review
             order.invoice_overdue = order in overdue
 
-    def _business_flag_domain(self, operator, value, domain):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(self.env._("Unsupported search on a late-step flag."))
-        return domain if (operator == "=") == value else ["!", *domain]
-
     def _search_late_delivery(self, operator, value):
         """Delivery after the commitment date: not fully delivered and the date is past."""
         return self._business_flag_domain(
@@ -308,6 +297,21 @@ class SaleOrder(models.Model):
             ),
         )
 
+    @api.constrains("contract_date", "contract_expiry")
+    def _check_contract_dates(self):
+        for order in self:
+            if (
+                order.contract_date
+                and order.contract_expiry
+                and (order.contract_expiry < order.contract_date)
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The contract of %(order)s expires before it is signed.",
+                        order=order.name,
+                    )
+                )
+
     def init(self):
         """The open orders of the Order Follow-up list (confirmed, not paid) in the list's
         order: its filters and counts read these rows, not every order of the history."""
@@ -320,6 +324,117 @@ class SaleOrder(models.Model):
             where="state = 'sale' AND (business_stage <> 'paid' OR business_stage IS NULL)",
         )
         return result
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = super().create(vals_list)
+        orders._business_request_signoff()
+        return orders
+
+    def write(self, vals):
+        watched = self._business_signoff_fields() & set(vals)
+        before = {}
+        if watched:
+            before = {o.id: [o[f] for f in sorted(watched)] for o in self}
+        result = super().write(vals)
+        if watched:
+            changed = self.filtered(lambda o: before[o.id] != [o[f] for f in sorted(watched)])
+            changed._business_void_signoff()
+        return result
+
+    def action_quotation_send(self):
+        self._business_check_signoff()
+        return super().action_quotation_send()
+
+    def action_quotation_sent(self):
+        self._business_check_signoff()
+        return super().action_quotation_sent()
+
+    def action_preview_sale_order(self):
+        self._business_check_signoff()
+        return super().action_preview_sale_order()
+
+    def action_signoff(self):
+        """General Manager's sign-off of the quotation (报价需总经理确认签字): he validates
+        the tier due now; nobody signs off his own quotation."""
+        for order in self:
+            if order.state not in ("draft", "sent"):
+                raise UserError(
+                    self.env._("Only quotations are signed off (%(order)s).", order=order.name)
+                )
+            if not order.review_ids:
+                order._business_request_signoff()
+            if not order.review_ids or order.validation_status == "validated":
+                raise UserError(
+                    self.env._("Quotation %(order)s does not need a sign-off.", order=order.name)
+                )
+        return self._business_validate()
+
+    def action_review_sign(self):
+        """General Manager's signature in the business column of the review form: the review
+        starts (订单评审表起始日期按业务部评审一栏总经理签字日期为准)."""
+        self._business_check_group(
+            "business_dept.group_general_manager", self.env._("General Manager")
+        )
+        for order in self:
+            if order.state != "sale":
+                raise UserError(
+                    self.env._("Only confirmed orders are reviewed (%(order)s).", order=order.name)
+                )
+            if order.review_start_date:
+                raise UserError(
+                    self.env._("The review of %(order)s is already signed.", order=order.name)
+                )
+        self.sudo().write({"review_start_date": fields.Datetime.now()})
+        return True
+
+    def action_review_receive(self):
+        """The assistant hands the reviewed order to the responsible manager; the receipt date
+        is the basis of the on-time rate (在评审表上注明接收日期作为及时率统计依据)."""
+        self._business_check_group(
+            "business_dept.group_business_assistant", self.env._("Business Assistant")
+        )
+        for order in self:
+            if not order.review_start_date:
+                raise UserError(
+                    self.env._(
+                        "The review of %(order)s is not signed by a General Manager yet.",
+                        order=order.name,
+                    )
+                )
+            if order.review_received_date:
+                raise UserError(
+                    self.env._("The review of %(order)s is already received.", order=order.name)
+                )
+        for order in self:
+            order.sudo().write(
+                {
+                    "review_received_date": fields.Datetime.now(),
+                    "review_assistant_id": order.review_assistant_id.id or self.env.uid,
+                }
+            )
+        self.activity_feedback(["business_dept.mail_activity_type_review_due"])
+        return True
+
+    def action_business_insert_orders(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "business_dept.business_insert_order_action"
+        )
+        action["domain"] = [("sale_order_id", "=", self.id)]
+        action["context"] = {"default_sale_order_id": self.id}
+        return action
+
+    def _business_amount_company(self):
+        """Total in company currency at the order's rate (amounts compared with a setting)."""
+        self.ensure_one()
+        rate = self.currency_rate or 1.0
+        return self.company_id.currency_id.round(self.amount_total / rate)
+
+    def _business_flag_domain(self, operator, value, domain):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on a late-step flag."))
+        return domain if (operator == "=") == value else ["!", *domain]
 
     def _business_signoff_pending(self):
         """The quotation's validation (sign-off and any tier of Settings) is not given."""
@@ -375,18 +490,6 @@ class SaleOrder(models.Model):
         if error or self.state not in ("draft", "sent"):
             return error
         return self._business_signoff_error() or self._business_agreement_error()
-
-    def action_quotation_send(self):
-        self._business_check_signoff()
-        return super().action_quotation_send()
-
-    def action_quotation_sent(self):
-        self._business_check_signoff()
-        return super().action_quotation_sent()
-
-    def action_preview_sale_order(self):
-        self._business_check_signoff()
-        return super().action_preview_sale_order()
 
     def _get_share_url(self, redirect=False, signup_partner=False, pid=None, share_token=True):
         self._business_check_signoff()
@@ -465,12 +568,6 @@ class SaleOrder(models.Model):
             order.request_validation()
         return todo
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        orders = super().create(vals_list)
-        orders._business_request_signoff()
-        return orders
-
     @api.model
     def _business_signoff_refresh(self, companies):
         """The sign-off settings changed: open reviews are requested again on the new
@@ -494,33 +591,6 @@ class SaleOrder(models.Model):
         """Quotations stay editable (a change restarts the validation)."""
         return "False"
 
-    def write(self, vals):
-        watched = self._business_signoff_fields() & set(vals)
-        before = {}
-        if watched:
-            before = {o.id: [o[f] for f in sorted(watched)] for o in self}
-        result = super().write(vals)
-        if watched:
-            changed = self.filtered(lambda o: before[o.id] != [o[f] for f in sorted(watched)])
-            changed._business_void_signoff()
-        return result
-
-    def action_signoff(self):
-        """General Manager's sign-off of the quotation (报价需总经理确认签字): he validates
-        the tier due now; nobody signs off his own quotation."""
-        for order in self:
-            if order.state not in ("draft", "sent"):
-                raise UserError(
-                    self.env._("Only quotations are signed off (%(order)s).", order=order.name)
-                )
-            if not order.review_ids:
-                order._business_request_signoff()
-            if not order.review_ids or order.validation_status == "validated":
-                raise UserError(
-                    self.env._("Quotation %(order)s does not need a sign-off.", order=order.name)
-                )
-        return self._business_validate()
-
     def _business_void_signoff(self):
         """Something the customer sees changed: the validation starts again; a sign-off
         already given (or a tier already approved) is void, with a chatter note."""
@@ -536,61 +606,6 @@ class SaleOrder(models.Model):
             {"signoff_user_id": False, "signoff_date": False}
         )
         self._business_request_signoff()
-
-    def action_review_sign(self):
-        """General Manager's signature in the business column of the review form: the review
-        starts (订单评审表起始日期按业务部评审一栏总经理签字日期为准)."""
-        self._business_check_group(
-            "business_dept.group_general_manager", self.env._("General Manager")
-        )
-        for order in self:
-            if order.state != "sale":
-                raise UserError(
-                    self.env._("Only confirmed orders are reviewed (%(order)s).", order=order.name)
-                )
-            if order.review_start_date:
-                raise UserError(
-                    self.env._("The review of %(order)s is already signed.", order=order.name)
-                )
-        self.sudo().write({"review_start_date": fields.Datetime.now()})
-        return True
-
-    def action_review_receive(self):
-        """The assistant hands the reviewed order to the responsible manager; the receipt date
-        is the basis of the on-time rate (在评审表上注明接收日期作为及时率统计依据)."""
-        self._business_check_group(
-            "business_dept.group_business_assistant", self.env._("Business Assistant")
-        )
-        for order in self:
-            if not order.review_start_date:
-                raise UserError(
-                    self.env._(
-                        "The review of %(order)s is not signed by a General Manager yet.",
-                        order=order.name,
-                    )
-                )
-            if order.review_received_date:
-                raise UserError(
-                    self.env._("The review of %(order)s is already received.", order=order.name)
-                )
-        for order in self:
-            order.sudo().write(
-                {
-                    "review_received_date": fields.Datetime.now(),
-                    "review_assistant_id": order.review_assistant_id.id or self.env.uid,
-                }
-            )
-        self.activity_feedback(["business_dept.mail_activity_type_review_due"])
-        return True
-
-    def action_business_insert_orders(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "business_dept.business_insert_order_action"
-        )
-        action["domain"] = [("sale_order_id", "=", self.id)]
-        action["context"] = {"default_sale_order_id": self.id}
-        return action
 
     @api.model
     def _cron_business_review_reminders(self):
@@ -618,21 +633,6 @@ class SaleOrder(models.Model):
                     summary=self.env._("Order review due: hand the order over"),
                 )
         orders.write({"review_reminded": True})
-
-    @api.constrains("contract_date", "contract_expiry")
-    def _check_contract_dates(self):
-        for order in self:
-            if (
-                order.contract_date
-                and order.contract_expiry
-                and (order.contract_expiry < order.contract_date)
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "The contract of %(order)s expires before it is signed.",
-                        order=order.name,
-                    )
-                )
 
     def _get_invoiceable_lines(self, final=False):
         """Invoicing from a customer statement (客户对账单): only the lines of its

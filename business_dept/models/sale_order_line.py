@@ -4,22 +4,6 @@ from odoo import api, models
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
 
-    def _business_signoff_fields(self):
-        """Changes to these fields (what the customer sees) restart the quotation's
-        validation."""
-        return {
-            "product_id",
-            "name",
-            "product_uom_qty",
-            "product_uom",
-            "price_unit",
-            "discount",
-            "tax_id",
-            "display_type",
-            "customer_lead",
-            "product_packaging_id",
-        }
-
     @api.model_create_multi
     def create(self, vals_list):
         lines = super().create(vals_list)
@@ -41,6 +25,22 @@ class SaleOrderLine(models.Model):
         result = super().unlink()
         orders.exists()._business_void_signoff()
         return result
+
+    def _business_signoff_fields(self):
+        """Changes to these fields (what the customer sees) restart the quotation's
+        validation."""
+        return {
+            "product_id",
+            "name",
+            "product_uom_qty",
+            "product_uom",
+            "price_unit",
+            "discount",
+            "tax_id",
+            "display_type",
+            "customer_lead",
+            "product_packaging_id",
+        }
 
     def _prepare_invoice_line(self, **optional_values):
         """Invoicing from a customer statement (客户对账单): at most the confirmed

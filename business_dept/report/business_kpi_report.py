@@ -145,6 +145,31 @@ class BusinessKpiReport(models.Model):
         "res.users": ["share", "groups_id"],
     }
 
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None):
+        """Bound the parts to the months of the domain (see ``_kpi_rows_in``)."""
+        bounds = self._kpi_month_range(domain)
+        model = self.with_context(business_kpi_range=bounds) if bounds else self
+        return super(BusinessKpiReport, model)._search(
+            domain, offset=offset, limit=limit, order=order
+        )
+
+    @property
+    def _table_query(self):
+        """The report is a query, not a view: built when read, from the extendable parts
+        (``_kpi_parts``, ``_kpi_rates``...), so an override is seen without a module update."""
+        return self._kpi_query()
+
+    def init(self):
+        """Kept for the indexes on the month expressions the report filters on (and to drop
+        the view earlier versions created)."""
+        for name, table, column, where in self._kpi_month_indexes():
+            month_sql = self._kpi_month(SQL.identifier(column)).code
+            create_index(self.env.cr, name, table, [f"({month_sql})"], where=where)
+        for name, table, columns, where in self._kpi_range_indexes():
+            create_index(self.env.cr, name, table, columns.split(", "), where=where)
+        tools.drop_view_if_exists(self.env.cr, self._table)
+
     # ------------------------------------------------------------------ month bounds
     @api.model
     def _kpi_month_range(self, domain):
@@ -175,15 +200,6 @@ class BusinessKpiReport(models.Model):
         if start is None and end is None:
             return None
         return start, end
-
-    @api.model
-    def _search(self, domain, offset=0, limit=None, order=None):
-        """Bound the parts to the months of the domain (see ``_kpi_rows_in``)."""
-        bounds = self._kpi_month_range(domain)
-        model = self.with_context(business_kpi_range=bounds) if bounds else self
-        return super(BusinessKpiReport, model)._search(
-            domain, offset=offset, limit=limit, order=order
-        )
 
     @api.model
     def _kpi_rows_in(self, column):
@@ -644,19 +660,3 @@ class BusinessKpiReport(models.Model):
                 "review_received_date IS NOT NULL",
             ),
         ]
-
-    @property
-    def _table_query(self):
-        """The report is a query, not a view: built when read, from the extendable parts
-        (``_kpi_parts``, ``_kpi_rates``...), so an override is seen without a module update."""
-        return self._kpi_query()
-
-    def init(self):
-        """Kept for the indexes on the month expressions the report filters on (and to drop
-        the view earlier versions created)."""
-        for name, table, column, where in self._kpi_month_indexes():
-            month_sql = self._kpi_month(SQL.identifier(column)).code
-            create_index(self.env.cr, name, table, [f"({month_sql})"], where=where)
-        for name, table, columns, where in self._kpi_range_indexes():
-            create_index(self.env.cr, name, table, columns.split(", "), where=where)
-        tools.drop_view_if_exists(self.env.cr, self._table)
