@@ -69,6 +69,15 @@ class BusinessCustomerStatement(models.Model):
     _cancel_state = "draft"
     _order = "date_to desc, id desc"
 
+    _sql_constraints = [
+        ("date_check", "CHECK (date_from <= date_to)", "The period must end after it starts."),
+        (
+            "period_unique",
+            "UNIQUE (company_id, partner_id, date_to)",
+            "A customer has one statement per period.",
+        ),
+    ]
+
     name = fields.Char(
         string="Reference", required=True, copy=False, readonly=True, default="/", index=True
     )
@@ -186,15 +195,6 @@ class BusinessCustomerStatement(models.Model):
     invoice_count = fields.Integer(compute="_compute_invoice_count")
     note = fields.Text()
 
-    _sql_constraints = [
-        ("date_check", "CHECK (date_from <= date_to)", "The period must end after it starts."),
-        (
-            "period_unique",
-            "UNIQUE (company_id, partner_id, date_to)",
-            "A customer has one statement per period.",
-        ),
-    ]
-
     # ------------------------------------------------------------------ computes
     def _compute_amounts(self):
         sums = defaultdict(float)
@@ -245,6 +245,108 @@ class BusinessCustomerStatement(models.Model):
     def _unlink_except_not_draft(self):
         if any(statement.state != "draft" for statement in self):
             raise UserError(self.env._("Only draft customer statements can be deleted."))
+
+    # ------------------------------------------------------------------ actions
+    def action_refresh(self):
+        """Collect the lines again (a draft or disputed statement)."""
+        self._check_group(GROUP_ASSISTANT, GROUP_MANAGER)
+        self._check_own()
+        self._check_state("draft", "disputed")
+        self._fill_lines()
+        return True
+
+    def action_send(self):
+        """Send the statement to the customer (发送对账单): the lines are collected again,
+        their fingerprint kept, and an email goes to the customer with the statement as
+        PDF and XLSX; the customer may confirm or dispute it on the portal. A disputed
+        statement is sent again the same way."""
+        self._check_group(GROUP_ASSISTANT, GROUP_MANAGER)
+        self._check_own()
+        self._check_state("draft", "sent", "disputed")
+        self._fill_lines()
+        today = self.company_id[:1]._business_local_today()
+        for statement in self:
+            statement._workflow_write(
+                {
+                    "state": "sent",
+                    "sent_date": today,
+                    "sent_fingerprint": statement._lines_fingerprint(),
+                }
+            )
+            statement._send_email()
+        return True
+
+    def action_confirm(self):
+        """Record the customer's confirmation (客户确认对账单) received by mail or on paper:
+        the customer's reply is attached. Refused when the data changed since sending."""
+        self._check_group(GROUP_ASSISTANT, GROUP_MANAGER)
+        self._check_own()
+        self._check_state("sent")
+        for statement in self:
+            if not statement.reply_attachment_ids:
+                raise UserError(
+                    self.env._(
+                        "Attach the customer's reply to %(name)s before recording its "
+                        "confirmation.",
+                        name=statement.name,
+                    )
+                )
+        self._check_unchanged()
+        self._confirm("recorded", self.partner_id.browse())
+        return True
+
+    def action_dispute(self, notes=None):
+        """The customer disputes the statement (对账异议), line by line: ``notes`` maps
+        line ids to the customer's note (else the notes typed on the lines). The
+        department corrects what must be and sends the statement again."""
+        self._check_group(GROUP_ASSISTANT, GROUP_MANAGER)
+        self._check_own()
+        return self._dispute(notes)
+
+    def action_finance_approve(self):
+        """Finance approves the confirmed statement (公司财务核准): the finance tier."""
+        self._check_state("confirmed")
+        return self._business_validate()
+
+    def action_reject(self, reason=None):
+        """Finance sends the statement back with a reason (its tier rejected)."""
+        self._check_state("confirmed")
+        if reason is None:
+            return self.reject_tier()
+        return self._business_reject(reason)
+
+    def action_create_invoices(self):
+        """Create the customer invoices of exactly the confirmed deliveries (按对账单开票)
+        through the sale orders' own invoicing: quantities limited to the statement's
+        delivery lines, one invoice per order or one per statement (company setting).
+        Refused a second time."""
+        self._check_group(GROUP_ASSISTANT, GROUP_FINANCE)
+        self._check_state("approved")
+        for statement in self:
+            if statement.invoice_ids:
+                raise UserError(
+                    self.env._(
+                        "The invoices of %(name)s were already created.", name=statement.name
+                    )
+                )
+        for statement in self:
+            statement._create_invoices()
+        return self.action_open_invoices() if len(self) == 1 else True
+
+    def action_open_invoices(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        action["domain"] = [("id", "in", self.invoice_ids.ids)]
+        action["context"] = {"default_move_type": "out_invoice"}
+        if len(self.invoice_ids) == 1:
+            action["views"] = [(False, "form")]
+            action["res_id"] = self.invoice_ids.id
+        return action
+
+    def action_export_xlsx(self):
+        return self.env.ref("business_dept.customer_statement_xlsx_report").report_action(self)
 
     # ------------------------------------------------------------------ period
     @api.model
@@ -685,36 +787,6 @@ class BusinessCustomerStatement(models.Model):
                     )
                 )
 
-    # ------------------------------------------------------------------ actions
-    def action_refresh(self):
-        """Collect the lines again (a draft or disputed statement)."""
-        self._check_group(GROUP_ASSISTANT, GROUP_MANAGER)
-        self._check_own()
-        self._check_state("draft", "disputed")
-        self._fill_lines()
-        return True
-
-    def action_send(self):
-        """Send the statement to the customer (发送对账单): the lines are collected again,
-        their fingerprint kept, and an email goes to the customer with the statement as
-        PDF and XLSX; the customer may confirm or dispute it on the portal. A disputed
-        statement is sent again the same way."""
-        self._check_group(GROUP_ASSISTANT, GROUP_MANAGER)
-        self._check_own()
-        self._check_state("draft", "sent", "disputed")
-        self._fill_lines()
-        today = self.company_id[:1]._business_local_today()
-        for statement in self:
-            statement._workflow_write(
-                {
-                    "state": "sent",
-                    "sent_date": today,
-                    "sent_fingerprint": statement._lines_fingerprint(),
-                }
-            )
-            statement._send_email()
-        return True
-
     def _send_email(self):
         self.ensure_one()
         template = self.env.ref("business_dept.mail_template_customer_statement")
@@ -750,25 +822,6 @@ class BusinessCustomerStatement(models.Model):
             author_id=self.env.user.partner_id.id,
         )
 
-    def action_confirm(self):
-        """Record the customer's confirmation (客户确认对账单) received by mail or on paper:
-        the customer's reply is attached. Refused when the data changed since sending."""
-        self._check_group(GROUP_ASSISTANT, GROUP_MANAGER)
-        self._check_own()
-        self._check_state("sent")
-        for statement in self:
-            if not statement.reply_attachment_ids:
-                raise UserError(
-                    self.env._(
-                        "Attach the customer's reply to %(name)s before recording its "
-                        "confirmation.",
-                        name=statement.name,
-                    )
-                )
-        self._check_unchanged()
-        self._confirm("recorded", self.partner_id.browse())
-        return True
-
     def _confirm(self, channel, contact):
         for statement in self:
             statement._workflow_write(
@@ -780,14 +833,6 @@ class BusinessCustomerStatement(models.Model):
                     "confirmed_user_id": self.env.user.id,
                 }
             )
-
-    def action_dispute(self, notes=None):
-        """The customer disputes the statement (对账异议), line by line: ``notes`` maps
-        line ids to the customer's note (else the notes typed on the lines). The
-        department corrects what must be and sends the statement again."""
-        self._check_group(GROUP_ASSISTANT, GROUP_MANAGER)
-        self._check_own()
-        return self._dispute(notes)
 
     def _dispute(self, notes=None):
         self._check_state("sent")
@@ -830,18 +875,6 @@ class BusinessCustomerStatement(models.Model):
                 )
         return True
 
-    def action_finance_approve(self):
-        """Finance approves the confirmed statement (公司财务核准): the finance tier."""
-        self._check_state("confirmed")
-        return self._business_validate()
-
-    def action_reject(self, reason=None):
-        """Finance sends the statement back with a reason (its tier rejected)."""
-        self._check_state("confirmed")
-        if reason is None:
-            return self.reject_tier()
-        return self._business_reject(reason)
-
     # Tier validation: the one who recorded the confirmation never approves it.
     def _business_tier_requesters(self):
         return self.confirmed_user_id
@@ -861,24 +894,6 @@ class BusinessCustomerStatement(models.Model):
     def _business_tier_rejected(self, reviews, comment):
         """Rejected by finance: back to draft, to be corrected and sent again."""
         self._workflow_write({"state": "draft", "sent_fingerprint": False})
-
-    def action_create_invoices(self):
-        """Create the customer invoices of exactly the confirmed deliveries (按对账单开票)
-        through the sale orders' own invoicing: quantities limited to the statement's
-        delivery lines, one invoice per order or one per statement (company setting).
-        Refused a second time."""
-        self._check_group(GROUP_ASSISTANT, GROUP_FINANCE)
-        self._check_state("approved")
-        for statement in self:
-            if statement.invoice_ids:
-                raise UserError(
-                    self.env._(
-                        "The invoices of %(name)s were already created.", name=statement.name
-                    )
-                )
-        for statement in self:
-            statement._create_invoices()
-        return self.action_open_invoices() if len(self) == 1 else True
 
     def _create_invoices(self):
         self.ensure_one()
@@ -915,21 +930,6 @@ class BusinessCustomerStatement(models.Model):
         )
         statements._workflow_write({"state": "done"})
         return statements
-
-    def action_open_invoices(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "account.action_move_out_invoice_type"
-        )
-        action["domain"] = [("id", "in", self.invoice_ids.ids)]
-        action["context"] = {"default_move_type": "out_invoice"}
-        if len(self.invoice_ids) == 1:
-            action["views"] = [(False, "form")]
-            action["res_id"] = self.invoice_ids.id
-        return action
-
-    def action_export_xlsx(self):
-        return self.env.ref("business_dept.customer_statement_xlsx_report").report_action(self)
 
     # ------------------------------------------------------------------ portal
     def _portal_check_contact(self, partner):
