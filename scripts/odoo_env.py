@@ -299,6 +299,14 @@ def demo_finish(env, company):
         f"    {holidays} holidays and {workdays} make-up workdays of {year}-{year + 1} loaded",
         flush=True,
     )
+    if company.name != COMPANY["name"]:
+        # a later demo file of Odoo renames the main company ("My Company (San Francisco)")
+        company.name = COMPANY["name"]
+    # the company currency is the base: its rates (Odoo's demo rates against USD) would
+    # skew every conversion
+    env["res.currency.rate"].search(
+        [("currency_id", "=", company.currency_id.id), ("company_id", "in", [company.id, False])]
+    ).unlink()
     today = company._business_local_today()
     for code, rate in DEMO_RATES.items():
         currency = env["res.currency"].with_context(active_test=False).search([("name", "=", code)])
