@@ -51,6 +51,12 @@ class BusinessCollectionPlan(models.Model):
         string="Collected by Month End", compute="_compute_totals", currency_field="currency_id"
     )
 
+    planned_move_line_ids = fields.Many2many(
+        "account.move.line",
+        compute="_compute_planned_move_line_ids",
+        help="Installments already in the plan (hidden when adding a line).",
+    )
+
     _sql_constraints = [
         (
             "user_month_unique",
@@ -67,6 +73,11 @@ class BusinessCollectionPlan(models.Model):
                 month=plan.month and plan.month.strftime("%Y-%m") or "",
                 user=plan.user_id.name or "",
             )
+
+    @api.depends("line_ids.move_line_id")
+    def _compute_planned_move_line_ids(self):
+        for plan in self:
+            plan.planned_move_line_ids = plan.line_ids.move_line_id
 
     @api.depends(
         "line_ids.amount", "line_ids.collected_by_planned", "line_ids.collected_by_month_end"
@@ -96,8 +107,19 @@ class BusinessCollectionPlan(models.Model):
                 )
 
     # ------------------------------------------------------------------ frozen
+    def _month_started(self):
+        """The plans whose month has started in their company's time zone (local day),
+        whatever the hourly freeze job did."""
+        started = self.browse()
+        for company in self.company_id:
+            today = company._business_local_today()
+            started |= self.filtered(
+                lambda p, c=company, t=today: p.company_id == c and p.month <= t
+            )
+        return started
+
     def _check_draft(self):
-        frozen = self.filtered(lambda p: p.state == "frozen")
+        frozen = self.filtered(lambda p: p.state == "frozen") | self._month_started()
         if frozen:
             raise UserError(
                 self.env._(
@@ -107,9 +129,25 @@ class BusinessCollectionPlan(models.Model):
                 )
             )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            for vals in vals_list:
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                month = fields.Date.to_date(vals.get("month"))
+                if month and month <= company._business_local_today():
+                    raise UserError(
+                        self.env._(
+                            "%(month)s: the month has already started; a collection plan is "
+                            "made before its month.",
+                            month=month.strftime("%Y-%m"),
+                        )
+                    )
+        return super().create(vals_list)
+
     def write(self, vals):
         changed = {f for f in vals if not f.startswith(("message_", "activity_"))}
-        if changed:
+        if changed and not (self.env.su and changed == {"state"}):
             self._check_draft()
         if (
             changed - {"line_ids"}
@@ -139,7 +177,7 @@ class BusinessCollectionPlan(models.Model):
                     ("month", "<=", today),
                 ]
             )
-            plans.write({"state": "frozen"})
+            plans.sudo().write({"state": "frozen"})
             frozen |= plans
         return frozen
 
@@ -221,6 +259,23 @@ class BusinessCollectionPlan(models.Model):
             ]
         )
         self.env.flush_all()
+        # the draft plans drop the lines whose invoice is no longer posted (cancelled,
+        # reset to draft) or whose installment is gone
+        cr.execute(
+            SQL(
+                """
+                DELETE FROM business_collection_plan_line l
+                 USING business_collection_plan p
+                 WHERE p.id = l.plan_id AND p.state = 'draft' AND p.month = %(month)s
+                   AND p.company_id IN %(companies)s
+                   AND (l.move_line_id IS NULL OR NOT EXISTS (
+                        SELECT 1 FROM account_move_line aml
+                         WHERE aml.id = l.move_line_id AND aml.parent_state = 'posted'))
+                """,
+                month=month,
+                companies=tuple(companies.ids),
+            )
+        )
         # the lines, in one statement, for the draft plans only
         cr.execute(
             SQL(
@@ -249,7 +304,12 @@ class BusinessCollectionPlan(models.Model):
         Line = self.env["business.collection.plan.line"]
         Line._update_collected(line_ids)
         self.env.invalidate_all()
-        return self.search([("company_id", "in", companies.ids), ("month", "=", month)])
+        plans = self.search([("company_id", "in", companies.ids), ("month", "=", month)])
+        # made late (the month has started): frozen at once, with its lines
+        plans.filtered(lambda p: p.state == "draft")._month_started().sudo().write(
+            {"state": "frozen"}
+        )
+        return plans
 
     @api.model
     def _business_last_working_day(self, company, day):
@@ -303,6 +363,9 @@ class BusinessCollectionPlan(models.Model):
                     ("planned_date", ">=", today),
                     ("planned_date", "<=", last),
                     ("move_id", "!=", False),
+                    # not settled, not cancelled: the installment is still owed
+                    ("move_line_id.parent_state", "=", "posted"),
+                    ("move_line_id.amount_residual", ">", 0),
                 ]
             )
             due |= lines.filtered(

@@ -17,6 +17,16 @@ class BusinessCollectionPlanLine(models.Model):
 
     # what a business manager may change on his own draft plan
     _MANAGER_FIELDS = frozenset({"planned_date", "payment_method", "amount", "note"})
+    # taken from the installment, never from the values sent
+    _INSTALLMENT_FIELDS = ("move_id", "partner_id", "date_maturity")
+
+    _sql_constraints = [
+        (
+            "plan_move_line_unique",
+            "UNIQUE(plan_id, move_line_id)",
+            "An installment is in a collection plan once.",
+        )
+    ]
 
     plan_id = fields.Many2one(
         "business.collection.plan", required=True, index=True, ondelete="cascade"
@@ -149,23 +159,52 @@ class BusinessCollectionPlanLine(models.Model):
                 )
             )
         plan = self.env["business.collection.plan"].browse(vals["plan_id"])
+        month_end = plan.month + relativedelta(months=1, days=-1)
         result = {
             "move_id": move.id,
             "partner_id": move.commercial_partner_id.id,
             "date_maturity": move_line.date_maturity,
             "amount": move_line.amount_residual,
             "payment_method": move.commercial_partner_id.payment_method,
-            "planned_date": max(move_line.date_maturity, plan.month),
+            "planned_date": min(max(move_line.date_maturity, plan.month), month_end),
         }
-        result.update(vals)
+        # the web client sends the read-only columns empty and the amount as 0: the
+        # installment's values win, the manager's choices only when given
+        for key, value in vals.items():
+            if key in self._INSTALLMENT_FIELDS:
+                continue
+            if key in ("amount", "planned_date", "payment_method") and not value:
+                continue
+            result[key] = value
         return result
+
+    @api.onchange("move_line_id")
+    def _onchange_move_line_id(self):
+        """Show the installment's invoice, customer, due date and open amount."""
+        move_line = self.move_line_id
+        if move_line:
+            self.move_id = move_line.move_id
+            self.partner_id = move_line.move_id.commercial_partner_id
+            self.date_maturity = move_line.date_maturity
+            self.amount = move_line.amount_residual
+            self.payment_method = move_line.move_id.commercial_partner_id.payment_method
 
     @api.model_create_multi
     def create(self, vals_list):
-        vals_list = [
-            self._installment_values(vals) if vals.get("move_line_id") else vals
-            for vals in vals_list
-        ]
+        for vals in vals_list:
+            if not vals.get("move_line_id"):
+                raise ValidationError(
+                    self.env._(
+                        "A collection plan line needs a receivable installment (got a line "
+                        "without one for %(customer)s).",
+                        customer=self.env["res.partner"]
+                        .sudo()
+                        .browse(vals.get("partner_id"))
+                        .display_name
+                        or self.env._("no customer"),
+                    )
+                )
+        vals_list = [self._installment_values(vals) for vals in vals_list]
         plans = self.env["business.collection.plan"].browse(
             [vals["plan_id"] for vals in vals_list if vals.get("plan_id")]
         )
@@ -174,6 +213,13 @@ class BusinessCollectionPlanLine(models.Model):
 
     def write(self, vals):
         self.plan_id._check_draft()
+        if not self.env.su and {"move_line_id", *self._INSTALLMENT_FIELDS} & set(vals):
+            raise AccessError(
+                self.env._(
+                    "The installment of a collection plan line cannot be changed: remove the "
+                    "line and add another one."
+                )
+            )
         if (
             not self.env.su
             and not self.env.user.has_group("business_dept.group_business_assistant")

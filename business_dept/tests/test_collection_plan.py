@@ -1,10 +1,12 @@
 from datetime import date
 
 from freezegun import freeze_time
+from psycopg2.errors import UniqueViolation
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import Form, TransactionCase, tagged
+from odoo.tools import mute_logger
 
 from .common_sales import SalesRulesCase
 
@@ -59,6 +61,13 @@ class CollectionPlanCase(SalesRulesCase):
         cls.other = cls._invoice(
             500.0, "2026-03-12", due="2026-04-10", partner=cls.customer2, user=cls.manager2
         )
+
+    def setUp(self):
+        super().setUp()
+        # the plans of April are made in March: 25 March 2026, 10:00 in Shanghai
+        freezer = freeze_time(self.local(2026, 3, 25, 10, 0))
+        freezer.start()
+        self.addCleanup(freezer.stop)
 
     @classmethod
     def _invoice(cls, amount, invoice_date, due=None, term=None, currency=None, **kw):
@@ -271,7 +280,8 @@ class TestCollectionPlan(CollectionPlanCase):
             .with_user(self.manager)
             .create({"plan_id": plan.id, "move_line_id": self._receivables(self.future).id})
         )
-        self.assertEqual((added.amount, added.planned_date), (800.0, date(2026, 5, 10)))
+        # due in May: planned by the end of April at the latest
+        self.assertEqual((added.amount, added.planned_date), (800.0, date(2026, 4, 30)))
         # bad input: a negative amount, a line that is not a receivable installment
         with self.assertRaises(ValidationError):
             line.with_user(self.manager).amount = -1.0
@@ -296,6 +306,101 @@ class TestCollectionPlan(CollectionPlanCase):
         may = self.Plan.search(action["domain"])
         self.assertEqual(may.mapped("month"), [date(2026, 5, 1)] * len(may))
         self.assertIn(self.future, may.line_ids.move_id)
+
+    def test_add_line_in_form(self):
+        """The manager adds his own installment in the plan's form (what the web client
+        sends: read-only columns left out, the amount as shown)."""
+        self.Plan._generate_plans(date(2026, 4, 1), self.company)
+        plan = self._plan(self.manager)
+        installment = self._receivables(self.future)
+        with Form(plan.with_user(self.manager)) as form:
+            with form.line_ids.new() as row:
+                row.move_line_id = installment
+                self.assertEqual(row.amount, 800.0)
+                row.planned_date = date(2026, 4, 28)
+        line = self._line(plan, installment)
+        self.assertEqual(
+            (line.move_id, line.partner_id, line.date_maturity, line.amount, line.planned_date),
+            (self.future, self.customer, date(2026, 5, 10), 800.0, date(2026, 4, 28)),
+        )
+        self.assertEqual(line.payment_method, "bank_draft")
+        # the values sent empty or forged over RPC do not replace the installment's
+        Line = self.env["business.collection.plan.line"].with_user(self.manager)
+        line.unlink()
+        line = Line.create(
+            {
+                "plan_id": plan.id,
+                "move_line_id": installment.id,
+                "move_id": False,
+                "partner_id": self.customer2.id,
+                "date_maturity": False,
+                "amount": 0.0,
+                "planned_date": date(2026, 4, 28),
+            }
+        )
+        self.assertEqual(
+            (line.move_id, line.partner_id, line.date_maturity, line.amount),
+            (self.future, self.customer, date(2026, 5, 10), 800.0),
+        )
+        # the installment is not changed afterwards, by the manager nor the assistant
+        for user in (self.manager, self.assistant):
+            with self.assertRaisesRegex(AccessError, "installment"):
+                line.with_user(user).move_line_id = self._receivables(self.due)
+        self.assertEqual(line.move_line_id, installment)
+
+    def test_line_needs_installment_once(self):
+        self.Plan._generate_plans(date(2026, 4, 1), self.company)
+        plan = self._plan(self.manager)
+        Line = self.env["business.collection.plan.line"]
+        for user in (self.manager, self.assistant):
+            with self.assertRaisesRegex(ValidationError, "needs a receivable installment"):
+                Line.with_user(user).create(
+                    {
+                        "plan_id": plan.id,
+                        "partner_id": self.customer2.id,
+                        "amount": 99999.0,
+                        "planned_date": date(2026, 4, 20),
+                    }
+                )
+        self.assertEqual(len(plan.line_ids), 5)
+        # the same installment twice in one plan is refused
+        with (
+            self.assertRaises(UniqueViolation),
+            mute_logger("odoo.sql_db"),
+            self.cr.savepoint(),
+        ):
+            Line.with_user(self.manager).create(
+                {"plan_id": plan.id, "move_line_id": self._receivables(self.due).id}
+            )
+        self.assertEqual(len(plan.line_ids), 5)
+        self.assertEqual(plan.planned_move_line_ids, plan.line_ids.move_line_id)
+
+    def test_month_started_refused_without_freeze_job(self):
+        self.Plan._generate_plans(date(2026, 4, 1), self.company)
+        plan = self._plan(self.manager)
+        line = plan.line_ids[0]
+        self._plan(self.manager2).unlink()
+        # 00:05 on 1 April in Shanghai, the hourly job has not run: the plan is draft
+        with freeze_time(self.local(2026, 4, 1, 0, 5)):
+            self.assertEqual(plan.state, "draft")
+            with self.assertRaisesRegex(UserError, "frozen"):
+                line.with_user(self.manager).planned_date = date(2026, 4, 20)
+            with self.assertRaisesRegex(UserError, "frozen"):
+                line.with_user(self.assistant).unlink()
+            with self.assertRaisesRegex(UserError, "frozen"):
+                self.env["business.collection.plan.line"].with_user(self.assistant).create(
+                    {"plan_id": plan.id, "move_line_id": self._receivables(self.future).id}
+                )
+            # a plan for a month already started: refused by hand, frozen when generated
+            with self.assertRaisesRegex(UserError, "already started"):
+                self.Plan.with_user(self.assistant).create(
+                    {"user_id": self.manager2.id, "month": date(2026, 4, 1)}
+                )
+            self.assertFalse(self._plan(self.manager2))
+            self.Plan._generate_plans(date(2026, 4, 1), self.company)
+            self.assertEqual(self._plan(self.manager2).state, "frozen")
+            self.assertEqual(plan.state, "frozen")
+            self.assertTrue(self._plan(self.manager2).line_ids)
 
     def test_generated_on_last_working_day(self):
         """Tuesday 31 March 2026 is the month's last working day (company calendar)."""
@@ -367,6 +472,29 @@ class TestCollectionReminders(CollectionPlanCase):
         with freeze_time(self.local(2026, 4, 7, 9, 0)):
             self.Plan._cron_collection_reminders()
         self.assertEqual(activities(), activity)
+
+    def test_no_reminder_settled_or_cancelled(self):
+        """Paid before the month (the 30th of the month before) or cancelled: no reminder;
+        the draft plan drops the cancelled invoice at the next generation."""
+        self.Plan._generate_plans(date(2026, 4, 1), self.company)
+        plan = self._plan(self.manager)
+        self._pay(self.due, 1000.0, "2026-03-30")
+        self.overdue.button_draft()
+        self.overdue.button_cancel()
+        (plan.line_ids).planned_date = date(2026, 4, 2)
+        activity_type = self.env.ref("business_dept.mail_activity_type_collection")
+        with freeze_time(self.local(2026, 3, 31, 9, 0)):
+            due = self.Plan._cron_collection_reminders()
+        self.assertNotIn(self.due, due.move_id)
+        self.assertNotIn(self.overdue, due.move_id)
+        self.assertIn(self.eur_invoice, due.move_id)
+        reminded = self.env["mail.activity"].search(
+            [("activity_type_id", "=", activity_type.id), ("res_model", "=", "account.move")]
+        )
+        self.assertNotIn(self.due.id, reminded.mapped("res_id"))
+        self.Plan._generate_plans(date(2026, 4, 1), self.company)
+        self.assertNotIn(self.overdue, plan.line_ids.move_id)
+        self.assertIn(self.due, plan.line_ids.move_id, "paid: kept, plan vs actual")
 
 
 @tagged("post_install", "-at_install")
