@@ -375,20 +375,48 @@ class BusinessCollectionPlan(models.Model):
                 )
             )
         activity_type = self.env.ref("business_dept.mail_activity_type_collection")
+        # one reminder per invoice at a time: an installment in two plans (due on the last
+        # day of a month, overdue in the next) or an invoice already having an open
+        # collection activity gets no second one
+        open_moves = set(
+            self.env["mail.activity"]
+            .search(
+                [
+                    ("res_model", "=", "account.move"),
+                    ("res_id", "in", due.move_id.ids),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
+            )
+            .mapped("res_id")
+        )
+        first = {}
+        for line in due.sorted(lambda ln: (ln.planned_date, ln.id)):
+            if line.move_id.id not in open_moves:
+                first.setdefault(line.move_id.id, line)
+        due = Line.browse([line.id for line in first.values()])
+        methods = dict(Line._fields["payment_method"]._description_selection(self.env))
         for line in due:
+            values = {
+                # what is still owed on the installment, not the planned figure
+                "amount": format_amount(
+                    self.env, line.move_line_id.amount_residual, line.currency_id
+                ),
+                "partner": line.partner_id.name,
+                "date": line.planned_date,
+            }
+            if line.payment_method:
+                summary = self.env._(
+                    "Collect %(amount)s from %(partner)s on %(date)s (%(method)s)",
+                    method=methods.get(line.payment_method),
+                    **values,
+                )
+            else:
+                summary = self.env._("Collect %(amount)s from %(partner)s on %(date)s", **values)
             line.move_id.activity_schedule(
                 activity_type_id=activity_type.id,
                 date_deadline=line.planned_date,
                 user_id=line.plan_id.user_id.id,
-                summary=self.env._(
-                    "Collect %(amount)s from %(partner)s on %(date)s (%(method)s)",
-                    amount=format_amount(self.env, line.amount, line.currency_id),
-                    partner=line.partner_id.name,
-                    date=line.planned_date,
-                    method=dict(
-                        line._fields["payment_method"]._description_selection(self.env)
-                    ).get(line.payment_method, ""),
-                ),
+                summary=summary,
             )
         if due:
             self.env.cr.execute(

@@ -254,9 +254,36 @@ class BusinessCollectionPlanLine(models.Model):
                     )
                 )
 
+    @api.constrains("planned_date", "plan_id")
+    def _check_planned_date(self):
+        """The planned date is in the plan's month (plan vs actual by month end)."""
+        for line in self:
+            month_end = line.month + relativedelta(months=1, days=-1)
+            if not line.month <= line.planned_date <= month_end:
+                raise ValidationError(
+                    self.env._(
+                        "The planned date of %(invoice)s must be in %(month)s (got %(date)s).",
+                        invoice=line.sudo().move_id.name or line.display_name,
+                        month=line.month.strftime("%Y-%m"),
+                        date=line.planned_date,
+                    )
+                )
+
     @api.constrains("amount")
     def _check_amount(self):
         for line in self:
+            # open at the start of the month: still open now plus collected in the month
+            open_amount = line.sudo().move_line_id.amount_residual + line.collected_by_month_end
+            if line.move_line_id and line.currency_id.compare_amounts(line.amount, open_amount) > 0:
+                raise ValidationError(
+                    self.env._(
+                        "The planned amount of %(invoice)s must not exceed the open amount of "
+                        "the installment, %(open)s (got %(amount)s).",
+                        invoice=line.sudo().move_id.name,
+                        open=open_amount,
+                        amount=line.amount,
+                    )
+                )
             if line.amount < 0:
                 raise ValidationError(
                     self.env._(

@@ -246,7 +246,7 @@ class TestCollectionPlan(CollectionPlanCase):
     def test_roles(self):
         self.Plan._generate_plans(date(2026, 4, 1), self.company)
         plan, other = self._plan(self.manager), self._plan(self.manager2)
-        line = plan.line_ids[0]
+        line = self._line(plan, self._receivables(self.overdue))
         # the manager edits date, method and amount of his own draft plan
         line.with_user(self.manager).write(
             {"planned_date": date(2026, 4, 9), "payment_method": "transfer", "amount": 350.0}
@@ -347,6 +347,25 @@ class TestCollectionPlan(CollectionPlanCase):
             with self.assertRaisesRegex(AccessError, "installment"):
                 line.with_user(user).move_line_id = self._receivables(self.due)
         self.assertEqual(line.move_line_id, installment)
+
+    def test_planned_date_and_amount_bounds(self):
+        self.Plan._generate_plans(date(2026, 4, 1), self.company)
+        line = self._line(self._plan(self.manager), self._receivables(self.due))
+        as_manager = line.with_user(self.manager)
+        for day in (date(2027, 3, 1), date(2026, 3, 31), date(2026, 5, 1)):
+            with self.assertRaisesRegex(ValidationError, "must be in 2026-04"):
+                as_manager.planned_date = day
+        as_manager.planned_date = date(2026, 4, 30)
+        with self.assertRaisesRegex(ValidationError, "must not exceed the open amount"):
+            as_manager.amount = 1000.01
+        as_manager.amount = 1000.0
+        as_manager.amount = 600.0
+        self.assertEqual((line.amount, line.planned_date), (600.0, date(2026, 4, 30)))
+        # a payment in the month: still within what was open at the start of the month
+        self._pay(self.due, 400.0, "2026-04-10")
+        as_manager.amount = 1000.0
+        with self.assertRaisesRegex(ValidationError, "must not exceed the open amount"):
+            as_manager.amount = 1200.0
 
     def test_line_needs_installment_once(self):
         self.Plan._generate_plans(date(2026, 4, 1), self.company)
@@ -470,6 +489,45 @@ class TestCollectionReminders(CollectionPlanCase):
         with freeze_time(self.local(2026, 4, 3, 9, 0)):
             self.Plan._cron_collection_reminders()
         with freeze_time(self.local(2026, 4, 7, 9, 0)):
+            self.Plan._cron_collection_reminders()
+        self.assertEqual(activities(), activity)
+
+    def test_one_reminder_with_owed_amount(self):
+        """Due on 31 March: in March's plan and, overdue, in April's; one activity, saying
+        what is still owed (after a credit note and a part payment), no empty method."""
+        self.customer.payment_method = False
+        invoice = self._invoice(5000.0, "2026-03-01", due="2026-03-31")
+        self.Plan._generate_plans(date(2026, 3, 1), self.company)
+        self.Plan._generate_plans(date(2026, 4, 1), self.company)
+        installment = self._receivables(invoice)
+        lines = self.env["business.collection.plan.line"].search(
+            [("move_line_id", "=", installment.id)]
+        )
+        self.assertEqual(lines.mapped("planned_date"), [date(2026, 3, 31), date(2026, 4, 1)])
+        refund = self._invoice(1000.0, "2026-03-26", move_type="out_refund", due="2026-03-26")
+        (self._receivables(refund) | installment).reconcile()
+        self._pay(invoice, 1500.0, "2026-03-26")
+        activity_type = self.env.ref("business_dept.mail_activity_type_collection")
+
+        def activities():
+            return self.env["mail.activity"].search(
+                [
+                    ("activity_type_id", "=", activity_type.id),
+                    ("res_model", "=", "account.move"),
+                    ("res_id", "=", invoice.id),
+                ]
+            )
+
+        # Monday 30 March: both planned dates (31 March, 1 April) within two working days
+        with freeze_time(self.local(2026, 3, 30, 9, 0)):
+            self.Plan._cron_collection_reminders()
+        activity = activities()
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.date_deadline, date(2026, 3, 31))
+        self.assertIn("2,500.00", activity.summary)
+        self.assertNotIn("5,000", activity.summary)
+        self.assertFalse(activity.summary.endswith(")"), activity.summary)
+        with freeze_time(self.local(2026, 4, 1, 9, 0)):
             self.Plan._cron_collection_reminders()
         self.assertEqual(activities(), activity)
 
