@@ -28,6 +28,9 @@ class BusinessCollectionPlan(models.Model):
         help="Salesperson of the invoices (the invoice's salesperson, else the customer's).",
     )
     month = fields.Date(required=True, index=True, help="First day of the planned month.")
+    month_label = fields.Char(
+        string="Month", compute="_compute_month_label", help="The month as YYYY-MM."
+    )
     state = fields.Selection(
         selection=[("draft", "Draft"), ("frozen", "Frozen")],
         default="draft",
@@ -73,6 +76,11 @@ class BusinessCollectionPlan(models.Model):
                 month=plan.month and plan.month.strftime("%Y-%m") or "",
                 user=plan.user_id.name or "",
             )
+
+    @api.depends("month")
+    def _compute_month_label(self):
+        for record in self:
+            record.month_label = record.month and record.month.strftime("%Y-%m") or False
 
     @api.depends("line_ids.move_line_id")
     def _compute_planned_move_line_ids(self):

@@ -34,6 +34,9 @@ class BusinessCollectionPlanLine(models.Model):
     company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
     user_id = fields.Many2one(related="plan_id.user_id", store=True, string="Salesperson")
     month = fields.Date(related="plan_id.month", store=True)
+    month_label = fields.Char(
+        string="Month", compute="_compute_month_label", help="The month as YYYY-MM."
+    )
     state = fields.Selection(related="plan_id.state")
     move_line_id = fields.Many2one(
         "account.move.line",
@@ -75,6 +78,11 @@ class BusinessCollectionPlanLine(models.Model):
         copy=False, help="Planned date already notified to the salesperson (one activity)."
     )
     note = fields.Char()
+
+    @api.depends("month")
+    def _compute_month_label(self):
+        for record in self:
+            record.month_label = record.month and record.month.strftime("%Y-%m") or False
 
     # ------------------------------------------------------------- collected
     @api.depends("move_line_id", "planned_date", "plan_id.month")

@@ -367,6 +367,27 @@ class TestCollectionPlan(CollectionPlanCase):
         with self.assertRaisesRegex(ValidationError, "must not exceed the open amount"):
             as_manager.amount = 1200.0
 
+    def test_report_views(self):
+        """Plan vs Collected: for every reader of the plans, this month by default, the
+        month shown as YYYY-MM, the graph on the planned amount with the collected ones."""
+        self.Plan._generate_plans(date(2026, 4, 1), self.company)
+        menu = self.env.ref("business_dept.menu_business_collection_plan_analysis")
+        for user in (self.manager, self.assistant, self.finance, self.director):
+            visible = self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
+            self.assertIn(menu.id, visible, user.login)
+            lines = self.env["business.collection.plan.line"].with_user(user).search([])
+            self.assertTrue(lines, user.login)
+        action = self.env.ref("business_dept.business_collection_plan_line_action")
+        self.assertIn("search_default_this_month", action.context)
+        line = self._plan(self.manager).with_user(self.manager).line_ids[:1]
+        self.assertEqual(line.month_label, "2026-04")
+        self.assertEqual(line.plan_id.month_label, "2026-04")
+        Line = self.env["business.collection.plan.line"]
+        arch = Line.get_view(view_type="list")["arch"]
+        self.assertIn('name="month_label"', arch)
+        graph = Line.get_view(view_type="graph")["arch"]
+        self.assertLess(graph.index("collected_by_month_end"), graph.index('name="amount"'))
+
     def test_line_needs_installment_once(self):
         self.Plan._generate_plans(date(2026, 4, 1), self.company)
         plan = self._plan(self.manager)
