@@ -53,6 +53,9 @@ class BusinessCollectionPlan(models.Model):
     collected_by_month_end = fields.Monetary(
         string="Collected by Month End", compute="_compute_totals", currency_field="currency_id"
     )
+    credited_by_month_end = fields.Monetary(
+        string="Credited by Month End", compute="_compute_totals", currency_field="currency_id"
+    )
 
     planned_move_line_ids = fields.Many2many(
         "account.move.line",
@@ -88,19 +91,30 @@ class BusinessCollectionPlan(models.Model):
             plan.planned_move_line_ids = plan.line_ids.move_line_id
 
     @api.depends(
-        "line_ids.amount", "line_ids.collected_by_planned", "line_ids.collected_by_month_end"
+        "line_ids.amount",
+        "line_ids.collected_by_planned",
+        "line_ids.collected_by_month_end",
+        "line_ids.credited_by_month_end",
     )
     def _compute_totals(self):
         groups = self.env["business.collection.plan.line"]._read_group(
             [("plan_id", "in", self.ids)],
             ["plan_id"],
-            ["amount:sum", "collected_by_planned:sum", "collected_by_month_end:sum"],
+            [
+                "amount:sum",
+                "collected_by_planned:sum",
+                "collected_by_month_end:sum",
+                "credited_by_month_end:sum",
+            ],
         )
         totals = {plan.id: rest for plan, *rest in groups}
         for plan in self:
-            plan.amount, plan.collected_by_planned, plan.collected_by_month_end = totals.get(
-                plan.id, (0.0, 0.0, 0.0)
-            )
+            (
+                plan.amount,
+                plan.collected_by_planned,
+                plan.collected_by_month_end,
+                plan.credited_by_month_end,
+            ) = totals.get(plan.id, (0.0, 0.0, 0.0, 0.0))
 
     @api.constrains("month")
     def _check_month(self):

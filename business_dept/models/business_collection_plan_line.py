@@ -74,6 +74,15 @@ class BusinessCollectionPlanLine(models.Model):
         store=True,
         help="Payments reconciled with the installment during the month (company currency).",
     )
+    credited_by_month_end = fields.Monetary(
+        string="Credited by Month End",
+        currency_field="currency_id",
+        compute="_compute_collected",
+        store=True,
+        help="Credit notes reconciled with the installment during the month (company "
+        "currency): not a collection, but no longer to collect; the collected share is "
+        "measured against the planned amount less this.",
+    )
     reminded_date = fields.Date(
         copy=False, help="Planned date already notified to the salesperson (one activity)."
     )
@@ -91,7 +100,13 @@ class BusinessCollectionPlanLine(models.Model):
         installment, by day. A reconciliation with a credit note or an exchange-difference
         entry is not a collection; the amount is in company currency."""
         lines = self.filtered(lambda line: line.move_line_id and line.month)
-        (self - lines).update({"collected_by_planned": 0.0, "collected_by_month_end": 0.0})
+        (self - lines).update(
+            {
+                "collected_by_planned": 0.0,
+                "collected_by_month_end": 0.0,
+                "credited_by_month_end": 0.0,
+            }
+        )
         if not lines:
             return
         exchange_journals = lines.company_id.sudo().currency_exchange_journal_id
@@ -109,14 +124,33 @@ class BusinessCollectionPlanLine(models.Model):
                 ["amount:sum"],
             )
         )
+        credits = (
+            self.env["account.partial.reconcile"]
+            .sudo()
+            ._read_group(
+                [
+                    ("debit_move_id", "in", lines.move_line_id.ids),
+                    ("max_date", ">=", min(lines.mapped("month"))),
+                    ("credit_move_id.move_id.move_type", "=", "out_refund"),
+                ],
+                ["debit_move_id", "max_date:day"],
+                ["amount:sum"],
+            )
+        )
         by_line = defaultdict(list)
         for move_line, day, amount in groups:
             by_line[move_line.id].append((day.date() if hasattr(day, "date") else day, amount))
+        credited = defaultdict(list)
+        for move_line, day, amount in credits:
+            credited[move_line.id].append((day.date() if hasattr(day, "date") else day, amount))
         for line in lines:
             month_end = line.month + relativedelta(months=1, days=-1)
             paid = [(d, a) for d, a in by_line[line.move_line_id.id] if d >= line.month]
             line.collected_by_planned = sum(a for d, a in paid if d <= line.planned_date)
             line.collected_by_month_end = sum(a for d, a in paid if d <= month_end)
+            line.credited_by_month_end = sum(
+                a for d, a in credited[line.move_line_id.id] if line.month <= d <= month_end
+            )
 
     @api.model
     def _update_collected(self, line_ids):
@@ -139,9 +173,10 @@ class BusinessCollectionPlanLine(models.Model):
         lines = self.browse([row[0] for row in self.env.cr.fetchall()])
         if not lines:
             return
-        for fname in ("collected_by_planned", "collected_by_month_end"):
+        fnames = ["collected_by_planned", "collected_by_month_end", "credited_by_month_end"]
+        for fname in fnames:
             self.env.add_to_compute(self._fields[fname], lines)
-        lines.flush_recordset(["collected_by_planned", "collected_by_month_end"])
+        lines.flush_recordset(fnames)
 
     # ---------------------------------------------------------- installment
     def _responsible(self):

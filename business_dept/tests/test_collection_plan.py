@@ -207,6 +207,10 @@ class TestCollectionPlan(CollectionPlanCase):
                 self.assertEqual((line.collected_by_planned, line.collected_by_month_end), amounts)
         self.assertEqual(plan.collected_by_planned, 2150.0)
         self.assertEqual(plan.collected_by_month_end, 2800.0)
+        # the credit note is shown apart: 200 no longer to collect on the April invoice
+        due_line = lines.filtered(lambda ln: ln.move_id == self.due)
+        self.assertEqual(due_line.credited_by_month_end, 200.0)
+        self.assertEqual(plan.credited_by_month_end, 200.0)
         # a payment unreconciled: the actual follows
         self.due.line_ids.remove_move_reconcile()
         line = lines.filtered(lambda ln: ln.move_id == self.due)
@@ -586,6 +590,9 @@ class TestCollectionPlanSummary(CollectionPlanCase):
         self.Plan._generate_plans(date(2026, 4, 1), self.company)
         self._pay(self.due, 600.0, "2026-04-10")
         self._pay(self.other, 500.0, "2026-04-28")
+        # a credit note of 400 in April on the rest of the invoice: no longer to collect
+        refund = self._invoice(400.0, "2026-04-12", move_type="out_refund", due="2026-04-12")
+        (self._receivables(refund) | self._receivables(self.due)).reconcile()
         users = self.manager | self.manager2
         __, book = self._summary_xlsx(
             self.director, month=date(2026, 4, 1), user_ids=[Command.set(users.ids)]
@@ -595,12 +602,16 @@ class TestCollectionPlanSummary(CollectionPlanCase):
         sheet = book["Collection Plan"]
         self.assertEqual(sheet["A1"].value, "Collection Plan 2026-04")
         self.assertEqual(sheet["C4"].value, "Collected by Planned Date")
-        rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=5, max_col=5)]
-        self.assertEqual(rows[0], ["Han Meimei", 500.0, 0.0, 500.0, 100.0])
+        self.assertEqual(sheet["F4"].value, "Credited by Month End")
+        rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=5, max_col=6)]
+        self.assertEqual(rows[0], ["Han Meimei", 500.0, 0.0, 500.0, 100.0, 0.0])
         self.assertEqual(rows[1][:4], ["Li Lei", 4400.0, 600.0, 600.0])
-        self.assertAlmostEqual(rows[1][4], 100.0 * 600 / 4400, places=6)
+        # the share against the planned amount less the credit notes of the month
+        self.assertAlmostEqual(rows[1][4], 100.0 * 600 / 4000, places=6)
+        self.assertEqual(rows[1][5], 400.0)
         self.assertEqual(rows[2][:4], ["Department", 4900.0, 600.0, 1100.0])
-        self.assertAlmostEqual(rows[2][4], 100.0 * 1100 / 4900, places=6)
+        self.assertAlmostEqual(rows[2][4], 100.0 * 1100 / 4500, places=6)
+        self.assertEqual(rows[2][5], 400.0)
         # a manager reads his own row only
         __, book = self._summary_xlsx(self.manager, month=date(2026, 4, 1))
         rows = [[c.value for c in row] for row in book["Collection Plan"].iter_rows(min_row=5)]
