@@ -3,7 +3,7 @@ from datetime import datetime, time, timedelta
 from dateutil.relativedelta import relativedelta
 from pytz import timezone
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_amount
 
@@ -23,6 +23,9 @@ class BusinessCollectionPlan(models.Model):
         "res.users",
         string="Salesperson",
         required=True,
+        domain=lambda self: [
+            ("groups_id", "in", self.env.ref("sales_team.group_sale_salesman").ids)
+        ],
         index=True,
         tracking=True,
         help="Salesperson of the invoices (the invoice's salesperson, else the customer's).",
@@ -116,6 +119,21 @@ class BusinessCollectionPlan(models.Model):
                 plan.credited_by_month_end,
             ) = totals.get(plan.id, (0.0, 0.0, 0.0, 0.0))
 
+    @api.constrains("user_id")
+    def _check_salesperson_user(self):
+        """The plan is a salesperson's: a user of the sales groups, when made or changed by
+        hand (generation follows the invoices' salesperson, whoever he is)."""
+        if self.env.su:
+            return
+        for plan in self:
+            if not plan.user_id.has_group("sales_team.group_sale_salesman"):
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s is not a salesperson (sales group): no collection plan for him.",
+                        user=plan.user_id.name,
+                    )
+                )
+
     @api.constrains("month")
     def _check_month(self):
         for plan in self:
@@ -169,7 +187,11 @@ class BusinessCollectionPlan(models.Model):
 
     def write(self, vals):
         changed = {f for f in vals if not f.startswith(("message_", "activity_"))}
-        if changed and not (self.env.su and changed == {"state"}):
+        notes_only = changed == {"line_ids"} and all(
+            command[0] == Command.UPDATE and set(command[2]) == {"note"}
+            for command in vals["line_ids"]
+        )
+        if changed and not notes_only and not (self.env.su and changed == {"state"}):
             self._check_draft()
         if (
             changed - {"line_ids"}
@@ -305,11 +327,11 @@ class BusinessCollectionPlan(models.Model):
                 INSERT INTO business_collection_plan_line
                        (plan_id, company_id, user_id, month, move_line_id, move_id,
                         partner_id, date_maturity, amount, planned_date, payment_method,
-                        collected_by_planned, collected_by_month_end,
+                        collected_by_planned, collected_by_month_end, credited_by_month_end,
                         create_uid, write_uid, create_date, write_date)
                 SELECT p.id, o.company_id, p.user_id, p.month, o.move_line_id, o.move_id,
                        o.partner_id, o.date_maturity, o.amount,
-                       GREATEST(o.date_maturity, %(month)s), o.payment_method, 0, 0,
+                       GREATEST(o.date_maturity, %(month)s), o.payment_method, 0, 0, 0,
                        %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
                   FROM (%(open)s) o
                   JOIN business_collection_plan p

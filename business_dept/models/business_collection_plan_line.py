@@ -255,7 +255,9 @@ class BusinessCollectionPlanLine(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        self.plan_id._check_draft()
+        # the chase results (note) are recorded during the month, even on a frozen plan
+        if set(vals) != {"note"}:
+            self.plan_id._check_draft()
         if not self.env.su and {"move_line_id", *self._INSTALLMENT_FIELDS} & set(vals):
             raise AccessError(
                 self.env._(

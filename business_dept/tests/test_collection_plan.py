@@ -238,6 +238,16 @@ class TestCollectionPlan(CollectionPlanCase):
             self.env["business.collection.plan.line"].with_user(self.assistant).create(
                 {"plan_id": plan.id, "move_line_id": self._receivables(self.future).id}
             )
+        # the chase results are still recorded on a frozen plan: the note, nothing else
+        line.with_user(self.manager).note = "Customer promised the draft on the 12th"
+        plan.with_user(self.manager).write(
+            {"line_ids": [Command.update(line.id, {"note": "Draft received"})]}
+        )
+        self.assertEqual(line.note, "Draft received")
+        with self.assertRaisesRegex(UserError, "frozen"):
+            plan.with_user(self.manager).write(
+                {"line_ids": [Command.update(line.id, {"note": "x", "amount": 1.0})]}
+            )
         # a new generation leaves the frozen plan alone
         self._invoice(50.0, "2026-03-30", due="2026-04-30")
         self.Plan._generate_plans(date(2026, 4, 1), self.company)
@@ -434,6 +444,11 @@ class TestCollectionPlan(CollectionPlanCase):
             with self.assertRaisesRegex(UserError, "frozen"):
                 self.env["business.collection.plan.line"].with_user(self.assistant).create(
                     {"plan_id": plan.id, "move_line_id": self._receivables(self.future).id}
+                )
+            # a plan for a non-salesperson (finance) is refused, whatever the month
+            with self.assertRaisesRegex(ValidationError, "not a salesperson"):
+                self.Plan.with_user(self.assistant).create(
+                    {"user_id": self.finance.id, "month": date(2026, 6, 1)}
                 )
             # a plan for a month already started: refused by hand, frozen when generated
             with self.assertRaisesRegex(UserError, "already started"):
