@@ -17,7 +17,7 @@ class AccountPartialReconcile(models.Model):
 
     def _business_recompute_plans(self, lines):
         Line = self.env["business.collection.plan.line"]
-        for fname in ("collected_by_planned", "collected_by_month_end"):
+        for fname in ("collected_by_planned", "collected_by_month_end", "credited_by_month_end"):
             self.env.add_to_compute(Line._fields[fname], lines)
 
     @api.model_create_multi

@@ -20,7 +20,12 @@ class BusinessAgreementLedger(models.Model):
         selection=[("framework", "Framework Agreement"), ("order", "Order Contract")],
         readonly=True,
     )
-    reference = fields.Char(readonly=True)
+    reference = fields.Char(
+        string="Reference / Customer",
+        readonly=True,
+        help="The contract number of an order contract (else the order's number); the "
+        "customer's name for a framework agreement, which has no number of its own.",
+    )
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     order_id = fields.Many2one("sale.order", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
@@ -44,7 +49,8 @@ class BusinessAgreementLedger(models.Model):
                    p.company_id, p.agreement_date AS date_signed,
                    p.agreement_expiry AS date_expiry
               FROM res_partner p
-             WHERE p.is_company AND p.active AND p.agreement_date IS NOT NULL
+             WHERE p.id = p.commercial_partner_id AND p.active
+               AND (p.agreement_date IS NOT NULL OR p.agreement_expiry IS NOT NULL)
             UNION ALL
             SELECT so.id * 2 + 1, 'order', COALESCE(so.contract_ref, so.name),
                    cp.commercial_partner_id, so.id, so.user_id, so.company_id,

@@ -3,7 +3,7 @@ from datetime import datetime, time, timedelta
 from dateutil.relativedelta import relativedelta
 from pytz import timezone
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_amount
 
@@ -23,11 +23,17 @@ class BusinessCollectionPlan(models.Model):
         "res.users",
         string="Salesperson",
         required=True,
+        domain=lambda self: [
+            ("groups_id", "in", self.env.ref("sales_team.group_sale_salesman").ids)
+        ],
         index=True,
         tracking=True,
         help="Salesperson of the invoices (the invoice's salesperson, else the customer's).",
     )
     month = fields.Date(required=True, index=True, help="First day of the planned month.")
+    month_label = fields.Char(
+        string="Month", compute="_compute_month_label", help="The month as YYYY-MM."
+    )
     state = fields.Selection(
         selection=[("draft", "Draft"), ("frozen", "Frozen")],
         default="draft",
@@ -50,6 +56,15 @@ class BusinessCollectionPlan(models.Model):
     collected_by_month_end = fields.Monetary(
         string="Collected by Month End", compute="_compute_totals", currency_field="currency_id"
     )
+    credited_by_month_end = fields.Monetary(
+        string="Credited by Month End", compute="_compute_totals", currency_field="currency_id"
+    )
+
+    planned_move_line_ids = fields.Many2many(
+        "account.move.line",
+        compute="_compute_planned_move_line_ids",
+        help="Installments already in the plan (hidden when adding a line).",
+    )
 
     _sql_constraints = [
         (
@@ -68,20 +83,56 @@ class BusinessCollectionPlan(models.Model):
                 user=plan.user_id.name or "",
             )
 
+    @api.depends("month")
+    def _compute_month_label(self):
+        for record in self:
+            record.month_label = record.month and record.month.strftime("%Y-%m") or False
+
+    @api.depends("line_ids.move_line_id")
+    def _compute_planned_move_line_ids(self):
+        for plan in self:
+            plan.planned_move_line_ids = plan.line_ids.move_line_id
+
     @api.depends(
-        "line_ids.amount", "line_ids.collected_by_planned", "line_ids.collected_by_month_end"
+        "line_ids.amount",
+        "line_ids.collected_by_planned",
+        "line_ids.collected_by_month_end",
+        "line_ids.credited_by_month_end",
     )
     def _compute_totals(self):
         groups = self.env["business.collection.plan.line"]._read_group(
             [("plan_id", "in", self.ids)],
             ["plan_id"],
-            ["amount:sum", "collected_by_planned:sum", "collected_by_month_end:sum"],
+            [
+                "amount:sum",
+                "collected_by_planned:sum",
+                "collected_by_month_end:sum",
+                "credited_by_month_end:sum",
+            ],
         )
         totals = {plan.id: rest for plan, *rest in groups}
         for plan in self:
-            plan.amount, plan.collected_by_planned, plan.collected_by_month_end = totals.get(
-                plan.id, (0.0, 0.0, 0.0)
-            )
+            (
+                plan.amount,
+                plan.collected_by_planned,
+                plan.collected_by_month_end,
+                plan.credited_by_month_end,
+            ) = totals.get(plan.id, (0.0, 0.0, 0.0, 0.0))
+
+    @api.constrains("user_id")
+    def _check_salesperson_user(self):
+        """The plan is a salesperson's: a user of the sales groups, when made or changed by
+        hand (generation follows the invoices' salesperson, whoever he is)."""
+        if self.env.su:
+            return
+        for plan in self:
+            if not plan.user_id.has_group("sales_team.group_sale_salesman"):
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s is not a salesperson (sales group): no collection plan for him.",
+                        user=plan.user_id.name,
+                    )
+                )
 
     @api.constrains("month")
     def _check_month(self):
@@ -96,8 +147,19 @@ class BusinessCollectionPlan(models.Model):
                 )
 
     # ------------------------------------------------------------------ frozen
+    def _month_started(self):
+        """The plans whose month has started in their company's time zone (local day),
+        whatever the hourly freeze job did."""
+        started = self.browse()
+        for company in self.company_id:
+            today = company._business_local_today()
+            started |= self.filtered(
+                lambda p, c=company, t=today: p.company_id == c and p.month <= t
+            )
+        return started
+
     def _check_draft(self):
-        frozen = self.filtered(lambda p: p.state == "frozen")
+        frozen = self.filtered(lambda p: p.state == "frozen") | self._month_started()
         if frozen:
             raise UserError(
                 self.env._(
@@ -107,9 +169,29 @@ class BusinessCollectionPlan(models.Model):
                 )
             )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            for vals in vals_list:
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                month = fields.Date.to_date(vals.get("month"))
+                if month and month <= company._business_local_today():
+                    raise UserError(
+                        self.env._(
+                            "%(month)s: the month has already started; a collection plan is "
+                            "made before its month.",
+                            month=month.strftime("%Y-%m"),
+                        )
+                    )
+        return super().create(vals_list)
+
     def write(self, vals):
         changed = {f for f in vals if not f.startswith(("message_", "activity_"))}
-        if changed:
+        notes_only = changed == {"line_ids"} and all(
+            command[0] == Command.UPDATE and set(command[2]) == {"note"}
+            for command in vals["line_ids"]
+        )
+        if changed and not notes_only and not (self.env.su and changed == {"state"}):
             self._check_draft()
         if (
             changed - {"line_ids"}
@@ -139,7 +221,7 @@ class BusinessCollectionPlan(models.Model):
                     ("month", "<=", today),
                 ]
             )
-            plans.write({"state": "frozen"})
+            plans.sudo().write({"state": "frozen"})
             frozen |= plans
         return frozen
 
@@ -221,6 +303,23 @@ class BusinessCollectionPlan(models.Model):
             ]
         )
         self.env.flush_all()
+        # the draft plans drop the lines whose invoice is no longer posted (cancelled,
+        # reset to draft) or whose installment is gone
+        cr.execute(
+            SQL(
+                """
+                DELETE FROM business_collection_plan_line l
+                 USING business_collection_plan p
+                 WHERE p.id = l.plan_id AND p.state = 'draft' AND p.month = %(month)s
+                   AND p.company_id IN %(companies)s
+                   AND (l.move_line_id IS NULL OR NOT EXISTS (
+                        SELECT 1 FROM account_move_line aml
+                         WHERE aml.id = l.move_line_id AND aml.parent_state = 'posted'))
+                """,
+                month=month,
+                companies=tuple(companies.ids),
+            )
+        )
         # the lines, in one statement, for the draft plans only
         cr.execute(
             SQL(
@@ -228,11 +327,11 @@ class BusinessCollectionPlan(models.Model):
                 INSERT INTO business_collection_plan_line
                        (plan_id, company_id, user_id, month, move_line_id, move_id,
                         partner_id, date_maturity, amount, planned_date, payment_method,
-                        collected_by_planned, collected_by_month_end,
+                        collected_by_planned, collected_by_month_end, credited_by_month_end,
                         create_uid, write_uid, create_date, write_date)
                 SELECT p.id, o.company_id, p.user_id, p.month, o.move_line_id, o.move_id,
                        o.partner_id, o.date_maturity, o.amount,
-                       GREATEST(o.date_maturity, %(month)s), o.payment_method, 0, 0,
+                       GREATEST(o.date_maturity, %(month)s), o.payment_method, 0, 0, 0,
                        %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
                   FROM (%(open)s) o
                   JOIN business_collection_plan p
@@ -249,7 +348,12 @@ class BusinessCollectionPlan(models.Model):
         Line = self.env["business.collection.plan.line"]
         Line._update_collected(line_ids)
         self.env.invalidate_all()
-        return self.search([("company_id", "in", companies.ids), ("month", "=", month)])
+        plans = self.search([("company_id", "in", companies.ids), ("month", "=", month)])
+        # made late (the month has started): frozen at once, with its lines
+        plans.filtered(lambda p: p.state == "draft")._month_started().sudo().write(
+            {"state": "frozen"}
+        )
+        return plans
 
     @api.model
     def _business_last_working_day(self, company, day):
@@ -303,6 +407,9 @@ class BusinessCollectionPlan(models.Model):
                     ("planned_date", ">=", today),
                     ("planned_date", "<=", last),
                     ("move_id", "!=", False),
+                    # not settled, not cancelled: the installment is still owed
+                    ("move_line_id.parent_state", "=", "posted"),
+                    ("move_line_id.amount_residual", ">", 0),
                 ]
             )
             due |= lines.filtered(
@@ -312,20 +419,48 @@ class BusinessCollectionPlan(models.Model):
                 )
             )
         activity_type = self.env.ref("business_dept.mail_activity_type_collection")
+        # one reminder per invoice at a time: an installment in two plans (due on the last
+        # day of a month, overdue in the next) or an invoice already having an open
+        # collection activity gets no second one
+        open_moves = set(
+            self.env["mail.activity"]
+            .search(
+                [
+                    ("res_model", "=", "account.move"),
+                    ("res_id", "in", due.move_id.ids),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
+            )
+            .mapped("res_id")
+        )
+        first = {}
+        for line in due.sorted(lambda ln: (ln.planned_date, ln.id)):
+            if line.move_id.id not in open_moves:
+                first.setdefault(line.move_id.id, line)
+        due = Line.browse([line.id for line in first.values()])
+        methods = dict(Line._fields["payment_method"]._description_selection(self.env))
         for line in due:
+            values = {
+                # what is still owed on the installment, not the planned figure
+                "amount": format_amount(
+                    self.env, line.move_line_id.amount_residual, line.currency_id
+                ),
+                "partner": line.partner_id.name,
+                "date": line.planned_date,
+            }
+            if line.payment_method:
+                summary = self.env._(
+                    "Collect %(amount)s from %(partner)s on %(date)s (%(method)s)",
+                    method=methods.get(line.payment_method),
+                    **values,
+                )
+            else:
+                summary = self.env._("Collect %(amount)s from %(partner)s on %(date)s", **values)
             line.move_id.activity_schedule(
                 activity_type_id=activity_type.id,
                 date_deadline=line.planned_date,
                 user_id=line.plan_id.user_id.id,
-                summary=self.env._(
-                    "Collect %(amount)s from %(partner)s on %(date)s (%(method)s)",
-                    amount=format_amount(self.env, line.amount, line.currency_id),
-                    partner=line.partner_id.name,
-                    date=line.planned_date,
-                    method=dict(
-                        line._fields["payment_method"]._description_selection(self.env)
-                    ).get(line.payment_method, ""),
-                ),
+                summary=summary,
             )
         if due:
             self.env.cr.execute(

@@ -17,6 +17,16 @@ class BusinessCollectionPlanLine(models.Model):
 
     # what a business manager may change on his own draft plan
     _MANAGER_FIELDS = frozenset({"planned_date", "payment_method", "amount", "note"})
+    # taken from the installment, never from the values sent
+    _INSTALLMENT_FIELDS = ("move_id", "partner_id", "date_maturity")
+
+    _sql_constraints = [
+        (
+            "plan_move_line_unique",
+            "UNIQUE(plan_id, move_line_id)",
+            "An installment is in a collection plan once.",
+        )
+    ]
 
     plan_id = fields.Many2one(
         "business.collection.plan", required=True, index=True, ondelete="cascade"
@@ -24,6 +34,9 @@ class BusinessCollectionPlanLine(models.Model):
     company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
     user_id = fields.Many2one(related="plan_id.user_id", store=True, string="Salesperson")
     month = fields.Date(related="plan_id.month", store=True)
+    month_label = fields.Char(
+        string="Month", compute="_compute_month_label", help="The month as YYYY-MM."
+    )
     state = fields.Selection(related="plan_id.state")
     move_line_id = fields.Many2one(
         "account.move.line",
@@ -61,10 +74,24 @@ class BusinessCollectionPlanLine(models.Model):
         store=True,
         help="Payments reconciled with the installment during the month (company currency).",
     )
+    credited_by_month_end = fields.Monetary(
+        string="Credited by Month End",
+        currency_field="currency_id",
+        compute="_compute_collected",
+        store=True,
+        help="Credit notes reconciled with the installment during the month (company "
+        "currency): not a collection, but no longer to collect; the collected share is "
+        "measured against the planned amount less this.",
+    )
     reminded_date = fields.Date(
         copy=False, help="Planned date already notified to the salesperson (one activity)."
     )
     note = fields.Char()
+
+    @api.depends("month")
+    def _compute_month_label(self):
+        for record in self:
+            record.month_label = record.month and record.month.strftime("%Y-%m") or False
 
     # ------------------------------------------------------------- collected
     @api.depends("move_line_id", "planned_date", "plan_id.month")
@@ -73,7 +100,13 @@ class BusinessCollectionPlanLine(models.Model):
         installment, by day. A reconciliation with a credit note or an exchange-difference
         entry is not a collection; the amount is in company currency."""
         lines = self.filtered(lambda line: line.move_line_id and line.month)
-        (self - lines).update({"collected_by_planned": 0.0, "collected_by_month_end": 0.0})
+        (self - lines).update(
+            {
+                "collected_by_planned": 0.0,
+                "collected_by_month_end": 0.0,
+                "credited_by_month_end": 0.0,
+            }
+        )
         if not lines:
             return
         exchange_journals = lines.company_id.sudo().currency_exchange_journal_id
@@ -91,14 +124,33 @@ class BusinessCollectionPlanLine(models.Model):
                 ["amount:sum"],
             )
         )
+        credits = (
+            self.env["account.partial.reconcile"]
+            .sudo()
+            ._read_group(
+                [
+                    ("debit_move_id", "in", lines.move_line_id.ids),
+                    ("max_date", ">=", min(lines.mapped("month"))),
+                    ("credit_move_id.move_id.move_type", "=", "out_refund"),
+                ],
+                ["debit_move_id", "max_date:day"],
+                ["amount:sum"],
+            )
+        )
         by_line = defaultdict(list)
         for move_line, day, amount in groups:
             by_line[move_line.id].append((day.date() if hasattr(day, "date") else day, amount))
+        credited = defaultdict(list)
+        for move_line, day, amount in credits:
+            credited[move_line.id].append((day.date() if hasattr(day, "date") else day, amount))
         for line in lines:
             month_end = line.month + relativedelta(months=1, days=-1)
             paid = [(d, a) for d, a in by_line[line.move_line_id.id] if d >= line.month]
             line.collected_by_planned = sum(a for d, a in paid if d <= line.planned_date)
             line.collected_by_month_end = sum(a for d, a in paid if d <= month_end)
+            line.credited_by_month_end = sum(
+                a for d, a in credited[line.move_line_id.id] if line.month <= d <= month_end
+            )
 
     @api.model
     def _update_collected(self, line_ids):
@@ -121,9 +173,10 @@ class BusinessCollectionPlanLine(models.Model):
         lines = self.browse([row[0] for row in self.env.cr.fetchall()])
         if not lines:
             return
-        for fname in ("collected_by_planned", "collected_by_month_end"):
+        fnames = ["collected_by_planned", "collected_by_month_end", "credited_by_month_end"]
+        for fname in fnames:
             self.env.add_to_compute(self._fields[fname], lines)
-        lines.flush_recordset(["collected_by_planned", "collected_by_month_end"])
+        lines.flush_recordset(fnames)
 
     # ---------------------------------------------------------- installment
     def _responsible(self):
@@ -149,23 +202,52 @@ class BusinessCollectionPlanLine(models.Model):
                 )
             )
         plan = self.env["business.collection.plan"].browse(vals["plan_id"])
+        month_end = plan.month + relativedelta(months=1, days=-1)
         result = {
             "move_id": move.id,
             "partner_id": move.commercial_partner_id.id,
             "date_maturity": move_line.date_maturity,
             "amount": move_line.amount_residual,
             "payment_method": move.commercial_partner_id.payment_method,
-            "planned_date": max(move_line.date_maturity, plan.month),
+            "planned_date": min(max(move_line.date_maturity, plan.month), month_end),
         }
-        result.update(vals)
+        # the web client sends the read-only columns empty and the amount as 0: the
+        # installment's values win, the manager's choices only when given
+        for key, value in vals.items():
+            if key in self._INSTALLMENT_FIELDS:
+                continue
+            if key in ("amount", "planned_date", "payment_method") and not value:
+                continue
+            result[key] = value
         return result
+
+    @api.onchange("move_line_id")
+    def _onchange_move_line_id(self):
+        """Show the installment's invoice, customer, due date and open amount."""
+        move_line = self.move_line_id
+        if move_line:
+            self.move_id = move_line.move_id
+            self.partner_id = move_line.move_id.commercial_partner_id
+            self.date_maturity = move_line.date_maturity
+            self.amount = move_line.amount_residual
+            self.payment_method = move_line.move_id.commercial_partner_id.payment_method
 
     @api.model_create_multi
     def create(self, vals_list):
-        vals_list = [
-            self._installment_values(vals) if vals.get("move_line_id") else vals
-            for vals in vals_list
-        ]
+        for vals in vals_list:
+            if not vals.get("move_line_id"):
+                raise ValidationError(
+                    self.env._(
+                        "A collection plan line needs a receivable installment (got a line "
+                        "without one for %(customer)s).",
+                        customer=self.env["res.partner"]
+                        .sudo()
+                        .browse(vals.get("partner_id"))
+                        .display_name
+                        or self.env._("no customer"),
+                    )
+                )
+        vals_list = [self._installment_values(vals) for vals in vals_list]
         plans = self.env["business.collection.plan"].browse(
             [vals["plan_id"] for vals in vals_list if vals.get("plan_id")]
         )
@@ -173,7 +255,16 @@ class BusinessCollectionPlanLine(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        self.plan_id._check_draft()
+        # the chase results (note) are recorded during the month, even on a frozen plan
+        if set(vals) != {"note"}:
+            self.plan_id._check_draft()
+        if not self.env.su and {"move_line_id", *self._INSTALLMENT_FIELDS} & set(vals):
+            raise AccessError(
+                self.env._(
+                    "The installment of a collection plan line cannot be changed: remove the "
+                    "line and add another one."
+                )
+            )
         if (
             not self.env.su
             and not self.env.user.has_group("business_dept.group_business_assistant")
@@ -208,9 +299,36 @@ class BusinessCollectionPlanLine(models.Model):
                     )
                 )
 
+    @api.constrains("planned_date", "plan_id")
+    def _check_planned_date(self):
+        """The planned date is in the plan's month (plan vs actual by month end)."""
+        for line in self:
+            month_end = line.month + relativedelta(months=1, days=-1)
+            if not line.month <= line.planned_date <= month_end:
+                raise ValidationError(
+                    self.env._(
+                        "The planned date of %(invoice)s must be in %(month)s (got %(date)s).",
+                        invoice=line.sudo().move_id.name or line.display_name,
+                        month=line.month.strftime("%Y-%m"),
+                        date=line.planned_date,
+                    )
+                )
+
     @api.constrains("amount")
     def _check_amount(self):
         for line in self:
+            # open at the start of the month: still open now plus collected in the month
+            open_amount = line.sudo().move_line_id.amount_residual + line.collected_by_month_end
+            if line.move_line_id and line.currency_id.compare_amounts(line.amount, open_amount) > 0:
+                raise ValidationError(
+                    self.env._(
+                        "The planned amount of %(invoice)s must not exceed the open amount of "
+                        "the installment, %(open)s (got %(amount)s).",
+                        invoice=line.sudo().move_id.name,
+                        open=open_amount,
+                        amount=line.amount,
+                    )
+                )
             if line.amount < 0:
                 raise ValidationError(
                     self.env._(

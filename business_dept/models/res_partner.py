@@ -216,9 +216,11 @@ class ResPartner(models.Model):
         widest = max(companies.mapped("agreement_expiry_notice_days") or [0])
         candidates = self.search(
             [
+                # customers (commercial partners), with or without a signed date
+                "|",
                 ("is_company", "=", True),
+                ("parent_id", "=", False),
                 ("user_id", "!=", False),
-                ("agreement_date", "!=", False),
                 ("agreement_expiry", ">=", today - timedelta(days=1)),
                 ("agreement_expiry", "<=", today + timedelta(days=widest + 1)),
             ]

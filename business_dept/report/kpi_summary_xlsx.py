@@ -32,7 +32,12 @@ class KpiSummaryXlsx(models.AbstractModel):
         groups = self.env["business.collection.plan.line"]._read_group(
             domain,
             ["user_id"],
-            ["amount:sum", "collected_by_planned:sum", "collected_by_month_end:sum"],
+            [
+                "amount:sum",
+                "collected_by_planned:sum",
+                "collected_by_month_end:sum",
+                "credited_by_month_end:sum",
+            ],
         )
         if not groups:
             return
@@ -41,7 +46,7 @@ class KpiSummaryXlsx(models.AbstractModel):
         used = {name.lower() for name in workbook.sheetnames}
         sheet = workbook.add_worksheet(wizard._sheet_name(self.env._("Collection Plan"), used))
         sheet.set_column(0, 0, 24)
-        sheet.set_column(1, 4, 18)
+        sheet.set_column(1, 5, 18)
         sheet.write(
             0,
             0,
@@ -55,10 +60,11 @@ class KpiSummaryXlsx(models.AbstractModel):
             self.env._("Collected by Planned Date"),
             self.env._("Collected by Month End"),
             self.env._("Collected by Month End (%)"),
+            self.env._("Credited by Month End"),
         ]
         sheet.write_row(3, 0, headers, formats["header"])
         line = 4
-        totals = [0.0, 0.0, 0.0]
+        totals = [0.0, 0.0, 0.0, 0.0]
         for user, *amounts in groups:
             self._write_collection_row(sheet, line, user.name, amounts, formats)
             totals = [total + amount for total, amount in zip(totals, amounts, strict=True)]
@@ -66,12 +72,16 @@ class KpiSummaryXlsx(models.AbstractModel):
         self._write_collection_row(sheet, line, self.env._("Department"), totals, formats)
 
     def _write_collection_row(self, sheet, line, name, amounts, formats):
-        planned, by_planned, by_month_end = amounts
+        """The share collected is measured against the planned amount less the credit
+        notes of the month (no longer to collect), shown in the last column."""
+        planned, by_planned, by_month_end, credited = amounts
         sheet.write(line, 0, name, formats["text"])
         sheet.write(line, 1, planned, formats["amount"])
         sheet.write(line, 2, by_planned, formats["amount"])
         sheet.write(line, 3, by_month_end, formats["amount"])
-        if planned:
-            sheet.write(line, 4, 100.0 * by_month_end / planned, formats["percent"])
+        to_collect = planned - credited
+        if to_collect > 0:
+            sheet.write(line, 4, 100.0 * by_month_end / to_collect, formats["percent"])
         else:
             sheet.write_blank(line, 4, None, formats["text"])
+        sheet.write(line, 5, credited, formats["amount"])

@@ -102,6 +102,32 @@ class TestAgreementLedgerBothKinds(SalesRulesCase):
             valid = self._search(self.assistant, ("ledger_state", "=", "valid"))
             self.assertEqual(self._keys(valid), {("framework", self.customer)})
 
+    def test_individual_and_expiry_only_customers(self):
+        """A private customer (commercial partner, not a company) and a customer with an
+        expiry but no signed date are in the ledger; a contact person is not a customer."""
+        person = self.env["res.partner"].create(
+            {"name": "Wang Fang", "user_id": self.manager.id, "agreement_expiry": "2026-04-15"}
+        )
+        contact = self.env["res.partner"].create(
+            {"name": "Li Na", "parent_id": self.customer.id, "agreement_expiry": "2026-04-15"}
+        )
+        rows = self.Ledger.with_user(self.assistant).search(
+            [("kind", "=", "framework"), ("partner_id", "in", (person | contact).ids)]
+        )
+        self.assertEqual(rows.partner_id, person)
+        self.assertEqual((rows.reference, rows.date_signed), ("Wang Fang", False))
+        with freeze_time(self.local(2026, 4, 1, 9, 0)):
+            self.assertEqual(rows.ledger_state, "expiring")
+            self.env["res.partner"]._cron_business_agreement_expiry()
+        self.assertEqual(person.activity_ids.user_id, self.manager)
+        self.assertFalse(contact.activity_ids)
+        self.assertEqual(self.Ledger._fields["reference"].string, "Reference / Customer")
+        # a row opens a read-only form
+        form = self.Ledger.with_user(self.manager).get_view(view_type="form")
+        self.assertIn('name="action_open_document"', form["arch"])
+        action = self.env.ref("business_dept.business_agreement_ledger_action")
+        self.assertIn("form", action.view_mode)
+
     def test_open_document_and_menu(self):
         rows = self._search(self.manager)
         action = rows.filtered(lambda r: r.kind == "order").action_open_document()

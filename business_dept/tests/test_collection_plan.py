@@ -1,10 +1,12 @@
 from datetime import date
 
 from freezegun import freeze_time
+from psycopg2.errors import UniqueViolation
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import Form, TransactionCase, tagged
+from odoo.tools import mute_logger
 
 from .common_sales import SalesRulesCase
 
@@ -59,6 +61,13 @@ class CollectionPlanCase(SalesRulesCase):
         cls.other = cls._invoice(
             500.0, "2026-03-12", due="2026-04-10", partner=cls.customer2, user=cls.manager2
         )
+
+    def setUp(self):
+        super().setUp()
+        # the plans of April are made in March: 25 March 2026, 10:00 in Shanghai
+        freezer = freeze_time(self.local(2026, 3, 25, 10, 0))
+        freezer.start()
+        self.addCleanup(freezer.stop)
 
     @classmethod
     def _invoice(cls, amount, invoice_date, due=None, term=None, currency=None, **kw):
@@ -198,6 +207,10 @@ class TestCollectionPlan(CollectionPlanCase):
                 self.assertEqual((line.collected_by_planned, line.collected_by_month_end), amounts)
         self.assertEqual(plan.collected_by_planned, 2150.0)
         self.assertEqual(plan.collected_by_month_end, 2800.0)
+        # the credit note is shown apart: 200 no longer to collect on the April invoice
+        due_line = lines.filtered(lambda ln: ln.move_id == self.due)
+        self.assertEqual(due_line.credited_by_month_end, 200.0)
+        self.assertEqual(plan.credited_by_month_end, 200.0)
         # a payment unreconciled: the actual follows
         self.due.line_ids.remove_move_reconcile()
         line = lines.filtered(lambda ln: ln.move_id == self.due)
@@ -225,6 +238,16 @@ class TestCollectionPlan(CollectionPlanCase):
             self.env["business.collection.plan.line"].with_user(self.assistant).create(
                 {"plan_id": plan.id, "move_line_id": self._receivables(self.future).id}
             )
+        # the chase results are still recorded on a frozen plan: the note, nothing else
+        line.with_user(self.manager).note = "Customer promised the draft on the 12th"
+        plan.with_user(self.manager).write(
+            {"line_ids": [Command.update(line.id, {"note": "Draft received"})]}
+        )
+        self.assertEqual(line.note, "Draft received")
+        with self.assertRaisesRegex(UserError, "frozen"):
+            plan.with_user(self.manager).write(
+                {"line_ids": [Command.update(line.id, {"note": "x", "amount": 1.0})]}
+            )
         # a new generation leaves the frozen plan alone
         self._invoice(50.0, "2026-03-30", due="2026-04-30")
         self.Plan._generate_plans(date(2026, 4, 1), self.company)
@@ -237,7 +260,7 @@ class TestCollectionPlan(CollectionPlanCase):
     def test_roles(self):
         self.Plan._generate_plans(date(2026, 4, 1), self.company)
         plan, other = self._plan(self.manager), self._plan(self.manager2)
-        line = plan.line_ids[0]
+        line = self._line(plan, self._receivables(self.overdue))
         # the manager edits date, method and amount of his own draft plan
         line.with_user(self.manager).write(
             {"planned_date": date(2026, 4, 9), "payment_method": "transfer", "amount": 350.0}
@@ -271,7 +294,8 @@ class TestCollectionPlan(CollectionPlanCase):
             .with_user(self.manager)
             .create({"plan_id": plan.id, "move_line_id": self._receivables(self.future).id})
         )
-        self.assertEqual((added.amount, added.planned_date), (800.0, date(2026, 5, 10)))
+        # due in May: planned by the end of April at the latest
+        self.assertEqual((added.amount, added.planned_date), (800.0, date(2026, 4, 30)))
         # bad input: a negative amount, a line that is not a receivable installment
         with self.assertRaises(ValidationError):
             line.with_user(self.manager).amount = -1.0
@@ -296,6 +320,146 @@ class TestCollectionPlan(CollectionPlanCase):
         may = self.Plan.search(action["domain"])
         self.assertEqual(may.mapped("month"), [date(2026, 5, 1)] * len(may))
         self.assertIn(self.future, may.line_ids.move_id)
+
+    def test_add_line_in_form(self):
+        """The manager adds his own installment in the plan's form (what the web client
+        sends: read-only columns left out, the amount as shown)."""
+        self.Plan._generate_plans(date(2026, 4, 1), self.company)
+        plan = self._plan(self.manager)
+        installment = self._receivables(self.future)
+        with Form(plan.with_user(self.manager)) as form:
+            with form.line_ids.new() as row:
+                row.move_line_id = installment
+                self.assertEqual(row.amount, 800.0)
+                row.planned_date = date(2026, 4, 28)
+        line = self._line(plan, installment)
+        self.assertEqual(
+            (line.move_id, line.partner_id, line.date_maturity, line.amount, line.planned_date),
+            (self.future, self.customer, date(2026, 5, 10), 800.0, date(2026, 4, 28)),
+        )
+        self.assertEqual(line.payment_method, "bank_draft")
+        # the values sent empty or forged over RPC do not replace the installment's
+        Line = self.env["business.collection.plan.line"].with_user(self.manager)
+        line.unlink()
+        line = Line.create(
+            {
+                "plan_id": plan.id,
+                "move_line_id": installment.id,
+                "move_id": False,
+                "partner_id": self.customer2.id,
+                "date_maturity": False,
+                "amount": 0.0,
+                "planned_date": date(2026, 4, 28),
+            }
+        )
+        self.assertEqual(
+            (line.move_id, line.partner_id, line.date_maturity, line.amount),
+            (self.future, self.customer, date(2026, 5, 10), 800.0),
+        )
+        # the installment is not changed afterwards, by the manager nor the assistant
+        for user in (self.manager, self.assistant):
+            with self.assertRaisesRegex(AccessError, "installment"):
+                line.with_user(user).move_line_id = self._receivables(self.due)
+        self.assertEqual(line.move_line_id, installment)
+
+    def test_planned_date_and_amount_bounds(self):
+        self.Plan._generate_plans(date(2026, 4, 1), self.company)
+        line = self._line(self._plan(self.manager), self._receivables(self.due))
+        as_manager = line.with_user(self.manager)
+        for day in (date(2027, 3, 1), date(2026, 3, 31), date(2026, 5, 1)):
+            with self.assertRaisesRegex(ValidationError, "must be in 2026-04"):
+                as_manager.planned_date = day
+        as_manager.planned_date = date(2026, 4, 30)
+        with self.assertRaisesRegex(ValidationError, "must not exceed the open amount"):
+            as_manager.amount = 1000.01
+        as_manager.amount = 1000.0
+        as_manager.amount = 600.0
+        self.assertEqual((line.amount, line.planned_date), (600.0, date(2026, 4, 30)))
+        # a payment in the month: still within what was open at the start of the month
+        self._pay(self.due, 400.0, "2026-04-10")
+        as_manager.amount = 1000.0
+        with self.assertRaisesRegex(ValidationError, "must not exceed the open amount"):
+            as_manager.amount = 1200.0
+
+    def test_report_views(self):
+        """Plan vs Collected: for every reader of the plans, this month by default, the
+        month shown as YYYY-MM, the graph on the planned amount with the collected ones."""
+        self.Plan._generate_plans(date(2026, 4, 1), self.company)
+        menu = self.env.ref("business_dept.menu_business_collection_plan_analysis")
+        for user in (self.manager, self.assistant, self.finance, self.director):
+            visible = self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
+            self.assertIn(menu.id, visible, user.login)
+            lines = self.env["business.collection.plan.line"].with_user(user).search([])
+            self.assertTrue(lines, user.login)
+        action = self.env.ref("business_dept.business_collection_plan_line_action")
+        self.assertIn("search_default_this_month", action.context)
+        line = self._plan(self.manager).with_user(self.manager).line_ids[:1]
+        self.assertEqual(line.month_label, "2026-04")
+        self.assertEqual(line.plan_id.month_label, "2026-04")
+        Line = self.env["business.collection.plan.line"]
+        arch = Line.get_view(view_type="list")["arch"]
+        self.assertIn('name="month_label"', arch)
+        graph = Line.get_view(view_type="graph")["arch"]
+        self.assertLess(graph.index("collected_by_month_end"), graph.index('name="amount"'))
+
+    def test_line_needs_installment_once(self):
+        self.Plan._generate_plans(date(2026, 4, 1), self.company)
+        plan = self._plan(self.manager)
+        Line = self.env["business.collection.plan.line"]
+        for user in (self.manager, self.assistant):
+            with self.assertRaisesRegex(ValidationError, "needs a receivable installment"):
+                Line.with_user(user).create(
+                    {
+                        "plan_id": plan.id,
+                        "partner_id": self.customer2.id,
+                        "amount": 99999.0,
+                        "planned_date": date(2026, 4, 20),
+                    }
+                )
+        self.assertEqual(len(plan.line_ids), 5)
+        # the same installment twice in one plan is refused
+        with (
+            self.assertRaises(UniqueViolation),
+            mute_logger("odoo.sql_db"),
+            self.cr.savepoint(),
+        ):
+            Line.with_user(self.manager).create(
+                {"plan_id": plan.id, "move_line_id": self._receivables(self.due).id}
+            )
+        self.assertEqual(len(plan.line_ids), 5)
+        self.assertEqual(plan.planned_move_line_ids, plan.line_ids.move_line_id)
+
+    def test_month_started_refused_without_freeze_job(self):
+        self.Plan._generate_plans(date(2026, 4, 1), self.company)
+        plan = self._plan(self.manager)
+        line = plan.line_ids[0]
+        self._plan(self.manager2).unlink()
+        # 00:05 on 1 April in Shanghai, the hourly job has not run: the plan is draft
+        with freeze_time(self.local(2026, 4, 1, 0, 5)):
+            self.assertEqual(plan.state, "draft")
+            with self.assertRaisesRegex(UserError, "frozen"):
+                line.with_user(self.manager).planned_date = date(2026, 4, 20)
+            with self.assertRaisesRegex(UserError, "frozen"):
+                line.with_user(self.assistant).unlink()
+            with self.assertRaisesRegex(UserError, "frozen"):
+                self.env["business.collection.plan.line"].with_user(self.assistant).create(
+                    {"plan_id": plan.id, "move_line_id": self._receivables(self.future).id}
+                )
+            # a plan for a non-salesperson (finance) is refused, whatever the month
+            with self.assertRaisesRegex(ValidationError, "not a salesperson"):
+                self.Plan.with_user(self.assistant).create(
+                    {"user_id": self.finance.id, "month": date(2026, 6, 1)}
+                )
+            # a plan for a month already started: refused by hand, frozen when generated
+            with self.assertRaisesRegex(UserError, "already started"):
+                self.Plan.with_user(self.assistant).create(
+                    {"user_id": self.manager2.id, "month": date(2026, 4, 1)}
+                )
+            self.assertFalse(self._plan(self.manager2))
+            self.Plan._generate_plans(date(2026, 4, 1), self.company)
+            self.assertEqual(self._plan(self.manager2).state, "frozen")
+            self.assertEqual(plan.state, "frozen")
+            self.assertTrue(self._plan(self.manager2).line_ids)
 
     def test_generated_on_last_working_day(self):
         """Tuesday 31 March 2026 is the month's last working day (company calendar)."""
@@ -368,6 +532,68 @@ class TestCollectionReminders(CollectionPlanCase):
             self.Plan._cron_collection_reminders()
         self.assertEqual(activities(), activity)
 
+    def test_one_reminder_with_owed_amount(self):
+        """Due on 31 March: in March's plan and, overdue, in April's; one activity, saying
+        what is still owed (after a credit note and a part payment), no empty method."""
+        self.customer.payment_method = False
+        invoice = self._invoice(5000.0, "2026-03-01", due="2026-03-31")
+        self.Plan._generate_plans(date(2026, 3, 1), self.company)
+        self.Plan._generate_plans(date(2026, 4, 1), self.company)
+        installment = self._receivables(invoice)
+        lines = self.env["business.collection.plan.line"].search(
+            [("move_line_id", "=", installment.id)]
+        )
+        self.assertEqual(lines.mapped("planned_date"), [date(2026, 3, 31), date(2026, 4, 1)])
+        refund = self._invoice(1000.0, "2026-03-26", move_type="out_refund", due="2026-03-26")
+        (self._receivables(refund) | installment).reconcile()
+        self._pay(invoice, 1500.0, "2026-03-26")
+        activity_type = self.env.ref("business_dept.mail_activity_type_collection")
+
+        def activities():
+            return self.env["mail.activity"].search(
+                [
+                    ("activity_type_id", "=", activity_type.id),
+                    ("res_model", "=", "account.move"),
+                    ("res_id", "=", invoice.id),
+                ]
+            )
+
+        # Monday 30 March: both planned dates (31 March, 1 April) within two working days
+        with freeze_time(self.local(2026, 3, 30, 9, 0)):
+            self.Plan._cron_collection_reminders()
+        activity = activities()
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.date_deadline, date(2026, 3, 31))
+        self.assertIn("2,500.00", activity.summary)
+        self.assertNotIn("5,000", activity.summary)
+        self.assertFalse(activity.summary.endswith(")"), activity.summary)
+        with freeze_time(self.local(2026, 4, 1, 9, 0)):
+            self.Plan._cron_collection_reminders()
+        self.assertEqual(activities(), activity)
+
+    def test_no_reminder_settled_or_cancelled(self):
+        """Paid before the month (the 30th of the month before) or cancelled: no reminder;
+        the draft plan drops the cancelled invoice at the next generation."""
+        self.Plan._generate_plans(date(2026, 4, 1), self.company)
+        plan = self._plan(self.manager)
+        self._pay(self.due, 1000.0, "2026-03-30")
+        self.overdue.button_draft()
+        self.overdue.button_cancel()
+        (plan.line_ids).planned_date = date(2026, 4, 2)
+        activity_type = self.env.ref("business_dept.mail_activity_type_collection")
+        with freeze_time(self.local(2026, 3, 31, 9, 0)):
+            due = self.Plan._cron_collection_reminders()
+        self.assertNotIn(self.due, due.move_id)
+        self.assertNotIn(self.overdue, due.move_id)
+        self.assertIn(self.eur_invoice, due.move_id)
+        reminded = self.env["mail.activity"].search(
+            [("activity_type_id", "=", activity_type.id), ("res_model", "=", "account.move")]
+        )
+        self.assertNotIn(self.due.id, reminded.mapped("res_id"))
+        self.Plan._generate_plans(date(2026, 4, 1), self.company)
+        self.assertNotIn(self.overdue, plan.line_ids.move_id)
+        self.assertIn(self.due, plan.line_ids.move_id, "paid: kept, plan vs actual")
+
 
 @tagged("post_install", "-at_install")
 class TestCollectionPlanSummary(CollectionPlanCase):
@@ -379,6 +605,9 @@ class TestCollectionPlanSummary(CollectionPlanCase):
         self.Plan._generate_plans(date(2026, 4, 1), self.company)
         self._pay(self.due, 600.0, "2026-04-10")
         self._pay(self.other, 500.0, "2026-04-28")
+        # a credit note of 400 in April on the rest of the invoice: no longer to collect
+        refund = self._invoice(400.0, "2026-04-12", move_type="out_refund", due="2026-04-12")
+        (self._receivables(refund) | self._receivables(self.due)).reconcile()
         users = self.manager | self.manager2
         __, book = self._summary_xlsx(
             self.director, month=date(2026, 4, 1), user_ids=[Command.set(users.ids)]
@@ -388,12 +617,16 @@ class TestCollectionPlanSummary(CollectionPlanCase):
         sheet = book["Collection Plan"]
         self.assertEqual(sheet["A1"].value, "Collection Plan 2026-04")
         self.assertEqual(sheet["C4"].value, "Collected by Planned Date")
-        rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=5, max_col=5)]
-        self.assertEqual(rows[0], ["Han Meimei", 500.0, 0.0, 500.0, 100.0])
+        self.assertEqual(sheet["F4"].value, "Credited by Month End")
+        rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=5, max_col=6)]
+        self.assertEqual(rows[0], ["Han Meimei", 500.0, 0.0, 500.0, 100.0, 0.0])
         self.assertEqual(rows[1][:4], ["Li Lei", 4400.0, 600.0, 600.0])
-        self.assertAlmostEqual(rows[1][4], 100.0 * 600 / 4400, places=6)
+        # the share against the planned amount less the credit notes of the month
+        self.assertAlmostEqual(rows[1][4], 100.0 * 600 / 4000, places=6)
+        self.assertEqual(rows[1][5], 400.0)
         self.assertEqual(rows[2][:4], ["Department", 4900.0, 600.0, 1100.0])
-        self.assertAlmostEqual(rows[2][4], 100.0 * 1100 / 4900, places=6)
+        self.assertAlmostEqual(rows[2][4], 100.0 * 1100 / 4500, places=6)
+        self.assertEqual(rows[2][5], 400.0)
         # a manager reads his own row only
         __, book = self._summary_xlsx(self.manager, month=date(2026, 4, 1))
         rows = [[c.value for c in row] for row in book["Collection Plan"].iter_rows(min_row=5)]
