@@ -40,28 +40,6 @@ class BusinessAgreementLedger(models.Model):
         help="Expiring = expires within the company's notice days (local today).",
     )
 
-    @property
-    def _table_query(self):
-        return SQL(
-            """
-            SELECT p.id * 2 AS id, 'framework' AS kind, p.name AS reference,
-                   p.id AS partner_id, NULL::integer AS order_id, p.user_id,
-                   p.company_id, p.agreement_date AS date_signed,
-                   p.agreement_expiry AS date_expiry
-              FROM res_partner p
-             WHERE p.id = p.commercial_partner_id AND p.active
-               AND (p.agreement_date IS NOT NULL OR p.agreement_expiry IS NOT NULL)
-            UNION ALL
-            SELECT so.id * 2 + 1, 'order', COALESCE(so.contract_ref, so.name),
-                   cp.commercial_partner_id, so.id, so.user_id, so.company_id,
-                   so.contract_date, so.contract_expiry
-              FROM sale_order so
-              JOIN res_partner cp ON cp.id = so.partner_id
-             WHERE so.state != 'cancel'
-               AND (so.contract_date IS NOT NULL OR so.contract_expiry IS NOT NULL)
-            """
-        )
-
     @api.depends("date_expiry")
     @api.depends_context("company")
     def _compute_ledger_state(self):
@@ -88,6 +66,28 @@ class BusinessAgreementLedger(models.Model):
         if operator in ("!=", "not in"):
             domain = ["!"] + expression.normalize_domain(domain)
         return domain
+
+    @property
+    def _table_query(self):
+        return SQL(
+            """
+            SELECT p.id * 2 AS id, 'framework' AS kind, p.name AS reference,
+                   p.id AS partner_id, NULL::integer AS order_id, p.user_id,
+                   p.company_id, p.agreement_date AS date_signed,
+                   p.agreement_expiry AS date_expiry
+              FROM res_partner p
+             WHERE p.id = p.commercial_partner_id AND p.active
+               AND (p.agreement_date IS NOT NULL OR p.agreement_expiry IS NOT NULL)
+            UNION ALL
+            SELECT so.id * 2 + 1, 'order', COALESCE(so.contract_ref, so.name),
+                   cp.commercial_partner_id, so.id, so.user_id, so.company_id,
+                   so.contract_date, so.contract_expiry
+              FROM sale_order so
+              JOIN res_partner cp ON cp.id = so.partner_id
+             WHERE so.state != 'cancel'
+               AND (so.contract_date IS NOT NULL OR so.contract_expiry IS NOT NULL)
+            """
+        )
 
     def action_open_document(self):
         """Open the customer (framework agreement) or the order (its contract)."""

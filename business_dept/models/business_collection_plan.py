@@ -19,6 +19,14 @@ class BusinessCollectionPlan(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "month desc, user_id"
 
+    _sql_constraints = [
+        (
+            "user_month_unique",
+            "UNIQUE(company_id, user_id, month)",
+            "A salesperson has one collection plan per month.",
+        )
+    ]
+
     user_id = fields.Many2one(
         "res.users",
         string="Salesperson",
@@ -65,14 +73,6 @@ class BusinessCollectionPlan(models.Model):
         compute="_compute_planned_move_line_ids",
         help="Installments already in the plan (hidden when adding a line).",
     )
-
-    _sql_constraints = [
-        (
-            "user_month_unique",
-            "UNIQUE(company_id, user_id, month)",
-            "A salesperson has one collection plan per month.",
-        )
-    ]
 
     @api.depends("user_id", "month")
     def _compute_display_name(self):
@@ -146,29 +146,6 @@ class BusinessCollectionPlan(models.Model):
                     )
                 )
 
-    # ------------------------------------------------------------------ frozen
-    def _month_started(self):
-        """The plans whose month has started in their company's time zone (local day),
-        whatever the hourly freeze job did."""
-        started = self.browse()
-        for company in self.company_id:
-            today = company._business_local_today()
-            started |= self.filtered(
-                lambda p, c=company, t=today: p.company_id == c and p.month <= t
-            )
-        return started
-
-    def _check_draft(self):
-        frozen = self.filtered(lambda p: p.state == "frozen") | self._month_started()
-        if frozen:
-            raise UserError(
-                self.env._(
-                    "%(plans)s: the plan is frozen since its month started and can no longer "
-                    "be changed.",
-                    plans=", ".join(frozen.mapped("display_name")),
-                )
-            )
-
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su:
@@ -207,6 +184,43 @@ class BusinessCollectionPlan(models.Model):
         self._check_draft()
         return super().unlink()
 
+    def action_generate_next_month(self):
+        """Button: the plans of the next month (company's local today) for the company."""
+        self._check_generate_access()
+        company = self.env.company
+        month = company._business_local_today() + relativedelta(months=1, day=1)
+        plans = self.sudo()._generate_plans(month, company)
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Collection Plans"),
+            "res_model": self._name,
+            "view_mode": "list,form",
+            "domain": [("id", "in", plans.ids)],
+        }
+
+    # ------------------------------------------------------------------ frozen
+    def _month_started(self):
+        """The plans whose month has started in their company's time zone (local day),
+        whatever the hourly freeze job did."""
+        started = self.browse()
+        for company in self.company_id:
+            today = company._business_local_today()
+            started |= self.filtered(
+                lambda p, c=company, t=today: p.company_id == c and p.month <= t
+            )
+        return started
+
+    def _check_draft(self):
+        frozen = self.filtered(lambda p: p.state == "frozen") | self._month_started()
+        if frozen:
+            raise UserError(
+                self.env._(
+                    "%(plans)s: the plan is frozen since its month started and can no longer "
+                    "be changed.",
+                    plans=", ".join(frozen.mapped("display_name")),
+                )
+            )
+
     @api.model
     def _cron_freeze_plans(self):
         """Hourly: a plan is frozen as soon as its month has started in its company's time
@@ -232,20 +246,6 @@ class BusinessCollectionPlan(models.Model):
             raise AccessError(
                 self.env._("Only a business assistant or director generates collection plans.")
             )
-
-    def action_generate_next_month(self):
-        """Button: the plans of the next month (company's local today) for the company."""
-        self._check_generate_access()
-        company = self.env.company
-        month = company._business_local_today() + relativedelta(months=1, day=1)
-        plans = self.sudo()._generate_plans(month, company)
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Collection Plans"),
-            "res_model": self._name,
-            "view_mode": "list,form",
-            "domain": [("id", "in", plans.ids)],
-        }
 
     @api.model
     def _generate_plans(self, month, companies=None):

@@ -152,6 +152,123 @@ class BusinessCollectionPlanLine(models.Model):
                 a for d, a in credited[line.move_line_id.id] if line.month <= d <= month_end
             )
 
+    @api.onchange("move_line_id")
+    def _onchange_move_line_id(self):
+        """Show the installment's invoice, customer, due date and open amount."""
+        move_line = self.move_line_id
+        if move_line:
+            self.move_id = move_line.move_id
+            self.partner_id = move_line.move_id.commercial_partner_id
+            self.date_maturity = move_line.date_maturity
+            self.amount = move_line.amount_residual
+            self.payment_method = move_line.move_id.commercial_partner_id.payment_method
+
+    @api.constrains("move_line_id", "plan_id")
+    def _check_salesperson(self):
+        """A plan line for another salesperson's customer is refused."""
+        for line in self.filtered("move_line_id"):
+            responsible = line._responsible()
+            if responsible != line.plan_id.user_id:
+                raise ValidationError(
+                    self.env._(
+                        "The invoice %(invoice)s of %(customer)s belongs to %(owner)s, not to "
+                        "%(user)s: it cannot be in his collection plan.",
+                        invoice=line.sudo().move_id.name,
+                        customer=line.sudo().partner_id.name,
+                        owner=responsible.name or self.env._("no salesperson"),
+                        user=line.plan_id.user_id.name,
+                    )
+                )
+
+    @api.constrains("planned_date", "plan_id")
+    def _check_planned_date(self):
+        """The planned date is in the plan's month (plan vs actual by month end)."""
+        for line in self:
+            month_end = line.month + relativedelta(months=1, days=-1)
+            if not line.month <= line.planned_date <= month_end:
+                raise ValidationError(
+                    self.env._(
+                        "The planned date of %(invoice)s must be in %(month)s (got %(date)s).",
+                        invoice=line.sudo().move_id.name or line.display_name,
+                        month=line.month.strftime("%Y-%m"),
+                        date=line.planned_date,
+                    )
+                )
+
+    @api.constrains("amount")
+    def _check_amount(self):
+        for line in self:
+            # open at the start of the month: still open now plus collected in the month
+            open_amount = line.sudo().move_line_id.amount_residual + line.collected_by_month_end
+            if line.move_line_id and line.currency_id.compare_amounts(line.amount, open_amount) > 0:
+                raise ValidationError(
+                    self.env._(
+                        "The planned amount of %(invoice)s must not exceed the open amount of "
+                        "the installment, %(open)s (got %(amount)s).",
+                        invoice=line.sudo().move_id.name,
+                        open=open_amount,
+                        amount=line.amount,
+                    )
+                )
+            if line.amount < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The planned amount of %(invoice)s must not be negative (got %(amount)s).",
+                        invoice=line.sudo().move_id.name or line.display_name,
+                        amount=line.amount,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if not vals.get("move_line_id"):
+                raise ValidationError(
+                    self.env._(
+                        "A collection plan line needs a receivable installment (got a line "
+                        "without one for %(customer)s).",
+                        customer=self.env["res.partner"]
+                        .sudo()
+                        .browse(vals.get("partner_id"))
+                        .display_name
+                        or self.env._("no customer"),
+                    )
+                )
+        vals_list = [self._installment_values(vals) for vals in vals_list]
+        plans = self.env["business.collection.plan"].browse(
+            [vals["plan_id"] for vals in vals_list if vals.get("plan_id")]
+        )
+        plans._check_draft()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        # the chase results (note) are recorded during the month, even on a frozen plan
+        if set(vals) != {"note"}:
+            self.plan_id._check_draft()
+        if not self.env.su and {"move_line_id", *self._INSTALLMENT_FIELDS} & set(vals):
+            raise AccessError(
+                self.env._(
+                    "The installment of a collection plan line cannot be changed: remove the "
+                    "line and add another one."
+                )
+            )
+        if (
+            not self.env.su
+            and not self.env.user.has_group("business_dept.group_business_assistant")
+            and set(vals) - self._MANAGER_FIELDS
+        ):
+            raise AccessError(
+                self.env._(
+                    "A business manager only changes the planned date, method, amount and "
+                    "note of his plan lines."
+                )
+            )
+        return super().write(vals)
+
+    def unlink(self):
+        self.plan_id._check_draft()
+        return super().unlink()
+
     @api.model
     def _update_collected(self, line_ids):
         """Recompute the collected amounts of lines written in SQL with zero: only those
@@ -220,120 +337,3 @@ class BusinessCollectionPlanLine(models.Model):
                 continue
             result[key] = value
         return result
-
-    @api.onchange("move_line_id")
-    def _onchange_move_line_id(self):
-        """Show the installment's invoice, customer, due date and open amount."""
-        move_line = self.move_line_id
-        if move_line:
-            self.move_id = move_line.move_id
-            self.partner_id = move_line.move_id.commercial_partner_id
-            self.date_maturity = move_line.date_maturity
-            self.amount = move_line.amount_residual
-            self.payment_method = move_line.move_id.commercial_partner_id.payment_method
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            if not vals.get("move_line_id"):
-                raise ValidationError(
-                    self.env._(
-                        "A collection plan line needs a receivable installment (got a line "
-                        "without one for %(customer)s).",
-                        customer=self.env["res.partner"]
-                        .sudo()
-                        .browse(vals.get("partner_id"))
-                        .display_name
-                        or self.env._("no customer"),
-                    )
-                )
-        vals_list = [self._installment_values(vals) for vals in vals_list]
-        plans = self.env["business.collection.plan"].browse(
-            [vals["plan_id"] for vals in vals_list if vals.get("plan_id")]
-        )
-        plans._check_draft()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        # the chase results (note) are recorded during the month, even on a frozen plan
-        if set(vals) != {"note"}:
-            self.plan_id._check_draft()
-        if not self.env.su and {"move_line_id", *self._INSTALLMENT_FIELDS} & set(vals):
-            raise AccessError(
-                self.env._(
-                    "The installment of a collection plan line cannot be changed: remove the "
-                    "line and add another one."
-                )
-            )
-        if (
-            not self.env.su
-            and not self.env.user.has_group("business_dept.group_business_assistant")
-            and set(vals) - self._MANAGER_FIELDS
-        ):
-            raise AccessError(
-                self.env._(
-                    "A business manager only changes the planned date, method, amount and "
-                    "note of his plan lines."
-                )
-            )
-        return super().write(vals)
-
-    def unlink(self):
-        self.plan_id._check_draft()
-        return super().unlink()
-
-    @api.constrains("move_line_id", "plan_id")
-    def _check_salesperson(self):
-        """A plan line for another salesperson's customer is refused."""
-        for line in self.filtered("move_line_id"):
-            responsible = line._responsible()
-            if responsible != line.plan_id.user_id:
-                raise ValidationError(
-                    self.env._(
-                        "The invoice %(invoice)s of %(customer)s belongs to %(owner)s, not to "
-                        "%(user)s: it cannot be in his collection plan.",
-                        invoice=line.sudo().move_id.name,
-                        customer=line.sudo().partner_id.name,
-                        owner=responsible.name or self.env._("no salesperson"),
-                        user=line.plan_id.user_id.name,
-                    )
-                )
-
-    @api.constrains("planned_date", "plan_id")
-    def _check_planned_date(self):
-        """The planned date is in the plan's month (plan vs actual by month end)."""
-        for line in self:
-            month_end = line.month + relativedelta(months=1, days=-1)
-            if not line.month <= line.planned_date <= month_end:
-                raise ValidationError(
-                    self.env._(
-                        "The planned date of %(invoice)s must be in %(month)s (got %(date)s).",
-                        invoice=line.sudo().move_id.name or line.display_name,
-                        month=line.month.strftime("%Y-%m"),
-                        date=line.planned_date,
-                    )
-                )
-
-    @api.constrains("amount")
-    def _check_amount(self):
-        for line in self:
-            # open at the start of the month: still open now plus collected in the month
-            open_amount = line.sudo().move_line_id.amount_residual + line.collected_by_month_end
-            if line.move_line_id and line.currency_id.compare_amounts(line.amount, open_amount) > 0:
-                raise ValidationError(
-                    self.env._(
-                        "The planned amount of %(invoice)s must not exceed the open amount of "
-                        "the installment, %(open)s (got %(amount)s).",
-                        invoice=line.sudo().move_id.name,
-                        open=open_amount,
-                        amount=line.amount,
-                    )
-                )
-            if line.amount < 0:
-                raise ValidationError(
-                    self.env._(
-                        "The planned amount of %(invoice)s must not be negative (got %(amount)s).",
-                        invoice=line.sudo().move_id.name or line.display_name,
-                        amount=line.amount,
-                    )
-                )

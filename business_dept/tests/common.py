@@ -64,6 +64,25 @@ class BusinessDeptCase(TransactionCase):
         self.assertEqual(self.env["ir.attachment"].search_count([]), attachments)
         return wizard, openpyxl.load_workbook(io.BytesIO(content))
 
+    @classmethod
+    def _pay(cls, invoice, amount, when, **vals):
+        """Register a payment of ``amount`` dated ``when`` on ``invoice``, in the
+        invoice's currency unless ``vals`` say otherwise."""
+        return (
+            cls.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create(
+                {
+                    "payment_date": when,
+                    "amount": amount,
+                    "currency_id": invoice.currency_id.id,
+                    "payment_difference_handling": "open",
+                    **vals,
+                }
+            )
+            ._create_payments()
+        )
+
 
 class KpiCase(BusinessDeptCase):
     """Fixture of the KPI tests: output counted on invoices, no sign-off nor

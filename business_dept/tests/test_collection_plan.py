@@ -91,22 +91,6 @@ class CollectionPlanCase(SalesRulesCase):
         move.action_post()
         return move
 
-    @classmethod
-    def _pay(cls, invoice, amount, when):
-        return (
-            cls.env["account.payment.register"]
-            .with_context(active_model="account.move", active_ids=invoice.ids)
-            .create(
-                {
-                    "payment_date": when,
-                    "amount": amount,
-                    "currency_id": invoice.currency_id.id,
-                    "payment_difference_handling": "open",
-                }
-            )
-            ._create_payments()
-        )
-
     @staticmethod
     def _receivables(move):
         return move.line_ids.filtered(lambda ln: ln.account_type == "asset_receivable").sorted(

@@ -112,22 +112,6 @@ class TestKpiReport(KpiCase):
         return move
 
     @classmethod
-    def _pay(cls, invoice, amount, when):
-        return (
-            cls.env["account.payment.register"]
-            .with_context(active_model="account.move", active_ids=invoice.ids)
-            .create(
-                {
-                    "payment_date": when,
-                    "amount": amount,
-                    "currency_id": invoice.currency_id.id,
-                    "payment_difference_handling": "open",
-                }
-            )
-            ._create_payments()
-        )
-
-    @classmethod
     def _deliver_and_invoice(cls, done, invoice_date, delivered=True):
         order = cls.env["sale.order"].create(
             {

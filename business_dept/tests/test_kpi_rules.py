@@ -52,22 +52,6 @@ class KpiRulesCase(KpiCase):
         return move
 
     @classmethod
-    def _pay(cls, invoice, amount, when, **vals):
-        return (
-            cls.env["account.payment.register"]
-            .with_context(active_model="account.move", active_ids=invoice.ids)
-            .create(
-                {
-                    "payment_date": when,
-                    "amount": amount,
-                    "payment_difference_handling": "open",
-                    **vals,
-                }
-            )
-            ._create_payments()
-        )
-
-    @classmethod
     def _term(cls, *parts):
         """Payment terms of (percent, days) installments."""
         return cls.env["account.payment.term"].create(
