@@ -53,12 +53,17 @@ class BusinessStatementPortal(CustomerPortal):
         return request.render("business_dept.portal_my_statements", values)
 
     def _statement_or_404(self, statement_id, access_token=None):
+        """The statement (sudo) if the user may see it; a draft (prepared, or sent back
+        by finance) is the department's only: not shown through the emailed link."""
         try:
-            return self._document_check_access(
+            statement_sudo = self._document_check_access(
                 "business.customer.statement", statement_id, access_token
             )
         except (AccessError, MissingError):
             raise request.not_found() from None
+        if statement_sudo.state == "draft" and not request.env.user._is_internal():
+            raise request.not_found()
+        return statement_sudo
 
     @http.route(["/my/statements/<int:statement_id>"], type="http", auth="public", website=True)
     def portal_my_statement(self, statement_id, access_token=None, message=None, error=None, **kw):
