@@ -4,6 +4,8 @@ from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 
+from ..models.business_customer_statement import StatementChangedError
+
 
 class BusinessStatementPortal(CustomerPortal):
     """The customer's statements of account (客户对账单) on the portal: the customer's
@@ -103,6 +105,9 @@ class BusinessStatementPortal(CustomerPortal):
         except UserError as error:
             request.env.cr.rollback()
             request.env.invalidate_all()
+            if isinstance(error, StatementChangedError):
+                # the customer is told in his words, the department gets the details
+                statement_sudo._portal_report_changed(partner, error.changes)
             return self.portal_my_statement(statement_id, error=error.args[0])
         return request.redirect(f"{url}?message={action}")
 

@@ -49,6 +49,15 @@ LINE_COLUMNS = (
 )
 
 
+class StatementChangedError(UserError):
+    """A portal confirmation of a statement changed since it was sent: the message is
+    the customer's, ``changes`` (the lines named) are for the department."""
+
+    def __init__(self, message, changes):
+        super().__init__(message)
+        self.changes = changes
+
+
 class BusinessCustomerStatement(models.Model):
     """Customer statement of account (客户对账单), per customer and period.
 
@@ -1130,7 +1139,15 @@ class BusinessCustomerStatement(models.Model):
         """The customer's contact confirms the statement on the portal."""
         self._portal_check_contact(partner)
         self._check_state("sent")
-        self._check_unchanged()
+        changes = self._changed_lines()
+        if changes:
+            raise StatementChangedError(
+                self.env._(
+                    "This statement has changed since it was sent to you; the sales "
+                    "department will send you an updated one."
+                ),
+                changes,
+            )
         self._confirm("portal", partner)
         self.sudo().message_post(
             body=self.env._("Confirmed on the portal by %(contact)s.", contact=partner.name),
@@ -1139,6 +1156,27 @@ class BusinessCustomerStatement(models.Model):
             subtype_xmlid="mail.mt_note",
         )
         return True
+
+    def _portal_report_changed(self, partner, changes):
+        """The customer's contact tried to confirm the statement changed since sent: the
+        salesperson gets a to-do with the lines that changed (else a note in the chatter)."""
+        self.ensure_one()
+        note = self.env._(
+            "%(contact)s tried to confirm %(name)s on the portal, but it changed since it was "
+            "sent; send it again:\n%(changes)s",
+            contact=partner.name,
+            name=self.name,
+            changes="\n".join(f"- {change}" for change in changes),
+        )
+        if self.user_id:
+            self.sudo().activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=self.user_id.id,
+                summary=self.env._("Customer tried to confirm a changed statement"),
+                note=note,
+            )
+        else:
+            self.sudo().message_post(body=note, subtype_xmlid="mail.mt_note")
 
     def _portal_dispute(self, partner, notes):
         """The customer's contact disputes lines on the portal, each with a note, posted

@@ -736,6 +736,25 @@ class TestCustomerStatementPortal(CustomerStatementCase, HttpCase):
         message = statement.message_ids.filtered(lambda m: "Wrong price" in (m.body or ""))
         self.assertEqual(message.author_id, self.contact_user.partner_id)
 
+    def test_portal_confirm_of_a_changed_statement(self):
+        """The customer is told the statement changed and an updated one will come; the
+        salesperson gets a to-do naming the lines; nothing is confirmed."""
+        statement = self.sent_statement()
+        self.order_a.order_line.price_unit = 95.0
+        self.authenticate("t_buyer", "t_buyer")
+        response = self.post(f"/my/statements/{statement.id}/confirm")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("the sales department will send you an updated one", response.text)
+        self.assertNotIn("send it again before", response.text)
+        self.env.invalidate_all()
+        self.assertEqual(statement.state, "sent")
+        todo = statement.activity_ids.filtered(
+            lambda a: a.summary == "Customer tried to confirm a changed statement"
+        )
+        self.assertEqual(todo.user_id, self.manager)
+        self.assertIn(self.pick_a.name, str(todo.note))
+        self.assertIn(self.contact_user.partner_id.name, str(todo.note))
+
     def test_portal_user_refused_with_the_role_message(self):
         """A portal contact calling a department button over RPC is told which roles may
         do it (not an access error on the groups)."""
