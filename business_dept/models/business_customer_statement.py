@@ -550,7 +550,9 @@ class BusinessCustomerStatement(models.Model):
     def _statement_candidates(self, company, date_to, periods):
         """(customer, first day) of the customers of ``company`` with activity in their
         period ending on ``date_to`` and no statement for it. The period starts the day
-        after the customer's previous statement, else after the previous closing date."""
+        after the customer's previous statement, else after the previous closing date. A
+        delivery not invoiced yet, done up to ``date_to``, is activity of the period (it is
+        carried forward until invoiced)."""
         values = SQL(", ").join(SQL("(%s, %s::date)", day, start) for day, start in periods.items())
         self.env.cr.execute(
             SQL(
@@ -587,7 +589,7 @@ class BusinessCustomerStatement(models.Model):
                                AND s.date_to = %(date_to)s)),
                 activity AS (
                     SELECT partner_id, MAX(day) AS day FROM (
-                        SELECT partner_id, day FROM (%(deliveries)s) d
+                        SELECT partner_id, %(date_to)s::date AS day FROM (%(deliveries)s) d
                          UNION ALL
                         SELECT partner_id, day FROM (%(entries)s) e) rows
                   GROUP BY partner_id)
@@ -599,7 +601,7 @@ class BusinessCustomerStatement(models.Model):
                 values=values,
                 company=company.id,
                 date_to=date_to,
-                deliveries=self._delivery_rows_sql(company, date_lo, date_to),
+                deliveries=self._delivery_rows_sql(company, None, date_to),
                 entries=self._entry_rows_sql(company, date_lo, date_to),
             )
         )
@@ -608,8 +610,9 @@ class BusinessCustomerStatement(models.Model):
     @api.model
     def _delivery_rows_sql(self, company, date_lo, date_to):
         """SQL rows of the done customer deliveries of ``company`` whose local day (company
-        time zone) lies from ``date_lo`` to ``date_to``, not fully invoiced: one row per
-        stock move of an order line with the quantity of it not yet invoiced.
+        time zone) lies from ``date_lo`` (None: any day before) to ``date_to``, not fully
+        invoiced: one row per stock move of an order line with the quantity of it not yet
+        invoiced.
 
         The order line's quantity not yet invoiced (delivered - invoiced, credit notes
         deducted) is allocated to its deliveries, the latest first (each up to its quantity
@@ -662,14 +665,16 @@ class BusinessCustomerStatement(models.Model):
               JOIN res_currency cur ON cur.id = so.currency_id
               JOIN res_partner rp ON rp.id = so.partner_id
               JOIN %(tz_table)s tz ON tz.company_id = sp.company_id
-             WHERE sp.date_done >= %(start)s AND sp.date_done < %(end)s
+             WHERE %(since)s AND sp.date_done < %(end)s
                AND m.quantity > 0
             """,
             local_done=Company._business_local_sql(SQL("sp.date_done"), SQL("tz.tz")),
             tz_table=Company._business_tz_sql(),
             decimals=company.currency_id.decimal_places,
             company=company.id,
-            start=company._business_utc_start(date_lo),
+            since=SQL("sp.date_done >= %s", company._business_utc_start(date_lo))
+            if date_lo
+            else SQL("TRUE"),
             end=company._business_utc_start(date_to + timedelta(days=1)),
         )
 
@@ -719,7 +724,8 @@ class BusinessCustomerStatement(models.Model):
 
     def _rows_sql(self, company):
         """SQL rows (in ``LINE_COLUMNS`` order) of the statements ``self`` of ``company``:
-        their deliveries and their receivable entries, as of now."""
+        their deliveries not invoiced yet done up to their end (those of earlier periods
+        carried forward, at their delivery day) and their receivable entries, as of now."""
         date_lo = min(self.mapped("date_from"))
         date_hi = max(self.mapped("date_to"))
         return SQL(
@@ -728,8 +734,7 @@ class BusinessCustomerStatement(models.Model):
                    d.quantity, d.price_unit, d.currency_id, d.amount_currency, d.amount,
                    NULL::integer
               FROM (%(deliveries)s) d
-              JOIN %(statements)s ON s.partner_id = d.partner_id
-                   AND d.day BETWEEN s.date_from AND s.date_to
+              JOIN %(statements)s ON s.partner_id = d.partner_id AND d.day <= s.date_to
              UNION ALL
             SELECT s.id, s.company_id, e.line_type, e.name, e.day, NULL, NULL, NULL,
                    e.currency_id, e.amount_currency, e.amount, e.move_id
@@ -737,7 +742,7 @@ class BusinessCustomerStatement(models.Model):
               JOIN %(statements)s ON s.partner_id = e.partner_id
                    AND e.day BETWEEN s.date_from AND s.date_to
             """,
-            deliveries=self._delivery_rows_sql(company, date_lo, date_hi),
+            deliveries=self._delivery_rows_sql(company, None, date_hi),
             entries=self._entry_rows_sql(company, date_lo, date_hi),
             statements=self._statements_sql(),
         )

@@ -209,10 +209,16 @@ class TestCustomerStatement(CustomerStatementCase):
         self.assertEqual(len(first), 1)
         self.assertFalse(self.generate())
         self.assertEqual(self.Statement.search_count([("partner_id", "=", self.customer.id)]), 1)
-        # the next period starts the day after: the delivery just after midnight is there
+        # the next period starts the day after: the delivery just after midnight is there,
+        # and February's deliveries not invoiced yet are carried forward at their day
         march = self.generate(date(2026, 3, 25))
         self.assertEqual(march.date_from, date(2026, 2, 26))
-        self.assertEqual(march.delivery_line_ids.picking_id, self.pick_c)
+        self.assertEqual(
+            march.delivery_line_ids.picking_id,
+            self.pick_a | self.pick_b | self.pick_eur | self.pick_c,
+        )
+        carried = march.delivery_line_ids.filtered(lambda line: line.picking_id == self.pick_a)
+        self.assertEqual(carried.date, date(2026, 1, 26))
         self.assertEqual(march.opening_balance, first.closing_balance)
         # the statement's own lines stay as generated
         self.assertEqual(len(first.delivery_line_ids), 3)
@@ -385,6 +391,32 @@ class TestCustomerStatement(CustomerStatementCase):
         with self.assertRaisesRegex(ValidationError, "overlaps"):
             march.date_from = date(2026, 2, 25)
         self.assertEqual(len(self.statement()), 1)
+
+    def test_deliveries_carried_forward_until_invoiced(self):
+        """A delivery not invoiced in its period is listed again in the next statements
+        (at its delivery day) until invoiced; a customer with nothing else in the period
+        still gets a statement for it."""
+        feb = self.generate()
+        self._sale_invoice(self.order_a, 10)
+        self._sale_invoice(self.order_eur, 5)
+        self._sale_invoice(self.order_c, 2, day="2026-03-01")
+        # March: only order B's 6 (February) left; no entry nor delivery in March itself
+        # but for the invoice of order C
+        march = self.generate(date(2026, 3, 25))
+        self.assertEqual(march.delivery_line_ids.picking_id, self.pick_b)
+        self.assertEqual(march.delivery_line_ids.date, date(2026, 2, 10))
+        self.assertEqual(march.delivery_line_ids.quantity, 6)
+        # April: nothing happened in April, order B still to invoice: a statement
+        april = self.generate(date(2026, 4, 25))
+        self.assertEqual(april.date_from, date(2026, 3, 26))
+        self.assertEqual(april.delivery_line_ids.picking_id, self.pick_b)
+        self.assertFalse(april.account_line_ids)
+        # invoiced (on 30 April): nothing carried to May, whose statement has the invoice
+        self._sale_invoice(self.order_b, 6, day="2026-04-30")
+        may = self.generate(date(2026, 5, 25))
+        self.assertTrue(may.account_line_ids)
+        self.assertFalse(may.delivery_line_ids)
+        self.assertEqual(len(feb.delivery_line_ids), 3)
 
     def test_customer_and_period_fixed_once_sent(self):
         """The customer, the period of a statement are changed in draft only; the note
