@@ -4,6 +4,8 @@ from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 
+from ..models.business_customer_statement import StatementChangedError
+
 
 class BusinessStatementPortal(CustomerPortal):
     """The customer's statements of account (客户对账单) on the portal: the customer's
@@ -53,12 +55,17 @@ class BusinessStatementPortal(CustomerPortal):
         return request.render("business_dept.portal_my_statements", values)
 
     def _statement_or_404(self, statement_id, access_token=None):
+        """The statement (sudo) if the user may see it; a draft (prepared, or sent back
+        by finance) is the department's only: not shown through the emailed link."""
         try:
-            return self._document_check_access(
+            statement_sudo = self._document_check_access(
                 "business.customer.statement", statement_id, access_token
             )
         except (AccessError, MissingError):
             raise request.not_found() from None
+        if statement_sudo.state == "draft" and not request.env.user._is_internal():
+            raise request.not_found()
+        return statement_sudo
 
     @http.route(["/my/statements/<int:statement_id>"], type="http", auth="public", website=True)
     def portal_my_statement(self, statement_id, access_token=None, message=None, error=None, **kw):
@@ -98,6 +105,9 @@ class BusinessStatementPortal(CustomerPortal):
         except UserError as error:
             request.env.cr.rollback()
             request.env.invalidate_all()
+            if isinstance(error, StatementChangedError):
+                # the customer is told in his words, the department gets the details
+                statement_sudo._portal_report_changed(partner, error.changes)
             return self.portal_my_statement(statement_id, error=error.args[0])
         return request.redirect(f"{url}?message={action}")
 

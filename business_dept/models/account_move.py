@@ -5,7 +5,7 @@ from datetime import timedelta
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
-from odoo.tools import format_datetime
+from odoo.tools import format_date, format_datetime
 
 
 class AccountMove(models.Model):
@@ -51,8 +51,9 @@ class AccountMove(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
-        if vals.get("invoice_delivered_date"):
-            # a customer statement (客户对账单) is done when all its invoices are delivered
+        if vals.get("invoice_delivered_date") or vals.get("state") == "cancel":
+            # a customer statement (客户对账单) is done when all its invoices (cancelled
+            # ones aside) are delivered
             self.env["business.customer.statement"]._business_invoices_delivered(self)
         return result
 
@@ -149,14 +150,21 @@ class AccountMove(models.Model):
                     self.env._(
                         "%(move)s is not a customer invoice: only customer invoices and credit "
                         "notes are delivered to customers.",
-                        move=move.display_name,
+                        move=move._business_delivery_label(),
+                    )
+                )
+            if move.state == "cancel":
+                raise UserError(
+                    self.env._(
+                        "%(move)s is cancelled: a cancelled invoice is not delivered.",
+                        move=move._business_delivery_label(),
                     )
                 )
             if move.state != "posted":
                 raise UserError(
                     self.env._(
                         "%(move)s is not posted: only a posted invoice can be delivered.",
-                        move=move.display_name,
+                        move=move._business_delivery_label(),
                     )
                 )
             own = is_manager and user in (move.invoice_user_id | move.commercial_partner_id.user_id)
@@ -169,9 +177,56 @@ class AccountMove(models.Model):
                     )
                 )
 
+    def _business_delivery_label(self):
+        """The invoice's number (its id while it has none) and reference, for messages."""
+        self.ensure_one()
+        if self.name and self.name != "/":
+            label = self.name
+        else:
+            label = self.env._("Invoice #%(id)s", id=self.id)
+        if self.ref:
+            label = self.env._("%(name)s (%(ref)s)", name=label, ref=self.ref)
+        return label
+
+    def _business_check_delivered_date(self, delivered_date):
+        """The day an invoice reached the customer (发票送达) is not in the future (company
+        local today), not before the invoice date, and recorded once."""
+        for move in self:
+            label = move._business_delivery_label()
+            today = move.company_id._business_local_today()
+            if move.invoice_delivered_date:
+                raise UserError(
+                    self.env._(
+                        "%(move)s was already delivered on %(date)s.",
+                        move=label,
+                        date=format_date(self.env, move.invoice_delivered_date),
+                    )
+                )
+            if delivered_date > today:
+                raise UserError(
+                    self.env._(
+                        "%(move)s: the delivery day %(date)s is in the future (today is "
+                        "%(today)s).",
+                        move=label,
+                        date=format_date(self.env, delivered_date),
+                        today=format_date(self.env, today),
+                    )
+                )
+            if move.invoice_date and delivered_date < move.invoice_date:
+                raise UserError(
+                    self.env._(
+                        "%(move)s: the delivery day %(date)s is before the invoice date "
+                        "%(invoice_date)s.",
+                        move=label,
+                        date=format_date(self.env, delivered_date),
+                        invoice_date=format_date(self.env, move.invoice_date),
+                    )
+                )
+
     def _business_record_delivery(self, delivered_date, ref=False):
         """Write the delivery recorded by hand (checked again: the wizard is a client)."""
         self._business_check_can_record_delivery()
+        self._business_check_delivered_date(fields.Date.to_date(delivered_date))
         values = {"invoice_delivered_date": delivered_date}
         if ref:
             values["invoice_delivery_ref"] = ref

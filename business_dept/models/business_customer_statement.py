@@ -4,7 +4,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, config, float_compare, format_date
 
 from ..report.xlsx_formats import xlsx_formats
@@ -26,6 +26,13 @@ WORKFLOW_FIELDS = {
     "approved_date",
     "invoice_ids",
 }
+# the department's fields (not for the customer's portal contacts)
+STAFF_GROUPS = (
+    "business_dept.group_business_assistant,business_dept.group_business_manager,"
+    "business_dept.group_business_finance"
+)
+# the customer and the period: changed in draft only
+DRAFT_FIELDS = ("partner_id", "date_from", "date_to")
 # SQL columns of a statement line written by _fill_lines, in this order
 LINE_COLUMNS = (
     "statement_id",
@@ -40,6 +47,15 @@ LINE_COLUMNS = (
     "amount_currency",
     "amount",
 )
+
+
+class StatementChangedError(UserError):
+    """A portal confirmation of a statement changed since it was sent: the message is
+    the customer's, ``changes`` (the lines named) are for the department."""
+
+    def __init__(self, message, changes):
+        super().__init__(message)
+        self.changes = changes
 
 
 class BusinessCustomerStatement(models.Model):
@@ -159,6 +175,7 @@ class BusinessCustomerStatement(models.Model):
     sent_fingerprint = fields.Char(
         readonly=True,
         copy=False,
+        groups=STAFF_GROUPS,
         help="Fingerprint of the lines as they were sent: a confirmation of other lines "
         "is refused.",
     )
@@ -166,6 +183,7 @@ class BusinessCustomerStatement(models.Model):
         "ir.attachment",
         string="Customer's Reply",
         copy=False,
+        groups=STAFF_GROUPS,
         help="The customer's signed statement or reply: required when the confirmation is "
         "recorded by the department.",
     )
@@ -179,7 +197,11 @@ class BusinessCustomerStatement(models.Model):
         "res.partner", string="Confirmed By", readonly=True, copy=False
     )
     confirmed_user_id = fields.Many2one(
-        "res.users", string="Confirmation Recorded By", readonly=True, copy=False
+        "res.users",
+        string="Confirmation Recorded By",
+        readonly=True,
+        copy=False,
+        groups=STAFF_GROUPS,
     )
     approved_user_id = fields.Many2one("res.users", string="Approved By", readonly=True, copy=False)
     approved_date = fields.Date(readonly=True, copy=False)
@@ -193,7 +215,7 @@ class BusinessCustomerStatement(models.Model):
         copy=False,
     )
     invoice_count = fields.Integer(compute="_compute_invoice_count")
-    note = fields.Text()
+    note = fields.Text(groups=STAFF_GROUPS)
 
     # ------------------------------------------------------------------ computes
     def _compute_amounts(self):
@@ -220,6 +242,41 @@ class BusinessCustomerStatement(models.Model):
             statement.access_url = f"/my/statements/{statement.id}"
         return result
 
+    # ------------------------------------------------------------------ constraints
+    @api.constrains("partner_id", "company_id", "date_from", "date_to")
+    def _check_period_overlap(self):
+        """A customer's periods do not overlap (one statement per customer and period):
+        checked in one query for all the statements written."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT a.name, b.name, rp.name
+                  FROM business_customer_statement a
+                  JOIN business_customer_statement b
+                       ON b.company_id = a.company_id AND b.partner_id = a.partner_id
+                      AND b.id != a.id
+                      AND b.date_from <= a.date_to AND a.date_from <= b.date_to
+                  JOIN res_partner rp ON rp.id = a.partner_id
+                 WHERE a.id = ANY(%s)
+              ORDER BY a.id, b.id
+                 LIMIT 1
+                """,
+                self.ids,
+            )
+        )
+        overlap = self.env.cr.fetchone()
+        if overlap:
+            raise ValidationError(
+                self.env._(
+                    "The period of statement %(name)s overlaps the one of statement "
+                    "%(other)s of the same customer %(customer)s.",
+                    name=overlap[0],
+                    other=overlap[1],
+                    customer=overlap[2],
+                )
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
         unnamed = [vals for vals in vals_list if vals.get("name", "/") == "/"]
@@ -241,6 +298,13 @@ class BusinessCustomerStatement(models.Model):
                 vals["name"] = sequence._next() if sequence else "/"
         return super().create(vals_list)
 
+    def write(self, vals):
+        """The customer and the period are set in draft only (the statement sent is the
+        customer's); the note is closed once every invoice is delivered."""
+        if not self.env.su:
+            self._check_draft_fields(vals)
+        return super().write(vals)
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_not_draft(self):
         if any(statement.state != "draft" for statement in self):
@@ -259,13 +323,17 @@ class BusinessCustomerStatement(models.Model):
         """Send the statement to the customer (发送对账单): the lines are collected again,
         their fingerprint kept, and an email goes to the customer with the statement as
         PDF and XLSX; the customer may confirm or dispute it on the portal. A disputed
-        statement is sent again the same way."""
+        statement is sent again the same way: the customer's earlier reply no longer
+        counts (it stays in the chatter)."""
         self._check_group(GROUP_ASSISTANT, GROUP_MANAGER)
         self._check_own()
         self._check_state("draft", "sent", "disputed")
+        recipients = {statement: statement._statement_recipients() for statement in self}
         self._fill_lines()
         today = self.company_id[:1]._business_local_today()
+        self._close_dispute_activities()
         for statement in self:
+            statement._archive_reply()
             statement._workflow_write(
                 {
                     "state": "sent",
@@ -273,7 +341,7 @@ class BusinessCustomerStatement(models.Model):
                     "sent_fingerprint": statement._lines_fingerprint(),
                 }
             )
-            statement._send_email()
+            statement._send_email(recipients[statement])
         return True
 
     def action_confirm(self):
@@ -371,7 +439,8 @@ class BusinessCustomerStatement(models.Model):
     def _check_group(self, *groups):
         if self.env.su or any(self.env.user.has_group(group) for group in groups):
             return
-        names = ", ".join(self.env.ref(group).name for group in groups)
+        # the group names read in sudo: a portal user may not read groups
+        names = ", ".join(self.env.ref(group).sudo().name for group in groups)
         raise AccessError(
             self.env._(
                 "Only these roles may do this on a customer statement: %(groups)s.",
@@ -404,6 +473,27 @@ class BusinessCustomerStatement(models.Model):
                         name=statement.name,
                         state=labels[statement.state],
                         expected=" / ".join(labels[s] for s in states),
+                    )
+                )
+
+    def _check_draft_fields(self, vals):
+        """Refuse a change of the customer or the period of a statement out of draft, and
+        of the note of a statement done."""
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        for statement in self:
+            fnames = set(DRAFT_FIELDS) if statement.state != "draft" else set()
+            if statement.state == "done":
+                fnames.add("note")
+            refused = fnames.intersection(vals)
+            if refused:
+                raise UserError(
+                    self.env._(
+                        "%(fields)s of statement %(name)s cannot be changed: it is %(state)s.",
+                        fields=", ".join(
+                            sorted(self._fields[f]._description_string(self.env) for f in refused)
+                        ),
+                        name=statement.name,
+                        state=labels[statement.state],
                     )
                 )
 
@@ -460,7 +550,9 @@ class BusinessCustomerStatement(models.Model):
     def _statement_candidates(self, company, date_to, periods):
         """(customer, first day) of the customers of ``company`` with activity in their
         period ending on ``date_to`` and no statement for it. The period starts the day
-        after the customer's previous statement, else after the previous closing date."""
+        after the customer's previous statement, else after the previous closing date. A
+        delivery not invoiced yet, done up to ``date_to``, is activity of the period (it is
+        carried forward until invoiced)."""
         values = SQL(", ").join(SQL("(%s, %s::date)", day, start) for day, start in periods.items())
         self.env.cr.execute(
             SQL(
@@ -497,7 +589,7 @@ class BusinessCustomerStatement(models.Model):
                                AND s.date_to = %(date_to)s)),
                 activity AS (
                     SELECT partner_id, MAX(day) AS day FROM (
-                        SELECT partner_id, day FROM (%(deliveries)s) d
+                        SELECT partner_id, %(date_to)s::date AS day FROM (%(deliveries)s) d
                          UNION ALL
                         SELECT partner_id, day FROM (%(entries)s) e) rows
                   GROUP BY partner_id)
@@ -509,7 +601,7 @@ class BusinessCustomerStatement(models.Model):
                 values=values,
                 company=company.id,
                 date_to=date_to,
-                deliveries=self._delivery_rows_sql(company, date_lo, date_to),
+                deliveries=self._delivery_rows_sql(company, None, date_to),
                 entries=self._entry_rows_sql(company, date_lo, date_to),
             )
         )
@@ -518,47 +610,71 @@ class BusinessCustomerStatement(models.Model):
     @api.model
     def _delivery_rows_sql(self, company, date_lo, date_to):
         """SQL rows of the done customer deliveries of ``company`` whose local day (company
-        time zone) lies from ``date_lo`` to ``date_to``, not fully invoiced: one row per
-        stock move of an order line, its quantity net of the done returns."""
+        time zone) lies from ``date_lo`` (None: any day before) to ``date_to``, not fully
+        invoiced: one row per stock move of an order line with the quantity of it not yet
+        invoiced.
+
+        The order line's quantity not yet invoiced (delivered - invoiced, credit notes
+        deducted) is allocated to its deliveries, the latest first (each up to its quantity
+        net of the done returns): the earliest deliveries are the ones invoiced, and a
+        fully invoiced delivery gives no row."""
         Company = self.env["res.company"]
         return SQL(
             """
             SELECT rp.commercial_partner_id AS partner_id,
                    (%(local_done)s)::date AS day,
                    sp.name AS name,
-                   so.id AS sale_order_id, sp.id AS picking_id, sm.id AS stock_move_id,
-                   sol.id AS sale_line_id, sm.product_id AS product_id,
-                   sm.quantity - COALESCE(r.quantity, 0) AS quantity,
+                   so.id AS sale_order_id, sp.id AS picking_id, m.id AS stock_move_id,
+                   sol.id AS sale_line_id, m.product_id AS product_id,
+                   m.quantity AS quantity,
                    sol.price_unit * (1 - COALESCE(sol.discount, 0) / 100.0) AS price_unit,
                    so.currency_id AS currency_id,
-                   ROUND(((sm.quantity - COALESCE(r.quantity, 0))
+                   ROUND((m.quantity
                           * sol.price_unit * (1 - COALESCE(sol.discount, 0) / 100.0))::numeric,
                          cur.decimal_places) AS amount_currency,
-                   ROUND(((sm.quantity - COALESCE(r.quantity, 0))
+                   ROUND((m.quantity
                           * sol.price_unit * (1 - COALESCE(sol.discount, 0) / 100.0)
                           / COALESCE(NULLIF(so.currency_rate, 0), 1))::numeric,
                          %(decimals)s) AS amount
-              FROM stock_picking sp
-              JOIN stock_picking_type t ON t.id = sp.picking_type_id AND t.code = 'outgoing'
-              JOIN stock_move sm ON sm.picking_id = sp.id AND sm.state = 'done'
-              JOIN sale_order_line sol ON sol.id = sm.sale_line_id
+              FROM (
+                    SELECT sm.id, sm.picking_id, sm.product_id, sm.sale_line_id,
+                           LEAST(n.net, GREATEST(
+                               sol.qty_delivered - sol.qty_invoiced
+                               - COALESCE(SUM(n.net) OVER later, 0), 0)) AS quantity
+                      FROM stock_move sm
+                      JOIN stock_picking sp ON sp.id = sm.picking_id AND sp.state = 'done'
+                           AND sp.company_id = %(company)s
+                      JOIN stock_picking_type t ON t.id = sp.picking_type_id
+                           AND t.code = 'outgoing'
+                      JOIN sale_order_line sol ON sol.id = sm.sale_line_id
+                           AND sol.qty_delivered > sol.qty_invoiced
+                 LEFT JOIN LATERAL (
+                            SELECT SUM(ret.quantity) AS quantity FROM stock_move ret
+                             WHERE ret.origin_returned_move_id = sm.id
+                               AND ret.state = 'done') r ON TRUE
+                CROSS JOIN LATERAL (
+                            SELECT sm.quantity - COALESCE(r.quantity, 0) AS net) n
+                     WHERE sm.state = 'done' AND n.net > 0
+                    WINDOW later AS (PARTITION BY sm.sale_line_id
+                                     ORDER BY sp.date_done DESC, sm.id DESC
+                                     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+                   ) m
+              JOIN stock_picking sp ON sp.id = m.picking_id
+              JOIN sale_order_line sol ON sol.id = m.sale_line_id
               JOIN sale_order so ON so.id = sol.order_id
               JOIN res_currency cur ON cur.id = so.currency_id
               JOIN res_partner rp ON rp.id = so.partner_id
               JOIN %(tz_table)s tz ON tz.company_id = sp.company_id
-         LEFT JOIN LATERAL (
-                    SELECT SUM(ret.quantity) AS quantity FROM stock_move ret
-                     WHERE ret.origin_returned_move_id = sm.id AND ret.state = 'done') r ON TRUE
-             WHERE sp.state = 'done' AND sp.company_id = %(company)s
-               AND sp.date_done >= %(start)s AND sp.date_done < %(end)s
-               AND sol.qty_delivered > sol.qty_invoiced
-               AND sm.quantity > COALESCE(r.quantity, 0)
+             WHERE %(since)s AND sp.date_done < %(end)s
+               AND m.quantity > 0
             """,
             local_done=Company._business_local_sql(SQL("sp.date_done"), SQL("tz.tz")),
             tz_table=Company._business_tz_sql(),
             decimals=company.currency_id.decimal_places,
             company=company.id,
-            start=company._business_utc_start(date_lo),
+            since=SQL("sp.date_done >= %s", company._business_utc_start(date_lo))
+            if date_lo
+            else SQL("TRUE"),
             end=company._business_utc_start(date_to + timedelta(days=1)),
         )
 
@@ -608,7 +724,8 @@ class BusinessCustomerStatement(models.Model):
 
     def _rows_sql(self, company):
         """SQL rows (in ``LINE_COLUMNS`` order) of the statements ``self`` of ``company``:
-        their deliveries and their receivable entries, as of now."""
+        their deliveries not invoiced yet done up to their end (those of earlier periods
+        carried forward, at their delivery day) and their receivable entries, as of now."""
         date_lo = min(self.mapped("date_from"))
         date_hi = max(self.mapped("date_to"))
         return SQL(
@@ -617,8 +734,7 @@ class BusinessCustomerStatement(models.Model):
                    d.quantity, d.price_unit, d.currency_id, d.amount_currency, d.amount,
                    NULL::integer
               FROM (%(deliveries)s) d
-              JOIN %(statements)s ON s.partner_id = d.partner_id
-                   AND d.day BETWEEN s.date_from AND s.date_to
+              JOIN %(statements)s ON s.partner_id = d.partner_id AND d.day <= s.date_to
              UNION ALL
             SELECT s.id, s.company_id, e.line_type, e.name, e.day, NULL, NULL, NULL,
                    e.currency_id, e.amount_currency, e.amount, e.move_id
@@ -626,7 +742,7 @@ class BusinessCustomerStatement(models.Model):
               JOIN %(statements)s ON s.partner_id = e.partner_id
                    AND e.day BETWEEN s.date_from AND s.date_to
             """,
-            deliveries=self._delivery_rows_sql(company, date_lo, date_hi),
+            deliveries=self._delivery_rows_sql(company, None, date_hi),
             entries=self._entry_rows_sql(company, date_lo, date_hi),
             statements=self._statements_sql(),
         )
@@ -787,7 +903,41 @@ class BusinessCustomerStatement(models.Model):
                     )
                 )
 
-    def _send_email(self):
+    def _archive_reply(self):
+        """Move the customer's earlier reply to the chatter: a new confirmation needs a
+        reply to the statement as sent now."""
+        self.ensure_one()
+        replies = self.sudo().reply_attachment_ids
+        if not replies:
+            return
+        self.sudo().message_post(
+            body=self.env._("The customer's earlier reply, replaced by the statement sent again."),
+            attachment_ids=replies.ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        self.sudo().reply_attachment_ids = [Command.clear()]
+
+    def _statement_recipients(self):
+        """Who gets the statement by email: the customer, or else its invoicing contacts
+        that have an email address; refused when there is none (nothing is sent)."""
+        self.ensure_one()
+        customer = self.sudo().partner_id
+        if customer.email:
+            return customer
+        contacts = customer.child_ids.filtered(lambda c: c.type == "invoice" and c.email)
+        if not contacts:
+            raise UserError(
+                self.env._(
+                    "%(customer)s has no email address, nor an invoice address with one: "
+                    "statement %(name)s cannot be sent. Add one on the customer.",
+                    customer=customer.display_name,
+                    name=self.name,
+                )
+            )
+        return contacts
+
+    def _send_email(self, recipients=None):
         self.ensure_one()
         template = self.env.ref("business_dept.mail_template_customer_statement")
         record = self.sudo()
@@ -815,7 +965,7 @@ class BusinessCustomerStatement(models.Model):
         record.message_post(
             body=body,
             subject=subject,
-            partner_ids=record.partner_id.ids,
+            partner_ids=(recipients or record.partner_id).ids,
             attachments=attachments,
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
@@ -823,6 +973,7 @@ class BusinessCustomerStatement(models.Model):
         )
 
     def _confirm(self, channel, contact):
+        self._close_dispute_activities()
         for statement in self:
             statement._workflow_write(
                 {
@@ -834,8 +985,11 @@ class BusinessCustomerStatement(models.Model):
                 }
             )
 
-    def _dispute(self, notes=None):
+    def _dispute(self, notes=None, author=None):
+        """Record the customer's dispute; ``notes`` maps line ids (integers, or strings as
+        they arrive in JSON) to notes; ``author`` is the portal contact posting it."""
         self._check_state("sent")
+        notes = self._dispute_notes(notes)
         for statement in self:
             if notes:
                 unknown = set(notes) - set(statement.line_ids.ids)
@@ -864,6 +1018,7 @@ class BusinessCustomerStatement(models.Model):
                     "Disputed by the customer: %(lines)s",
                     lines="; ".join(f"{line._label()}: {line.dispute_note}" for line in disputed),
                 ),
+                author_id=author.id if author else self.env.user.partner_id.id,
                 message_type="comment",
                 subtype_xmlid="mail.mt_note",
             )
@@ -874,6 +1029,48 @@ class BusinessCustomerStatement(models.Model):
                     summary=self.env._("Statement disputed by the customer"),
                 )
         return True
+
+    def _dispute_notes(self, notes):
+        """The dispute notes keyed by line id as an integer: JSON sends the keys as
+        strings; a key that is no line id is refused by name."""
+        if not notes:
+            return notes
+        result = {}
+        for key, note in notes.items():
+            try:
+                result[int(key)] = note
+            except (TypeError, ValueError):
+                raise UserError(
+                    self.env._("%(key)s is not a statement line id.", key=key)
+                ) from None
+        return result
+
+    def _close_dispute_activities(self):
+        """The 「Statement disputed by the customer」 to-dos are done once the statement is
+        sent again or confirmed (one search for all the statements). The summary is in
+        the language of whoever recorded the dispute."""
+        summaries = list(
+            {
+                self.with_context(lang=code).env._("Statement disputed by the customer")
+                for code, __ in self.env["res.lang"].get_installed()
+            }
+            | {"Statement disputed by the customer"}
+        )
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("activity_type_id", "=", self.env.ref("mail.mail_activity_data_todo").id),
+                    ("summary", "in", summaries),
+                ]
+            )
+        )
+        activities.action_feedback(
+            feedback=self.env._("The statement was sent again or confirmed.")
+        )
 
     # Tier validation: the one who recorded the confirmation never approves it.
     def _business_tier_requesters(self):
@@ -922,11 +1119,16 @@ class BusinessCustomerStatement(models.Model):
     @api.model
     def _business_invoices_delivered(self, moves):
         """Invoices delivered to the customer (发票送达): their statements whose every
-        invoice is delivered are done."""
+        invoice (cancelled ones aside) is delivered, and at least one, are done."""
+
+        def delivered(statement):
+            invoices = statement.invoice_ids.filtered(lambda m: m.state != "cancel")
+            return invoices and all(invoices.mapped("invoice_delivered_date"))
+
         statements = (
             self.sudo()
             .search([("state", "=", "invoiced"), ("invoice_ids", "in", moves.ids)])
-            .filtered(lambda s: all(s.invoice_ids.mapped("invoice_delivered_date")))
+            .filtered(delivered)
         )
         statements._workflow_write({"state": "done"})
         return statements
@@ -942,7 +1144,15 @@ class BusinessCustomerStatement(models.Model):
         """The customer's contact confirms the statement on the portal."""
         self._portal_check_contact(partner)
         self._check_state("sent")
-        self._check_unchanged()
+        changes = self._changed_lines()
+        if changes:
+            raise StatementChangedError(
+                self.env._(
+                    "This statement has changed since it was sent to you; the sales "
+                    "department will send you an updated one."
+                ),
+                changes,
+            )
         self._confirm("portal", partner)
         self.sudo().message_post(
             body=self.env._("Confirmed on the portal by %(contact)s.", contact=partner.name),
@@ -952,10 +1162,32 @@ class BusinessCustomerStatement(models.Model):
         )
         return True
 
+    def _portal_report_changed(self, partner, changes):
+        """The customer's contact tried to confirm the statement changed since sent: the
+        salesperson gets a to-do with the lines that changed (else a note in the chatter)."""
+        self.ensure_one()
+        note = self.env._(
+            "%(contact)s tried to confirm %(name)s on the portal, but it changed since it was "
+            "sent; send it again:\n%(changes)s",
+            contact=partner.name,
+            name=self.name,
+            changes="\n".join(f"- {change}" for change in changes),
+        )
+        if self.user_id:
+            self.sudo().activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=self.user_id.id,
+                summary=self.env._("Customer tried to confirm a changed statement"),
+                note=note,
+            )
+        else:
+            self.sudo().message_post(body=note, subtype_xmlid="mail.mt_note")
+
     def _portal_dispute(self, partner, notes):
-        """The customer's contact disputes lines on the portal, each with a note."""
+        """The customer's contact disputes lines on the portal, each with a note, posted
+        in the contact's name."""
         self._portal_check_contact(partner)
-        return self._dispute(notes)
+        return self._dispute(notes, author=partner)
 
     # ------------------------------------------------------------------ demo data
     @api.model
@@ -1075,8 +1307,9 @@ class BusinessCustomerStatement(models.Model):
             sheet.write(row, 2, line.sale_order_id.name or "", formats["text"])
             sheet.write(row, 3, line.name or "", formats["text"])
             sheet.write(row, 4, line.product_id.display_name or "", formats["text"])
-            sheet.write_number(row, 5, line.quantity, formats["amount"])
-            sheet.write_number(row, 6, line.price_unit, formats["amount"])
+            if line.line_type == "delivery":  # an entry has no quantity nor unit price
+                sheet.write_number(row, 5, line.quantity, formats["amount"])
+                sheet.write_number(row, 6, line.price_unit, formats["amount"])
             sheet.write(row, 7, line.currency_id.name or "", formats["text"])
             sheet.write_number(row, 8, line.amount_currency, formats["amount"])
             sheet.write_number(row, 9, line.amount, formats["amount"])

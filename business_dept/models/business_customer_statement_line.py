@@ -22,7 +22,7 @@ class BusinessCustomerStatementLine(models.Model):
 
     _name = "business.customer.statement.line"
     _description = "Customer Statement Line"
-    _order = "statement_id, line_type, date, id"
+    _order = "statement_id, date, line_type, id"
     _check_company_auto = True
 
     statement_id = fields.Many2one(

@@ -4,7 +4,7 @@ from datetime import date
 import openpyxl
 
 from odoo import Command, http
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common_sales import SalesRulesCase
@@ -105,6 +105,11 @@ class CustomerStatementCase(SalesRulesCase):
         move.action_post()
         return move
 
+    @property
+    def today(self):
+        """The company's local today: the invoices are dated when posted."""
+        return self.company._business_local_today()
+
     def generate(self, day=FEB_25, user=None):
         return self.Statement.with_user(user or self.assistant)._generate_statements(day)
 
@@ -204,10 +209,16 @@ class TestCustomerStatement(CustomerStatementCase):
         self.assertEqual(len(first), 1)
         self.assertFalse(self.generate())
         self.assertEqual(self.Statement.search_count([("partner_id", "=", self.customer.id)]), 1)
-        # the next period starts the day after: the delivery just after midnight is there
+        # the next period starts the day after: the delivery just after midnight is there,
+        # and February's deliveries not invoiced yet are carried forward at their day
         march = self.generate(date(2026, 3, 25))
         self.assertEqual(march.date_from, date(2026, 2, 26))
-        self.assertEqual(march.delivery_line_ids.picking_id, self.pick_c)
+        self.assertEqual(
+            march.delivery_line_ids.picking_id,
+            self.pick_a | self.pick_b | self.pick_eur | self.pick_c,
+        )
+        carried = march.delivery_line_ids.filtered(lambda line: line.picking_id == self.pick_a)
+        self.assertEqual(carried.date, date(2026, 1, 26))
         self.assertEqual(march.opening_balance, first.closing_balance)
         # the statement's own lines stay as generated
         self.assertEqual(len(first.delivery_line_ids), 3)
@@ -290,10 +301,149 @@ class TestCustomerStatement(CustomerStatementCase):
             statement.with_user(self.assistant).action_create_invoices()
 
         invoices.action_post()
-        invoices[:2].with_user(self.assistant)._business_record_delivery(date(2026, 2, 27))
+        invoices[:2].with_user(self.assistant)._business_record_delivery(self.today)
         self.assertEqual(statement.state, "invoiced")
-        invoices[2:].with_user(self.assistant)._business_record_delivery(date(2026, 2, 28))
+        invoices[2:].with_user(self.assistant)._business_record_delivery(self.today)
         self.assertEqual(statement.state, "done")
+
+    def _sale_invoice(self, order, qty, move_type="out_invoice", day="2026-02-01"):
+        """An invoice (or credit note) of ``qty`` of the order's line, posted."""
+        line = order.order_line
+        move = self.env["account.move"].create(
+            {
+                "move_type": move_type,
+                "partner_id": self.customer.id,
+                "invoice_date": day,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": self.product.id,
+                            "quantity": qty,
+                            "price_unit": line.price_unit,
+                            "sale_line_ids": [Command.link(line.id)],
+                        }
+                    )
+                ],
+            }
+        )
+        move.action_post()
+        return move
+
+    def test_invoiced_deliveries_only_what_is_not_invoiced(self):
+        """A delivery line shows the quantity of its order line not yet invoiced (credit
+        notes deducted), allocated to the latest deliveries first; a delivery fully
+        invoiced does not appear, and the invoices bill exactly the rest."""
+        # order B: the 4 of the backorder delivered on 20 February too (10 in all)
+        pick_b2 = self.deliver(self.order_b, self.local(2026, 2, 20, 10, 0))
+        # order A invoiced in full; order B: 8 invoiced, 1 credited (7 invoiced, 3 to go)
+        self._sale_invoice(self.order_a, 10)
+        self._sale_invoice(self.order_b, 8)
+        self._sale_invoice(self.order_b, 1, move_type="out_refund", day="2026-02-03")
+        self.assertEqual(self.order_b.order_line.qty_invoiced, 7)
+        statement = self.generate()
+        deliveries = {line.picking_id: line for line in statement.delivery_line_ids}
+        # the latest delivery of B (4) holds the 3 not invoiced; the earlier one none
+        self.assertEqual(set(deliveries), {pick_b2, self.pick_eur})
+        self.assertEqual(deliveries[pick_b2].quantity, 3)
+        self.assertEqual(deliveries[pick_b2].amount, 300)
+        self.assertEqual(statement.amount_to_invoice, 300.0 + 800.0)
+        statement.with_user(self.assistant).action_send()
+        self.attach_reply(statement)
+        statement.with_user(self.assistant).action_confirm()
+        statement.with_user(self.finance).action_finance_approve()
+        statement.with_user(self.assistant).action_create_invoices()
+        quantities = {
+            inv.invoice_line_ids.sale_line_ids.order_id: inv.invoice_line_ids.quantity
+            for inv in statement.invoice_ids
+        }
+        self.assertEqual(quantities, {self.order_b: 3, self.order_eur: 5})
+        self.assertEqual(self.order_b.order_line.qty_invoiced, 10)
+        # once all is invoiced, the period has no delivery left to invoice
+        self.env.flush_all()
+        self.env.cr.execute(
+            self.Statement._delivery_rows_sql(self.company, statement.date_from, FEB_25)
+        )
+        self.assertFalse(self.env.cr.fetchall())
+
+    def test_overlapping_periods_refused(self):
+        """A statement made by hand for a period overlapping the customer's statement is
+        refused, naming both; the next period, or another customer, is fine."""
+        statement = self.generate()
+        Statement = self.Statement.with_user(self.assistant)
+        with self.assertRaisesRegex(ValidationError, rf"overlaps.*{statement.name}"):
+            Statement.create(
+                {
+                    "partner_id": self.customer.id,
+                    "date_from": date(2026, 2, 1),
+                    "date_to": date(2026, 2, 20),
+                }
+            )
+        other = self.env["res.partner"].create({"name": "Other Co.", "is_company": True})
+        Statement.create({"partner_id": other.id, "date_from": date(2026, 2, 1), "date_to": FEB_25})
+        march = Statement.create(
+            {
+                "partner_id": self.customer.id,
+                "date_from": date(2026, 2, 26),
+                "date_to": date(2026, 3, 25),
+            }
+        )
+        # moved back over the February statement while still a draft: refused too
+        with self.assertRaisesRegex(ValidationError, "overlaps"):
+            march.date_from = date(2026, 2, 25)
+        self.assertEqual(len(self.statement()), 1)
+
+    def test_deliveries_carried_forward_until_invoiced(self):
+        """A delivery not invoiced in its period is listed again in the next statements
+        (at its delivery day) until invoiced; a customer with nothing else in the period
+        still gets a statement for it."""
+        feb = self.generate()
+        self._sale_invoice(self.order_a, 10)
+        self._sale_invoice(self.order_eur, 5)
+        self._sale_invoice(self.order_c, 2, day="2026-03-01")
+        # March: only order B's 6 (February) left; no entry nor delivery in March itself
+        # but for the invoice of order C
+        march = self.generate(date(2026, 3, 25))
+        self.assertEqual(march.delivery_line_ids.picking_id, self.pick_b)
+        self.assertEqual(march.delivery_line_ids.date, date(2026, 2, 10))
+        self.assertEqual(march.delivery_line_ids.quantity, 6)
+        # April: nothing happened in April, order B still to invoice: a statement
+        april = self.generate(date(2026, 4, 25))
+        self.assertEqual(april.date_from, date(2026, 3, 26))
+        self.assertEqual(april.delivery_line_ids.picking_id, self.pick_b)
+        self.assertFalse(april.account_line_ids)
+        # invoiced (on 30 April): nothing carried to May, whose statement has the invoice
+        self._sale_invoice(self.order_b, 6, day="2026-04-30")
+        may = self.generate(date(2026, 5, 25))
+        self.assertTrue(may.account_line_ids)
+        self.assertFalse(may.delivery_line_ids)
+        self.assertEqual(len(feb.delivery_line_ids), 3)
+
+    def test_customer_and_period_fixed_once_sent(self):
+        """The customer, the period of a statement are changed in draft only; the note
+        no more once the statement is done."""
+        other = self.env["res.partner"].create({"name": "Other Customer", "is_company": True})
+        statement = self.generate()
+        # in draft, the assistant may correct them
+        statement.with_user(self.assistant).write({"date_from": date(2026, 1, 27)})
+        self.assertEqual(statement.date_from, date(2026, 1, 27))
+        statement.with_user(self.assistant).date_from = date(2026, 1, 26)
+        statement.with_user(self.manager).action_send()
+        for user in (self.manager, self.assistant):
+            for vals in (
+                {"partner_id": other.id},
+                {"date_from": date(2026, 1, 1)},
+                {"date_to": date(2026, 2, 28)},
+            ):
+                with self.assertRaisesRegex(UserError, statement.name):
+                    statement.with_user(user).write(vals)
+        self.assertEqual(statement.partner_id, self.customer)
+        self.assertEqual((statement.date_from, statement.date_to), (date(2026, 1, 26), FEB_25))
+        # the note stays open until done
+        statement.with_user(self.assistant).note = "called the buyer"
+        statement.sudo().state = "done"
+        with self.assertRaisesRegex(UserError, statement.name):
+            statement.with_user(self.assistant).write({"note": "changed"})
+        self.assertEqual(statement.note, "called the buyer")
 
     def test_one_invoice_per_statement(self):
         self.company.customer_statement_invoicing = "statement"
@@ -342,10 +492,12 @@ class TestCustomerStatement(CustomerStatementCase):
         with self.assertRaisesRegex(UserError, rf"{self.pick_b.name}.*quantity 6.0, now 4.0"):
             statement.with_user(self.assistant).action_confirm()
         self.assertEqual(statement.state, "sent")
-        # sent again: the lines are collected again, then it can be confirmed
+        # sent again: the lines are collected again, then it can be confirmed with the
+        # customer's reply to the statement sent again
         statement.with_user(self.assistant).action_send()
         line_b = statement.delivery_line_ids.filtered(lambda line: line.picking_id == self.pick_b)
         self.assertEqual(line_b.quantity, 4)
+        self.attach_reply(statement)
         statement.with_user(self.assistant).action_confirm()
         self.assertEqual(statement.state, "confirmed")
 
@@ -372,6 +524,92 @@ class TestCustomerStatement(CustomerStatementCase):
         statement.with_user(self.manager).action_confirm()
         self.assertEqual(statement.state, "confirmed")
 
+    def test_resend_clears_the_earlier_reply(self):
+        """Sent again, the statement needs a new reply of the customer: the earlier one
+        goes to the chatter."""
+        statement = self.sent_statement()
+        self.attach_reply(statement)
+        reply = statement.reply_attachment_ids
+        statement.with_user(self.manager).action_dispute(
+            {statement.delivery_line_ids[:1].id: "Wrong quantity"}
+        )
+        statement.with_user(self.assistant).action_send()
+        self.assertEqual(statement.state, "sent")
+        self.assertFalse(statement.reply_attachment_ids)
+        self.assertIn(reply, statement.message_ids.attachment_ids)
+        with self.assertRaisesRegex(UserError, "Attach the customer's reply"):
+            statement.with_user(self.assistant).action_confirm()
+        self.attach_reply(statement)
+        statement.with_user(self.assistant).action_confirm()
+        self.assertEqual(statement.state, "confirmed")
+
+    def test_done_with_a_cancelled_invoice(self):
+        """A cancelled invoice does not keep the statement from being done (发票送达)."""
+        statement = self.confirmed_statement()
+        statement.with_user(self.finance).action_finance_approve()
+        statement.with_user(self.assistant).action_create_invoices()
+        invoices = statement.invoice_ids
+        invoices.action_post()
+        invoices[:2].with_user(self.assistant)._business_record_delivery(self.today)
+        self.assertEqual(statement.state, "invoiced")
+        # the third one cancelled: the two others delivered are all there is
+        invoices[2].button_draft()
+        invoices[2].button_cancel()
+        self.assertEqual(statement.state, "done")
+
+    def test_done_needs_a_delivered_invoice(self):
+        """One invoice cancelled before any delivery: not done (nothing delivered yet);
+        done when the others are delivered."""
+        statement = self.confirmed_statement()
+        statement.with_user(self.finance).action_finance_approve()
+        statement.with_user(self.assistant).action_create_invoices()
+        invoices = statement.invoice_ids
+        invoices[2].button_cancel()
+        self.assertEqual(statement.state, "invoiced")
+        invoices[:2].action_post()
+        invoices[0].with_user(self.assistant)._business_record_delivery(self.today)
+        self.assertEqual(statement.state, "invoiced")
+        invoices[1].with_user(self.assistant)._business_record_delivery(self.today)
+        self.assertEqual(statement.state, "done")
+
+    def test_dispute_activity_closed_when_sent_again_or_confirmed(self):
+        """The salesperson's to-do 「Statement disputed by the customer」 is done once the
+        statement is sent again; a second dispute's one once it is confirmed."""
+        statement = self.sent_statement()
+        line = statement.delivery_line_ids[:1]
+
+        def dispute_todos():
+            return statement.activity_ids.filtered(
+                lambda a: a.summary == "Statement disputed by the customer"
+            )
+
+        statement.with_user(self.manager).action_dispute({line.id: "Wrong quantity"})
+        self.assertEqual(dispute_todos().user_id, self.manager)
+        statement.with_user(self.assistant).action_send()
+        self.assertFalse(dispute_todos())
+        # marked done: its trace stays in the chatter
+        self.assertTrue(statement.message_ids.filtered("mail_activity_type_id"))
+        # the lines are collected again when sent
+        line = statement.delivery_line_ids[:1]
+        statement.with_user(self.manager).action_dispute({line.id: "Still wrong"})
+        self.assertEqual(len(dispute_todos()), 1)
+        statement.with_user(self.assistant).action_send()
+        self.attach_reply(statement)
+        statement.with_user(self.assistant).action_confirm()
+        self.assertFalse(dispute_todos())
+
+    def test_dispute_notes_keyed_by_strings(self):
+        """Notes arrive from JSON with the line ids as strings; a key that is no id is
+        refused by name and nothing is written."""
+        statement = self.sent_statement()
+        line = statement.delivery_line_ids[:1]
+        with self.assertRaisesRegex(UserError, "abc is not a statement line id"):
+            statement.with_user(self.manager).action_dispute({"abc": "?"})
+        self.assertEqual(statement.state, "sent")
+        statement.with_user(self.manager).action_dispute({str(line.id): "Wrong price"})
+        self.assertEqual(statement.state, "disputed")
+        self.assertEqual(line.dispute_note, "Wrong price")
+
     def test_finance_rejects(self):
         statement = self.confirmed_statement()
         with self.assertRaises(UserError):
@@ -389,6 +627,55 @@ class TestCustomerStatement(CustomerStatementCase):
         self.assertEqual(sheet.cell(3, 2).value, 1000.0)
         self.assertEqual(sheet.cell(3, 4).value, 1050.0)
         self.assertEqual(sheet.max_row, 5 + len(statement.line_ids))
+        # in date order, deliveries and entries mixed; an entry has no quantity nor price
+        rows = list(sheet.iter_rows(min_row=6, values_only=True))
+        days = [row[1] for row in rows]
+        self.assertEqual(days, sorted(days))
+        row_a = next(row for row in rows if row[3] == self.pick_a.name)
+        self.assertEqual((row_a[5], row_a[6]), (10, 100))
+        entry = next(row for row in rows if row[3] == self.invoice_feb.name)
+        self.assertEqual((entry[5], entry[6]), (None, None))
+        # the lines (form, PDF, portal) in date order too
+        self.assertEqual(
+            statement.line_ids.mapped("date"), sorted(statement.line_ids.mapped("date"))
+        )
+
+    def test_send_without_email_address(self):
+        """No email on the customer: refused naming it, nothing changed; with an invoice
+        address that has one, the statement goes there."""
+        self.customer.email = False
+        statement = self.generate()
+        with self.assertRaisesRegex(UserError, rf"{self.customer.name} has no email address"):
+            statement.with_user(self.assistant).action_send()
+        self.assertEqual(statement.state, "draft")
+        self.assertFalse(statement.sent_date)
+        accounting = self.env["res.partner"].create(
+            {
+                "name": "Accounts Payable",
+                "type": "invoice",
+                "parent_id": self.customer.id,
+                "email": "ap@customer.example.com",
+            }
+        )
+        statement.with_user(self.assistant).action_send()
+        self.assertEqual(statement.state, "sent")
+        message = statement.message_ids.filtered(lambda m: m.partner_ids)
+        self.assertEqual(message.partner_ids, accounting)
+
+    def test_invoices_button_for_assistant_and_director(self):
+        """The invoices smart button is shown to the assistant and the directors, and
+        opens the statement's invoices."""
+        statement = self.confirmed_statement()
+        statement.with_user(self.finance).action_finance_approve()
+        statement.with_user(self.assistant).action_create_invoices()
+        for user in (self.assistant, self.director, self.finance):
+            with self.subTest(user=user.login):
+                Statement = self.Statement.with_user(user)
+                arch = Statement.get_views([(False, "form")])["views"]["form"]["arch"]
+                self.assertIn('name="action_open_invoices"', arch)
+                action = statement.with_user(user).action_open_invoices()
+                invoices = self.env["account.move"].with_user(user).search(action["domain"])
+                self.assertEqual(invoices, statement.invoice_ids)
 
 
 @tagged("post_install", "-at_install")
@@ -440,6 +727,28 @@ class TestCustomerStatementPortal(CustomerStatementCase, HttpCase):
         self.assertEqual(statement.confirmed_by_partner_id, self.contact_user.partner_id)
         self.assertTrue(statement.review_ids)  # finance's review is requested
 
+    def test_portal_contact_does_not_read_internal_fields(self):
+        """The department's fields are not read by the customer's contact over RPC; the
+        statement's own figures are."""
+        statement = self.sent_statement()
+        statement.with_user(self.assistant).note = "customer pays late"
+        self.attach_reply(statement)
+        as_contact = statement.with_user(self.contact_user)
+        values = as_contact.read(["name", "state", "date_to", "closing_balance"])[0]
+        self.assertEqual(values["name"], statement.name)
+        for fname in ("note", "sent_fingerprint", "confirmed_user_id", "reply_attachment_ids"):
+            with self.assertRaises(AccessError):
+                as_contact.read([fname])
+        # the department still reads them
+        self.assertEqual(statement.with_user(self.manager).note, "customer pays late")
+        self.assertTrue(statement.with_user(self.finance).sent_fingerprint)
+        # and the portal page still shows the statement
+        self.authenticate("t_buyer", "t_buyer")
+        page = self.url_open(f"/my/statements/{statement.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(statement.name, page.text)
+        self.assertNotIn("customer pays late", page.text)
+
     def test_portal_dispute(self):
         statement = self.sent_statement()
         line = statement.delivery_line_ids[:1]
@@ -455,6 +764,70 @@ class TestCustomerStatementPortal(CustomerStatementCase, HttpCase):
         self.post(f"/my/statements/{statement.id}/confirm")
         self.env.invalidate_all()
         self.assertEqual(statement.state, "disputed")
+        # posted in the contact's name
+        message = statement.message_ids.filtered(lambda m: "Wrong price" in (m.body or ""))
+        self.assertEqual(message.author_id, self.contact_user.partner_id)
+
+    def test_portal_confirm_of_a_changed_statement(self):
+        """The customer is told the statement changed and an updated one will come; the
+        salesperson gets a to-do naming the lines; nothing is confirmed."""
+        statement = self.sent_statement()
+        self.order_a.order_line.price_unit = 95.0
+        self.authenticate("t_buyer", "t_buyer")
+        response = self.post(f"/my/statements/{statement.id}/confirm")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("the sales department will send you an updated one", response.text)
+        self.assertNotIn("send it again before", response.text)
+        self.env.invalidate_all()
+        self.assertEqual(statement.state, "sent")
+        todo = statement.activity_ids.filtered(
+            lambda a: a.summary == "Customer tried to confirm a changed statement"
+        )
+        self.assertEqual(todo.user_id, self.manager)
+        self.assertIn(self.pick_a.name, str(todo.note))
+        self.assertIn(self.contact_user.partner_id.name, str(todo.note))
+
+    def test_portal_user_refused_with_the_role_message(self):
+        """A portal contact calling a department button over RPC is told which roles may
+        do it (not an access error on the groups)."""
+        statement = self.sent_statement()
+        self.attach_reply(statement)
+        with self.assertRaisesRegex(AccessError, "Only these roles"):
+            statement.with_user(self.contact_user).action_confirm()
+        self.assertEqual(statement.state, "sent")
+
+    def test_dispute_over_json_rpc(self):
+        """The manager's client sends the notes as JSON: the line ids as strings."""
+        statement = self.sent_statement()
+        line = statement.delivery_line_ids[:1]
+        self.authenticate("t_manager", "t_manager")
+        self.make_jsonrpc_request(
+            "/web/dataset/call_kw/business.customer.statement/action_dispute",
+            {
+                "model": "business.customer.statement",
+                "method": "action_dispute",
+                "args": [statement.ids, {str(line.id): "Wrong price"}],
+                "kwargs": {},
+            },
+        )
+        self.env.invalidate_all()
+        self.assertEqual(statement.state, "disputed")
+        self.assertEqual(line.dispute_note, "Wrong price")
+
+    def test_draft_not_shown_by_the_emailed_link(self):
+        """Sent back by finance, the statement is a draft again: the emailed link (with
+        its access token) shows nothing, logged in or not."""
+        statement = self.confirmed_statement()
+        token = statement._portal_ensure_token()
+        url = f"/my/statements/{statement.id}?access_token={token}"
+        self.assertEqual(self.url_open(url).status_code, 200)
+        statement.with_user(self.finance).action_reject("Wrong prices on order B")
+        self.assertEqual(statement.state, "draft")
+        self.assertEqual(statement.access_token, token)
+        self.assertEqual(self.url_open(url).status_code, 404)
+        self.authenticate("t_buyer", "t_buyer")
+        self.assertEqual(self.url_open(url).status_code, 404)
+        self.assertEqual(self.url_open(f"/my/statements/{statement.id}").status_code, 404)
 
 
 @tagged("post_install", "-at_install")

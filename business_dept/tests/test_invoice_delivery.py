@@ -67,10 +67,31 @@ class TestInvoiceDelivery(InvoiceDeliveryCase):
         self.assertEqual(self.invoice.invoice_delivered_date, date(2026, 3, 12))
         self.assertEqual(self.invoice.invoice_delivery_ref, "SF1234567890")
         self.assertTrue(self.invoice._fields["invoice_delivered_date"].tracking)
-        # a date given by hand (the day the courier delivered) wins
-        self._record(self.assistant, delivered_date=date(2026, 3, 14))
-        self.assertEqual(self.invoice.invoice_delivered_date, date(2026, 3, 14))
+        # recorded once: a second recording is refused, nothing overwritten
+        with self.assertRaisesRegex(UserError, "already delivered on"):
+            self._record(self.assistant, delivered_date=date(2026, 3, 14))
+        self.assertEqual(self.invoice.invoice_delivered_date, date(2026, 3, 12))
         self.assertEqual(self.invoice.invoice_delivery_ref, "SF1234567890")
+
+    def test_delivered_date_checked(self):
+        """Not in the future (the company's local today: at 23:30 on 11 March in UTC it is
+        12 March in Shanghai), not before the invoice date (10 March); a date given by
+        hand (the day the courier delivered) is kept."""
+        with freeze_time("2026-03-11 23:30:00"):
+            with self.assertRaisesRegex(UserError, "in the future"):
+                self._record(self.assistant, delivered_date=date(2026, 3, 13))
+            with self.assertRaisesRegex(UserError, "before the invoice date"):
+                self._record(self.assistant, delivered_date=date(2026, 3, 9))
+            self.assertFalse(self.invoice.invoice_delivered_date)
+            self._record(self.assistant, delivered_date=date(2026, 3, 12))
+        self.assertEqual(self.invoice.invoice_delivered_date, date(2026, 3, 12))
+        # a batch with one already delivered: nothing written
+        other = self._make_invoice()
+        with self.assertRaisesRegex(UserError, rf"{self.invoice.name}.*already delivered"):
+            self._record(
+                self.assistant, moves=other | self.invoice, delivered_date=date(2026, 3, 13)
+            )
+        self.assertFalse(other.invoice_delivered_date)
 
     def test_roles(self):
         """The customer's manager, a director and finance may record; a manager who sees
@@ -134,10 +155,26 @@ class TestInvoiceDelivery(InvoiceDeliveryCase):
             with self.subTest(move=move.state + move.move_type), self.assertRaises(UserError):
                 self._record(self.assistant, moves=move, delivered_date=date(2026, 3, 15))
             self.assertFalse(move.invoice_delivered_date)
+        # the messages name the document and say what is wrong, in plain words
+        cancelled.ref = "CS/2026/0009"
+        for move, reason in ((cancelled, "is cancelled"), (draft, "is not posted")):
+            with self.assertRaises(UserError) as caught:
+                self._record(self.assistant, moves=move, delivered_date=date(2026, 3, 15))
+            message = caught.exception.args[0]
+            self.assertIn(reason, message)
+            self.assertIn(f"#{move.id}" if move.name in (False, "/") else move.name, message)
+            self.assertNotIn("  ", message)
+            self.assertFalse(message.startswith(" "))
+        self.assertIn("(CS/2026/0009) is cancelled", self._refusal(cancelled))
         # one wrong document in a batch: nothing written
         with self.assertRaises(UserError):
             self._record(self.assistant, moves=self.invoice | draft)
         self.assertFalse(self.invoice.invoice_delivered_date)
+
+    def _refusal(self, move):
+        with self.assertRaises(UserError) as caught:
+            move.with_user(self.assistant)._business_record_delivery(date(2026, 3, 15))
+        return caught.exception.args[0]
 
     def _send(self, moves, **values):
         wizard = (
