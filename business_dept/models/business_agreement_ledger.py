@@ -43,14 +43,10 @@ class BusinessAgreementLedger(models.Model):
     @api.depends("date_expiry")
     @api.depends_context("company")
     def _compute_ledger_state(self):
-        today, notice_end = self.env["res.partner"]._agreement_window()
+        Partner = self.env["res.partner"]
+        today, notice_end = Partner._agreement_window()
         for row in self:
-            if row.date_expiry and row.date_expiry < today:
-                row.ledger_state = "expired"
-            elif row.date_expiry and row.date_expiry <= notice_end:
-                row.ledger_state = "expiring"
-            else:
-                row.ledger_state = "valid"
+            row.ledger_state = Partner._agreement_expiry_state(row.date_expiry, today, notice_end)
 
     def _search_ledger_state(self, operator, value):
         if operator not in ("=", "!=", "in", "not in"):

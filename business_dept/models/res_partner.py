@@ -74,14 +74,11 @@ class ResPartner(models.Model):
         today, notice_end = self._agreement_window()
         for partner in self:
             customer = partner.commercial_partner_id
-            if not customer.agreement_date:
-                partner.agreement_state = "none"
-            elif customer.agreement_expiry and customer.agreement_expiry < today:
-                partner.agreement_state = "expired"
-            elif customer.agreement_expiry and customer.agreement_expiry <= notice_end:
-                partner.agreement_state = "expiring"
-            else:
-                partner.agreement_state = "valid"
+            partner.agreement_state = (
+                self._agreement_expiry_state(customer.agreement_expiry, today, notice_end)
+                if customer.agreement_date
+                else "none"
+            )
 
     def _search_agreement_state(self, operator, value):
         if operator not in ("=", "!=", "in", "not in"):
@@ -204,6 +201,15 @@ class ResPartner(models.Model):
         company = self.env.company
         today = company._business_local_today()
         return today, today + timedelta(days=company.agreement_expiry_notice_days)
+
+    @api.model
+    def _agreement_expiry_state(self, expiry, today, notice_end):
+        """合同台账: ``expired``, ``expiring`` (within the notice window) or ``valid``."""
+        if expiry and expiry < today:
+            return "expired"
+        if expiry and expiry <= notice_end:
+            return "expiring"
+        return "valid"
 
     @api.model
     def _cron_business_agreement_expiry(self):
