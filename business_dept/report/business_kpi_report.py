@@ -192,10 +192,16 @@ class BusinessKpiReport(models.Model):
             if not days or not all(days) or operator not in ("=", "in", ">=", ">", "<=", "<"):
                 continue
             if operator in ("=", "in", ">=", ">"):
-                low = min(days) - relativedelta(days=1)
+                # the first month kept: month > 1 March keeps April on
+                first = min(days)
+                if operator == ">" or (operator == ">=" and first.day != 1):
+                    first = first.replace(day=1) + relativedelta(months=1)
+                low = first - relativedelta(days=1)
                 start = low if start is None else max(start, low)
             if operator in ("=", "in", "<=", "<"):
-                high = max(days) + relativedelta(months=1, days=1)
+                # the last month kept: month < 1 May keeps April, month <= 1 May keeps May
+                last = max(days) - relativedelta(days=1) if operator == "<" else max(days)
+                high = last.replace(day=1) + relativedelta(months=1, days=1)
                 end = high if end is None else min(end, high)
         if start is None and end is None:
             return None
@@ -260,6 +266,8 @@ class BusinessKpiReport(models.Model):
               JOIN res_company c ON c.id = am.company_id AND c.output_basis = 'invoiced'
              WHERE am.state = 'posted' AND am.move_type IN ('out_invoice', 'out_refund')
                AND %(rows_in)s
+               -- evaluated once, before any invoice is read
+               AND EXISTS (SELECT 1 FROM res_company WHERE output_basis = 'invoiced')
           GROUP BY 1, 2, 3
             """,
             month=self._kpi_month(SQL("am.invoice_date")),
@@ -284,6 +292,8 @@ class BusinessKpiReport(models.Model):
               JOIN %(tz)s tz ON tz.company_id = so.company_id
              WHERE sm.state = 'done' AND (src.usage = 'customer') <> (dest.usage = 'customer')
                AND %(rows_in)s
+               -- evaluated once, before any move is read
+               AND EXISTS (SELECT 1 FROM res_company WHERE output_basis = 'delivered')
           GROUP BY 1, 2, 3
             """,
             month=self._kpi_local_month(SQL("sm.date")),

@@ -243,11 +243,26 @@ class TestKpiReport(KpiCase):
         self.assertIsNone(
             self.Report._kpi_month_range(["|", ("month", "=", MARCH), ("user_id", "=", 1)])
         )
+        # the stored dates read: the months kept, a day wider on each side
+        for domain, bounds in (
+            ([("month", "=", MARCH)], (date(2026, 2, 28), date(2026, 4, 2))),
+            (
+                [("month", ">=", MARCH), ("month", "<", "2026-04-01")],
+                (date(2026, 2, 28), date(2026, 4, 2)),
+            ),
+            (
+                [("month", ">", MARCH), ("month", "<=", april)],
+                (date(2026, 3, 31), date(2026, 5, 2)),
+            ),
+            ([("month", "in", [MARCH, april])], (date(2026, 2, 28), date(2026, 5, 2))),
+        ):
+            self.assertEqual(self.Report._kpi_month_range(domain), bounds, domain)
         both = {MARCH, april}
         for domain, months, department in (
             ([("month", "=", MARCH)], {MARCH}, False),
             ([("month", "=", april)], {april}, False),
             ([("month", ">=", MARCH), ("month", "<", "2026-05-01")], both, False),
+            ([("month", ">", "2026-02-15"), ("month", "<=", april)], both, False),
             ([("month", "in", [MARCH, april]), ("in_department", "=", True)], both, True),
         ):
             self.assertTrue(self.Report._kpi_month_range(domain))
