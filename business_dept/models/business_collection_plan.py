@@ -296,7 +296,8 @@ class BusinessCollectionPlan(models.Model):
         pairs = set(cr.fetchall())
         existing = self.search([("company_id", "in", companies.ids), ("month", "=", month)])
         known = {(p.company_id.id, p.user_id.id) for p in existing}
-        self.create(
+        # the salespeople follow their plan; no "assigned to you" mail each month
+        self.with_context(mail_auto_subscribe_no_notify=True).create(
             [
                 {"company_id": company_id, "user_id": user_id, "month": month}
                 for company_id, user_id in sorted(pairs - known)

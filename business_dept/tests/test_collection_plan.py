@@ -152,6 +152,18 @@ class TestCollectionPlan(CollectionPlanCase):
         self.assertEqual(len(plan.line_ids), 6)
         self.assertIn(late, plan.line_ids.move_id)
 
+    def test_salesperson_follows_without_assignment_mail(self):
+        """Generated every month: the salesperson follows the plan, and is not sent an
+        "assigned to you" notification for it."""
+        mail = {"tracking_disable": False, "mail_create_nosubscribe": False, "mail_notrack": False}
+        self.Plan.with_context(**mail)._generate_plans(date(2026, 4, 1), self.company)
+        plan = self._plan(self.manager)
+        self.assertIn(self.manager.partner_id, plan.message_partner_ids)
+        notified = self.env["mail.message"].search(
+            [("model", "=", plan._name), ("res_id", "=", plan.id)]
+        )
+        self.assertFalse(notified.filtered(lambda m: self.manager.partner_id in m.partner_ids))
+
     def test_salesperson_is_invoice_else_customer(self):
         """The invoice's salesperson decides; an invoice without one goes to the customer's."""
         self.other.invoice_user_id = False
