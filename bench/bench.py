@@ -212,8 +212,11 @@ def http_screens(odoo, env, context, size, repeat, *, db):
 
 
 def summary(result):
-    """One row per figure: seconds, floor, ratio and whether its targets are met."""
+    """One row per figure: seconds, floor, ratio and whether its targets are met. SPEC's
+    seconds are set for scale 1.0 (and an idle machine): at another scale only the
+    ratio to the floor is judged."""
     rows = []
+    spec_scale = result.get("scale") == 1.0
 
     def add(name, figure):
         if not isinstance(figure, dict):
@@ -223,14 +226,14 @@ def summary(result):
             return
         if "ratio_to_floor" not in figure:
             return
-        met = figure["ratio_met"] and figure.get("met", True)
+        met = figure["ratio_met"] and (figure.get("met", True) or not spec_scale)
         row = {
             "figure": name,
             "seconds": figure["median_s"],
             "floor_s": figure["floor"]["median_s"],
             "ratio_to_floor": figure["ratio_to_floor"],
             "ratio_target": figure["ratio_target"],
-            "target_s": figure.get("target_s"),
+            "target_s": figure.get("target_s") if spec_scale else None,
             "met": met,
         }
         # a second reference beside the floor (not a target): where the time goes
@@ -254,7 +257,8 @@ def summary(result):
 
 def print_summary(rows, scale):
     out = sys.stderr
-    out.write(f"\nTargets at scale {scale} (each figure <= its ratio to the floor; seconds)\n")
+    seconds = "and under SPEC's seconds" if scale == 1.0 else "SPEC's seconds judged at scale 1.0"
+    out.write(f"\nTargets at scale {scale} (each figure <= its ratio to the floor, {seconds})\n")
     for row in rows:
         if "seconds" not in row:
             out.write(f"  {row['figure']:<40} {row['status']:>10}  not met\n")
