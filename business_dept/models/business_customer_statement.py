@@ -572,31 +572,31 @@ class BusinessCustomerStatement(models.Model):
             SQL(
                 """
                 WITH period(closing_day, date_from) AS (VALUES %(values)s),
-                last AS (
-                    SELECT partner_id, MAX(date_to) AS date_to FROM business_customer_statement
-                     WHERE company_id = %(company)s AND date_to < %(date_to)s
-                  GROUP BY partner_id),
-                candidate AS (
-                    SELECT p.id AS partner_id,
-                           COALESCE(last.date_to + 1, period.date_from) AS date_from
-                      FROM res_partner p
-                      JOIN period ON period.closing_day = COALESCE(p.closing_day, 0)
-                 LEFT JOIN last ON last.partner_id = p.id
-                     WHERE p.id = p.commercial_partner_id
-                       AND NOT EXISTS (
-                            SELECT 1 FROM business_customer_statement s
-                             WHERE s.company_id = %(company)s AND s.partner_id = p.id
-                               AND s.date_to = %(date_to)s)),
-                activity AS (
+                -- computed once; then an index probe per customer with activity (the
+                -- customers' condition id = commercial_partner_id cannot be estimated: a
+                -- plan driven by the customers would read the activity once per customer)
+                activity AS MATERIALIZED (
                     SELECT partner_id, MAX(day) AS day FROM (
                         SELECT partner_id, %(date_to)s::date AS day FROM (%(deliveries)s) d
                          UNION ALL
                         SELECT partner_id, day FROM (%(entries)s) e) rows
                   GROUP BY partner_id)
-                SELECT c.partner_id, c.date_from
-                  FROM candidate c
-                  JOIN activity a ON a.partner_id = c.partner_id AND a.day >= c.date_from
-              ORDER BY c.partner_id
+                SELECT p.id, c.date_from
+                  FROM activity a
+                  JOIN res_partner p ON p.id = a.partner_id AND p.id = p.commercial_partner_id
+                  JOIN period ON period.closing_day = COALESCE(p.closing_day, 0)
+                 CROSS JOIN LATERAL (
+                       SELECT COALESCE((SELECT MAX(s.date_to) + 1
+                                          FROM business_customer_statement s
+                                         WHERE s.company_id = %(company)s AND s.partner_id = p.id
+                                           AND s.date_to < %(date_to)s),
+                                       period.date_from) AS date_from) c
+                 WHERE a.day >= c.date_from
+                   AND NOT EXISTS (
+                        SELECT 1 FROM business_customer_statement s
+                         WHERE s.company_id = %(company)s AND s.partner_id = p.id
+                           AND s.date_to = %(date_to)s)
+              ORDER BY p.id
                 """,
                 values=values,
                 company=company.id,
