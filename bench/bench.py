@@ -35,6 +35,7 @@ import datetime
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -322,7 +323,7 @@ def main():
         "revision": revision(),
         "sizes": sizes(args.scale),
     }
-    start = time.perf_counter()
+    start = run_start = time.perf_counter()
     create_database(odoo, args.db)
     result["create_db_s"] = round(time.perf_counter() - start, 1)
     try:
@@ -354,6 +355,9 @@ def main():
                 env, context, result["sizes"], args.repeat, median_of, verdict, with_floor
             )
             cr.rollback()
+            # what the run needed of the machine: the database's disk, this process's memory
+            cr.execute("SELECT pg_database_size(current_database())")
+            result["database_gb"] = round(cr.fetchone()[0] / 1024**3, 2)
     finally:
         if not args.keep_db:
             from odoo.modules.registry import Registry  # noqa: PLC0415
@@ -361,6 +365,10 @@ def main():
             Registry.delete(args.db)
             odoo.sql_db.close_db(args.db)
             subprocess.run(["dropdb", "--if-exists", args.db], check=False)
+    result["machine"]["max_rss_mb"] = round(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    )
+    result["total_s"] = round(time.perf_counter() - run_start, 1)
     result["summary"] = summary(result)
     result["all_met"] = all(row["met"] for row in result["summary"])
     result["machine"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]

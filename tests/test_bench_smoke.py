@@ -71,6 +71,9 @@ def test_bench_runs_at_tiny_scale(tmp_path):
     assert result["scale"] == 0.001
     assert result["sizes"]["orders"] == 100
     assert {"nproc", "memory_gb", "load_average", "load_average_end"} <= set(result["machine"])
+    # what the run needed: wall time, the database's disk, the process's memory
+    assert _number(result["total_s"]) and _number(result["database_gb"])
+    assert _number(result["machine"]["max_rss_mb"])
     for name, target in FIGURES.items():
         figure = result["figures"][name]
         assert figure["status"] == "ok", (name, figure)
