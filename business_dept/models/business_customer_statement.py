@@ -463,19 +463,6 @@ class BusinessCustomerStatement(models.Model):
                     )
                 )
 
-    def _check_state(self, *states):
-        labels = dict(self._fields["state"]._description_selection(self.env))
-        for statement in self:
-            if statement.state not in states:
-                raise UserError(
-                    self.env._(
-                        "Statement %(name)s is %(state)s: this needs it to be %(expected)s.",
-                        name=statement.name,
-                        state=labels[statement.state],
-                        expected=" / ".join(labels[s] for s in states),
-                    )
-                )
-
     def _check_draft_fields(self, vals):
         """Refuse a change of the customer or the period of a statement out of draft, and
         of the note of a statement done."""

@@ -169,7 +169,7 @@ class BusinessInsertOrder(models.Model):
         """The Business Manager submits the request (插单申请表)."""
         if not self.env.user.has_group("business_dept.group_business_manager"):
             raise AccessError(self.env._("Only a Business Manager may request an insert order."))
-        self._check_state(["draft"])
+        self._check_state("draft")
         for request in self:
             if request.sale_order_id.state != "sale":
                 raise UserError(
@@ -184,12 +184,12 @@ class BusinessInsertOrder(models.Model):
 
     def action_approve(self, comment=None):
         """Approve the tier due now (tier validation); the last tier applies the request."""
-        self._check_state(["submitted"])
+        self._check_state("submitted")
         return self._business_validate(comment)
 
     def action_reject(self, reason=None):
         """Reject the tier due now; a reason is required."""
-        self._check_state(["submitted"])
+        self._check_state("submitted")
         return self._business_reject(reason)
 
     def action_cancel(self):
@@ -200,7 +200,7 @@ class BusinessInsertOrder(models.Model):
                 raise AccessError(
                     self.env._("Only the requester or a Business Director may cancel it.")
                 )
-        self._check_state(["draft", "submitted"])
+        self._check_state("draft", "submitted")
         self.sudo().write({"state": "cancelled"})
         return True
 
@@ -243,19 +243,6 @@ class BusinessInsertOrder(models.Model):
                 )
             ).sale_line_id.order_id.with_env(self.env)
         return result
-
-    def _check_state(self, states):
-        for request in self:
-            if request.state not in states:
-                raise UserError(
-                    self.env._(
-                        "Insert order %(name)s is %(state)s: this is not possible now.",
-                        name=request.name,
-                        state=dict(self._fields["state"]._description_selection(self.env))[
-                            request.state
-                        ],
-                    )
-                )
 
     # Tier validation: the requester never reviews; the final tier applies the request.
     def _business_tier_requester(self):

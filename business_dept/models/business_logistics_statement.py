@@ -350,19 +350,6 @@ class BusinessLogisticsStatement(models.Model):
                 )
             )
 
-    def _check_state(self, *states):
-        labels = dict(self._fields["state"]._description_selection(self.env))
-        for statement in self:
-            if statement.state not in states:
-                raise UserError(
-                    self.env._(
-                        "Statement %(name)s is %(state)s: this needs it to be %(expected)s.",
-                        name=statement.name,
-                        state=labels[statement.state],
-                        expected=" / ".join(labels[s] for s in states),
-                    )
-                )
-
     def _workflow_write(self, vals):
         """Write workflow fields once the action has checked role and state; finance
         and the director have no write access of their own to statements. Reconciled

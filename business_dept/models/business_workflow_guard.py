@@ -1,5 +1,5 @@
 from odoo import api, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 
 class BusinessWorkflowGuard(models.AbstractModel):
@@ -43,5 +43,19 @@ class BusinessWorkflowGuard(models.AbstractModel):
                         "%(fields)s of %(model)s are set by the workflow buttons only.",
                         fields=", ".join(sorted(refused)),
                         model=self._description,
+                    )
+                )
+
+    def _check_state(self, *states):
+        """Refuse, naming the record and its state, unless every record is in ``states``."""
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        for record in self:
+            if record.state not in states:
+                raise UserError(
+                    self.env._(
+                        "%(record)s is %(state)s: this needs it to be %(expected)s.",
+                        record=record.display_name,
+                        state=labels[record.state],
+                        expected=" / ".join(labels[s] for s in states),
                     )
                 )

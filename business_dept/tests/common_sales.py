@@ -58,3 +58,22 @@ class SalesRulesCase(BusinessDeptCase):
                 }
             )
         )
+
+
+class AgreementCase(SalesRulesCase):
+    """Fixture of the agreement ledger (合同台账): the customer's framework agreement valid
+    until 30 April 2026, another customer's expired on 30 March 2026."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer.write({"agreement_date": "2025-05-01", "agreement_expiry": "2026-04-30"})
+        cls.expired = cls.env["res.partner"].create(
+            {
+                "name": "Expired Co.",
+                "is_company": True,
+                "user_id": cls.manager2.id,
+                "agreement_date": "2024-01-01",
+                "agreement_expiry": "2026-03-30",
+            }
+        )

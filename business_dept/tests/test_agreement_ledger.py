@@ -5,11 +5,11 @@ from freezegun import freeze_time
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from .common_sales import SalesRulesCase
+from .common_sales import AgreementCase
 
 
 @tagged("post_install", "-at_install")
-class TestAgreementLedgerBothKinds(SalesRulesCase):
+class TestAgreementLedgerBothKinds(AgreementCase):
     """合同台账: customers' framework agreements and orders' contracts in one list, expiring
     / expired by the company's notice days (local today), each opening its document."""
 
@@ -17,16 +17,6 @@ class TestAgreementLedgerBothKinds(SalesRulesCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.Ledger = cls.env["business.agreement.ledger"]
-        cls.customer.write({"agreement_date": "2025-05-01", "agreement_expiry": "2026-04-30"})
-        cls.expired = cls.env["res.partner"].create(
-            {
-                "name": "Expired Co.",
-                "is_company": True,
-                "user_id": cls.manager2.id,
-                "agreement_date": "2024-01-01",
-                "agreement_expiry": "2026-03-30",
-            }
-        )
         cls.order = cls.make_order(
             contract_ref="HT-2026-001", contract_date="2026-01-10", contract_expiry="2026-04-20"
         )

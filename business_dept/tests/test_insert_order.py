@@ -157,7 +157,9 @@ class TestInsertOrder(SalesRulesCase):
         with self.assertRaises(AccessError):
             draft.with_user(self.assistant).action_submit()
         draft.action_submit()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(
+            UserError, f"{draft.name} is Submitted: this needs it to be Draft"
+        ):
             draft.action_submit()
         with self.assertRaises(AccessError):
             draft.with_user(self.manager2).action_approve()

@@ -7,7 +7,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 
-from .common_sales import SalesRulesCase
+from .common_sales import AgreementCase, SalesRulesCase
 from .test_kpi_rules import KpiRulesCase
 
 
@@ -417,23 +417,13 @@ class TestPartnerPaymentMethod(InvoiceDeliveryCase):
 
 
 @tagged("post_install", "-at_install")
-class TestAgreementLedger(SalesRulesCase):
+class TestAgreementLedger(AgreementCase):
     """合同台账: agreements expiring / expired (local today), an activity for the customer's
     salesperson N days before the expiry, once per expiry date."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.customer.write({"agreement_date": "2025-05-01", "agreement_expiry": "2026-04-30"})
-        cls.expired = cls.env["res.partner"].create(
-            {
-                "name": "Expired Co.",
-                "is_company": True,
-                "user_id": cls.manager2.id,
-                "agreement_date": "2024-01-01",
-                "agreement_expiry": "2026-03-30",
-            }
-        )
         cls.activity_type = cls.env.ref("business_dept.mail_activity_type_agreement_expiry")
 
     def _activities(self):
