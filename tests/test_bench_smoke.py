@@ -84,7 +84,11 @@ def test_bench_runs_at_tiny_scale(tmp_path):
     kpi = result["figures"]["kpi_report"]
     assert kpi["baseline"]["rows"] > 0, "the baseline found no salesperson in the month"
     assert kpi["equal"], kpi["differences"]
-    _assert_measured("kpi_report.read_group", kpi["read_group"])
+    for key in ("read_group", "live", "refresh_month"):
+        _assert_measured(f"kpi_report.{key}", kpi[key])
+    # every month's figures stored after the generation (the cron's refresh)
+    store = result["kpi_store_all"]
+    assert store["months"] >= 1 and _number(store["seconds"]), store
     for name in ("statement_import_xlsx", "statement_import_csv"):
         # the floor parses, inserts and matches: the same lines, classified the same way
         figure = result["figures"][name]

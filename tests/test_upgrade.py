@@ -161,9 +161,33 @@ def odoo():
         pytest.skip("Odoo 18 is not importable")
 
 
-def upgrade_from(odoo, old_version, setup, checks):
+def shell(odoo, db, script, addons_path=None):
+    """Run ``script`` in an Odoo shell on ``db``; its output."""
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "odoo",
+            "shell",
+            "--addons-path",
+            addons_path or odoo_env.addons_path(odoo),
+            "-d",
+            db,
+            "--no-http",
+        ],
+        input=script,
+        text=True,
+        capture_output=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-3000:]
+    assert "Traceback" not in run.stderr, run.stderr[-3000:]
+    return run.stdout
+
+
+def upgrade_from(odoo, old_version, setup, checks, after=None):
     """Install ``old_version`` from the git history, run ``setup`` in its shell,
-    upgrade to the working tree and check ``checks`` in SQL."""
+    upgrade to the working tree and check ``checks`` in SQL; then ``after(db)``."""
     current = current_version()
     if version_key(current) <= version_key(old_version):
         pytest.skip(f"{old_version} is not earlier than {current}")
@@ -195,25 +219,7 @@ def upgrade_from(odoo, old_version, setup, checks):
                 capture_output=True,
             )
             assert psql(db, VERSION_SQL) == [(old_version,)]
-            shell = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "odoo",
-                    "shell",
-                    "--addons-path",
-                    old_path,
-                    "-d",
-                    db,
-                    "--no-http",
-                ],
-                input=setup,
-                text=True,
-                capture_output=True,
-                check=False,
-            )
-            assert shell.returncode == 0, shell.stdout[-2000:] + shell.stderr[-3000:]
-            assert "Traceback" not in shell.stderr, shell.stderr[-3000:]
+            shell(odoo, db, setup, old_path)
             upgrade = subprocess.run(
                 [*odoo_env.odoo_cmd(odoo, *common, "-u", "business_dept")],
                 capture_output=True,
@@ -225,6 +231,8 @@ def upgrade_from(odoo, old_version, setup, checks):
             for name, (sql, expected) in checks.items():
                 assert psql(db, sql) == as_text(expected), name
             assert psql(db, VERSION_SQL) == [(current,)]
+            if after:
+                after(db)
         finally:
             subprocess.run(["dropdb", "--if-exists", db], check=False)
 
@@ -282,3 +290,79 @@ def test_upgrade_from_18_0_2_0_0(odoo):
     """Unpaid due dates are filled in SQL; customers' files are kept; the statement,
     collection plan and ledger models are created."""
     upgrade_from(odoo, "18.0.2.0.0", SETUP_2_0, CHECKS_2_0)
+
+
+SETUP_2_1 = """
+from datetime import date
+env.company.write({"quote_signoff_required": False, "agreement_required": False,
+                   "output_basis": "invoiced"})
+partner = env["res.partner"].create({"name": "Upgrade Customer", "is_company": True})
+manager = env["res.users"].create({"name": "Upgrade Manager", "login": "upgrade_manager",
+    "groups_id": [(4, env.ref("business_dept.group_business_manager").id)]})
+for day, amount in ((date(2026, 3, 5), 1000.0), (date(2026, 4, 5), 300.0)):
+    invoice = env["account.move"].create({"move_type": "out_invoice", "partner_id": partner.id,
+        "invoice_user_id": manager.id, "invoice_date": day, "invoice_date_due": day,
+        "invoice_line_ids": [(0, 0, {"name": "Valve", "quantity": 1, "price_unit": amount,
+                                     "tax_ids": []})]})
+    invoice.action_post()
+env.cr.commit()
+"""
+
+CHECKS_2_1 = {
+    "every table the KPIs read is watched": (
+        "SELECT count(DISTINCT tgrelid), count(*) FROM pg_trigger "
+        "WHERE tgname LIKE 'business_kpi_mark_%'",
+        [(15, 45)],
+    ),
+    "every month marked changed": (
+        "SELECT month::text FROM business_kpi_report_dirty",
+        [("-infinity",)],
+    ),
+    "nothing stored yet": ("SELECT count(*) FROM business_kpi_report_fact", [(0,)]),
+}
+
+STORE_AND_COMPARE = """
+Report = env["business.kpi.report"]
+print("MONTHS", Report._kpi_cache_refresh())
+env.cr.commit()
+fields = ["user_id", "month", "output_amount", "payment_due_count", "payment_ontime_count"]
+stored = Report.search_read([], fields, order="month, user_id")
+live = Report.with_context(business_kpi_live=True).search_read([], fields, order="month, user_id")
+print("SAME", stored == live, len(stored))
+invoice = env["account.move"].search([("invoice_date", "=", "2026-04-05")])
+invoice.button_draft()
+env.flush_all()
+print("CHANGED", Report._kpi_cache_changed())
+env.cr.commit()
+"""
+
+UNINSTALL = """
+env["ir.module.module"].search([("name", "=", "business_dept")]).button_immediate_uninstall()
+env.cr.commit()
+"""
+
+
+def _store_then_uninstall(odoo):
+    def after(db):
+        out = shell(odoo, db, STORE_AND_COMPARE)
+        assert "MONTHS 2" in out and "SAME True 2" in out, out[-2000:]
+        assert "CHANGED (False, [" in out and "datetime.date(2026, 4, 1)" in out, out[-2000:]
+        shell(odoo, db, UNINSTALL)
+        assert psql(
+            db,
+            "SELECT (SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'business_kpi_%'), "
+            "(SELECT count(*) FROM pg_proc WHERE proname LIKE 'business_kpi_%'), "
+            "to_regclass('business_kpi_report_fact') IS NULL, "
+            "to_regclass('business_kpi_report_dirty') IS NULL",
+        ) == as_text([(0, 0, True, True)])
+        # the invoices are still written to without the addon
+        psql(db, "UPDATE account_move SET ref = 'after uninstall'")
+
+    return after
+
+
+def test_upgrade_from_18_0_2_1_0(odoo):
+    """The KPI report's stored figures: tables and triggers created, every month
+    changed until the first refresh, which gives the live figures; a change marks
+    its month; uninstalling removes the triggers, functions and tables."""
+    upgrade_from(odoo, "18.0.2.1.0", SETUP_2_1, CHECKS_2_1, _store_then_uninstall(odoo))

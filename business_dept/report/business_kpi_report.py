@@ -508,6 +508,11 @@ class BusinessKpiReport(models.Model):
         ]
 
     @api.model
+    def _kpi_measures(self):
+        """The measure columns of the facts, in the order of ``_kpi_parts``."""
+        return [m for __, columns in self._kpi_parts() for m in columns]
+
+    @api.model
     def _kpi_facts_query(self):
         """All parts padded to the same columns, one row per company, user, month."""
         parts = self._kpi_parts()

@@ -8,6 +8,7 @@ from . import test_satisfaction_survey
 from . import test_stock_backlog
 from . import test_kpi_report
 from . import test_kpi_rules
+from . import test_kpi_stored_figures
 from . import test_logistics_reconciliation
 from . import test_quotation_signoff
 from . import test_framework_agreement

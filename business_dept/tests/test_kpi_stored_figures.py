@@ -1,0 +1,211 @@
+from datetime import date, datetime
+
+from odoo import Command
+from odoo.tests import tagged
+from odoo.tools import SQL
+
+from .test_kpi_report import MARCH, KpiMarchCase
+
+APRIL = date(2026, 4, 1)
+
+
+@tagged("post_install", "-at_install")
+class TestKpiStoredFigures(KpiMarchCase):
+    """The KPI report reads the stored figures of the months nothing changed in and
+    computes the others live: after each kind of change real data sees, the report
+    gives the live figures, and so does the next refresh."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Report = cls.env["business.kpi.report"].with_user(cls.director)
+        cls.fields = [
+            name
+            for name, field in cls.Report._fields.items()
+            if field.store and name not in ("id", "display_name", "currency_id")
+        ]
+
+    def _figures(self, live=False, domain=()):
+        report = self.Report.with_context(business_kpi_live=True) if live else self.Report
+        self.env.flush_all()
+        self.env.invalidate_all()
+        return report.search_read(list(domain), self.fields, order="month, user_id, company_id")
+
+    def _changed(self):
+        self.env.flush_all()
+        return self.Report._kpi_cache_changed()
+
+    def assertChangeSeen(self, change, *months, moves=True):
+        """``change`` marks ``months`` (March by default) and moves the figures
+        (unless ``moves`` is False); they are read live until the next refresh
+        stores them again."""
+        before = self._figures()
+        change()
+        everything, changed = self._changed()
+        for month in months or (MARCH,):
+            self.assertTrue(everything or month in changed, f"{month} not marked: {changed}")
+        after = self._figures()
+        if moves:
+            self.assertNotEqual(after, before, "the change moves the figures")
+        self.assertEqual(after, self._figures(live=True))
+        self.assertEqual(
+            self._figures(domain=[("month", "=", MARCH)]),
+            self._figures(live=True, domain=[("month", "=", MARCH)]),
+        )
+        self.assertTrue(self.Report._kpi_cache_refresh())
+        self.assertEqual(self._changed(), (False, []))
+        self.assertEqual(self._figures(), after)
+        return after
+
+    def _march(self, user):
+        return next(
+            row
+            for row in self._figures(domain=[("month", "=", MARCH)])
+            if row["user_id"] and row["user_id"][0] == user.id
+        )
+
+    def test_stored_figures_read_until_a_change(self):
+        """After a refresh nothing is marked and the report reads the stored rows
+        (a row altered in SQL shows); a change of March reads March live again."""
+        self.assertEqual(self._changed(), (False, []))
+        self.assertEqual(self._figures(), self._figures(live=True))
+        self.env.cr.execute(
+            SQL(
+                "UPDATE business_kpi_report_fact SET review_count = 99"
+                " WHERE month = %s AND user_id = %s",
+                MARCH,
+                self.manager.id,
+            )
+        )
+        self.assertEqual(self._march(self.manager)["review_count"], 99)
+        survey = self.env["business.satisfaction.survey"].search(
+            [("state", "=", "draft"), ("date", "=", "2026-03-12")], limit=1
+        )
+        survey.score_quality = 20
+        self.assertEqual(self._march(self.manager)["review_count"], 2)
+
+    def test_payment_unreconciled_and_credit_note(self):
+        """A payment taken off the invoice, then a full credit note of another
+        invoice: March's installments."""
+        terms = self.inv1.line_ids.filtered(lambda line: line.display_type == "payment_term")
+        self.assertChangeSeen(terms.remove_move_reconcile)
+        self.assertChangeSeen(lambda: self.inv1._reverse_moves(cancel=True))
+
+    def test_second_installment_paid_on_time(self):
+        """The second half of an invoice (EUR, due 25 March) paid again on time."""
+        terms = self.inv2.line_ids.filtered(lambda line: line.display_type == "payment_term")
+        self.assertChangeSeen(terms.remove_move_reconcile)
+        self.assertChangeSeen(lambda: self._pay(self.inv2, 1000.0, "2026-03-24"))
+        self.assertEqual(self._march(self.manager)["payment_ontime_count"], 2)
+
+    def test_invoice_reset_to_draft(self):
+        self.assertChangeSeen(self.inv1.button_draft)
+        self.assertChangeSeen(self.inv1.action_post)
+
+    def test_invoice_delivered_later_and_closing_day(self):
+        """The invoice of the first delivery reaches the customer after the 25th;
+        then the customer closes his books at the month's end."""
+        invoice = self.env["account.move"].search(
+            [("partner_id", "=", self.customer2.id), ("invoice_date", "=", "2026-03-20")]
+        )
+        self.assertChangeSeen(lambda: invoice.write({"invoice_delivered_date": "2026-03-27"}))
+        self.assertChangeSeen(lambda: self.customer2.write({"closing_day": 31}))
+
+    def test_salesperson_changed(self):
+        orders = self.env["sale.order"].search([("partner_id", "=", self.customer2.id)])
+        self.assertChangeSeen(lambda: orders[:1].write({"user_id": self.manager.id}))
+
+    def test_delivery_just_after_local_midnight(self):
+        """Shanghai: done at 00:10 on 1 April local (16:10 UTC on 31 March): April."""
+        calendar = self.env["resource.calendar"].create(
+            {"name": "Shanghai", "tz": "Asia/Shanghai", "company_id": self.company.id}
+        )
+        self.company.resource_calendar_id = calendar
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer2.id,
+                "user_id": self.manager2.id,
+                "order_line": [Command.create({"product_id": self.product.id})],
+            }
+        )
+        order.action_confirm()
+        picking = order.picking_ids
+        picking.move_ids.write({"quantity": 1, "picked": True})
+        picking._action_done()
+        self.assertTrue(self.Report._kpi_cache_refresh())
+        done = datetime(2026, 3, 31, 16, 10)
+
+        def deliver():
+            picking.date_done = done
+            picking.move_ids.date = done
+
+        self.assertChangeSeen(deliver, APRIL)
+        april = self._figures(domain=[("month", "=", APRIL), ("user_id", "=", self.manager2.id)])
+        self.assertEqual(april[0]["delivery_count"], 1)
+
+    def test_first_orders_change_the_new_customer(self):
+        """A customer's first order confirmed in April; two earlier quotations
+        dated in March in one write take the new customer to March; the first of
+        them cancelled leaves it in March with the second."""
+        customer = self.env["res.partner"].create({"name": "Newcomer Ltd", "is_company": True})
+
+        def order(day):
+            so = self.env["sale.order"].create(
+                {
+                    "partner_id": customer.id,
+                    "user_id": self.manager.id,
+                    "order_line": [Command.create({"product_id": self.product.id})],
+                }
+            )
+            so.action_confirm()
+            so.date_order = day
+            return so
+
+        first = order("2026-04-10 02:00:00")
+        earlier = order("2026-11-02 02:00:00") | order("2026-11-03 02:00:00")
+        self.assertTrue(self.Report._kpi_cache_refresh())
+        april = [("month", "=", APRIL), ("user_id", "=", self.manager.id)]
+        self.assertEqual(self._figures(domain=april)[0]["new_customers"], 1)
+        self.assertChangeSeen(
+            lambda: (earlier[0] | earlier[1]).write({"date_order": "2026-03-20 02:00:00"}),
+            MARCH,
+            APRIL,
+        )
+        self.assertEqual(self._figures(domain=april)[0]["new_customers"], 0)
+        self.assertEqual(self._march(self.manager)["new_customers"], 1)
+        self.assertChangeSeen(lambda: earlier[0]._action_cancel(), MARCH, moves=False)
+        self.assertEqual(self._march(self.manager)["new_customers"], 1)
+        self.assertChangeSeen(lambda: earlier[1]._action_cancel(), MARCH, APRIL)
+        self.assertEqual(self._figures(domain=april)[0]["new_customers"], 1)
+        self.assertEqual(first.state, "sale")
+
+    def test_survey_backlog_and_target(self):
+        survey = self.env["business.satisfaction.survey"].search(
+            [("state", "=", "draft"), ("date", "=", "2026-03-12")], limit=1
+        )
+        self.assertChangeSeen(survey.action_done)
+        backlog = self.env["business.stock.backlog"].search(
+            [("month", "=", MARCH), ("explained_on_time", "=", False)]
+        )
+        self.assertChangeSeen(lambda: backlog.write({"explained_date": "2026-03-21"}))
+        line = self.env["business.sales.target.line"].search(
+            [("user_id", "=", self.manager.id), ("month", "=", 3), ("year", "=", 2026)]
+        )
+        self.assertChangeSeen(lambda: line.write({"amount": line.amount + 1000.0}))
+
+    def test_output_basis_and_time_zone_mark_every_month(self):
+        self.assertChangeSeen(lambda: self.company.write({"output_basis": "delivered"}))
+        self.assertEqual(self._changed(), (False, []))
+        self.company.resource_calendar_id.tz = "America/New_York"
+        self.assertTrue(self._changed()[0])
+
+    def test_cron_and_module_update(self):
+        """The cron stores the changed months; updating the module marks every
+        month (the rules may have changed with the code)."""
+        self.inv1.button_draft()
+        self.assertIn(MARCH, self._changed()[1])
+        self.env.ref("business_dept.ir_cron_business_kpi_refresh").method_direct_trigger()
+        self.assertEqual(self._changed(), (False, []))
+        self.env["business.kpi.report"].init()
+        self.assertTrue(self._changed()[0])
+        self.assertEqual(self._figures(), self._figures(live=True))
