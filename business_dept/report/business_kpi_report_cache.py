@@ -18,7 +18,7 @@ class BusinessKpiReport(models.Model):
     ``_kpi_parts``, before rates, flags and the department, which stay live) are
     kept in the table ``business_kpi_report_fact``. A month is *changed* when a
     row it is computed from is inserted, updated or deleted: database triggers
-    (``_kpi_cache_watches``, one per table the report reads) write the months the
+    (``_kpi_cache_watches``, on the columns of ``_depends``) write the months the
     old and new rows belong to into ``business_kpi_report_dirty``, a day wider on
     each side for the time zones; a change that can move any month (a time zone,
     the output basis, a customer's closing day...) writes ``-infinity``: every
@@ -40,151 +40,102 @@ class BusinessKpiReport(models.Model):
 
     # ------------------------------------------------------------------ watches
     @api.model
-    def _kpi_cache_watches(self):
-        """[(table, columns, days)]: a change of ``columns`` (None: any change) of a
-        row of ``table`` changes the months of ``days``, a query over the changed
-        rows ``r`` (old and new) giving dates or datetimes, ``-infinity`` for all."""
+    def _kpi_cache_days(self):
+        """{table: days}: a change of a row of ``table`` changes the months of
+        ``days``, a query over the changed rows ``r`` (old and new) giving dates or
+        datetimes, ``-infinity`` for every month. Each table the report reads
+        (``_depends``) has one, except ``res_users``: who is in the department is
+        read live."""
         pickings_of_orders = """
             SELECT p.date_done FROM stock_picking p
              WHERE p.state = 'done' AND p.sale_id IN (%s)"""
         everything = "SELECT '-infinity'::date FROM r WHERE %s"
-        return [
-            (
-                "business_sales_target_line",
-                ["company_id", "user_id", "year", "month", "amount"],
-                "SELECT make_date(r.year, r.month, 1) FROM r"
-                " WHERE r.year > 0 AND r.month BETWEEN 1 AND 12",
-            ),
-            (
-                "account_move",
-                [
-                    "state",
-                    "move_type",
-                    "company_id",
-                    "invoice_user_id",
-                    "invoice_date",
-                    "invoice_delivered_date",
-                    "amount_untaxed_signed",
-                ],
-                # output, the installments' due months, the deliveries of the orders
-                # invoiced (invoicing on time)
-                "SELECT r.invoice_date FROM r WHERE r.move_type IN ('out_invoice', 'out_refund')"
-                " UNION ALL SELECT aml.date_maturity FROM account_move_line aml"
-                "  WHERE aml.display_type = 'payment_term'"
-                "    AND aml.move_id IN (SELECT r.id FROM r WHERE r.move_type = 'out_invoice')"
-                " UNION ALL"
-                + pickings_of_orders
-                % "SELECT sol.order_id FROM account_move_line aml"
-                "  JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = aml.id"
-                "  JOIN sale_order_line sol ON sol.id = rel.order_line_id"
-                " WHERE aml.move_id IN (SELECT r.id FROM r WHERE r.move_type = 'out_invoice')",
-            ),
-            (
-                "account_move_line",
-                ["move_id", "display_type", "balance", "date_maturity"],
-                "SELECT r.date_maturity FROM r WHERE r.display_type = 'payment_term'",
-            ),
-            (
-                "account_partial_reconcile",
-                ["debit_move_id", "credit_move_id", "amount", "max_date"],
-                "SELECT aml.date_maturity FROM account_move_line aml"
-                " WHERE aml.display_type = 'payment_term'"
-                "   AND aml.id IN (SELECT r.debit_move_id FROM r"
-                "                  UNION ALL SELECT r.credit_move_id FROM r)",
-            ),
-            (
-                "stock_move",
-                ["state", "quantity", "location_id", "location_dest_id", "sale_line_id", "date"],
-                "SELECT r.date FROM r WHERE r.sale_line_id IS NOT NULL",
-            ),
-            (
-                "stock_picking",
-                ["state", "company_id", "location_dest_id", "sale_id", "date_done"],
-                "SELECT r.date_done FROM r WHERE r.sale_id IS NOT NULL",
-            ),
-            (
-                "sale_order_line_invoice_rel",
-                None,
-                pickings_of_orders
-                % "SELECT sol.order_id FROM sale_order_line sol"
-                " WHERE sol.id IN (SELECT r.order_line_id FROM r)",
-            ),
-            (
-                "sale_order_line",
-                ["order_id", "price_reduce_taxexcl"],
-                "SELECT sm.date FROM stock_move sm WHERE sm.sale_line_id IN (SELECT r.id FROM r)",
-            ),
-            (
-                "sale_order",
-                [
-                    "company_id",
-                    "user_id",
-                    "partner_id",
-                    "currency_rate",
-                    "state",
-                    "date_order",
-                    "review_received_date",
-                    "review_on_time",
-                ],
-                # the order's own months (new customer, review), its deliveries...
-                "SELECT r.date_order FROM r UNION ALL SELECT r.review_received_date FROM r"
-                " UNION ALL SELECT sm.date FROM sale_order_line sol"
-                "  JOIN stock_move sm ON sm.sale_line_id = sol.id"
-                " WHERE sol.order_id IN (SELECT r.id FROM r)"
-                " UNION ALL" + pickings_of_orders % "SELECT r.id FROM r" +
-                # ... and of the customer's first confirmed order now and before the
-                # change (the first of the orders not changed), where a new customer
-                # is counted
-                " UNION ALL SELECT f.date_order"
-                "  FROM (SELECT DISTINCT rp.commercial_partner_id, r.company_id"
-                "          FROM r JOIN res_partner rp ON rp.id = r.partner_id) k"
-                " CROSS JOIN LATERAL ("
-                "   (SELECT so.date_order FROM sale_order so"
-                "      JOIN res_partner p ON p.id = so.partner_id"
-                "     WHERE p.commercial_partner_id = k.commercial_partner_id"
-                "       AND so.company_id = k.company_id AND so.state = 'sale'"
-                "  ORDER BY so.date_order, so.id LIMIT 1)"
-                "   UNION ALL"
-                "   (SELECT so.date_order FROM sale_order so"
-                "      JOIN res_partner p ON p.id = so.partner_id"
-                "     WHERE p.commercial_partner_id = k.commercial_partner_id"
-                "       AND so.company_id = k.company_id AND so.state = 'sale'"
-                "       AND so.id NOT IN (SELECT r.id FROM r)"
-                "  ORDER BY so.date_order, so.id LIMIT 1)) f",
-            ),
-            (
-                # who the customer is (new customers) and its closing day (invoicing)
-                "res_partner",
-                ["commercial_partner_id", "closing_day"],
-                everything
-                % "EXISTS (SELECT 1 FROM sale_order so WHERE so.partner_id = r.id)"
-                " OR EXISTS (SELECT 1 FROM res_partner c JOIN sale_order so"
-                " ON so.partner_id = c.id WHERE c.commercial_partner_id = r.id)",
-            ),
-            (
-                "business_satisfaction_survey",
-                ["company_id", "user_id", "state", "score", "date"],
-                "SELECT r.date FROM r",
-            ),
-            (
-                "business_stock_backlog",
-                ["company_id", "user_id", "month", "explained_on_time"],
-                "SELECT r.month FROM r",
-            ),
-            ("res_company", ["output_basis", "resource_calendar_id"], everything % "TRUE"),
-            (
-                "resource_calendar",
-                ["tz"],
-                everything
-                % "EXISTS (SELECT 1 FROM res_company c WHERE c.resource_calendar_id = r.id)",
-            ),
-            (
-                "stock_location",
-                ["usage"],
-                everything % "EXISTS (SELECT 1 FROM stock_move sm WHERE sm.location_id = r.id)"
-                " OR EXISTS (SELECT 1 FROM stock_move sm WHERE sm.location_dest_id = r.id)",
-            ),
-        ]
+        return {
+            "business_sales_target_line": "SELECT make_date(r.year, r.month, 1) FROM r"
+            " WHERE r.year > 0 AND r.month BETWEEN 1 AND 12",
+            # output, the installments' due months, the deliveries of the orders
+            # invoiced (invoicing on time)
+            "account_move": "SELECT r.invoice_date FROM r"
+            " WHERE r.move_type IN ('out_invoice', 'out_refund')"
+            " UNION ALL SELECT aml.date_maturity FROM account_move_line aml"
+            "  WHERE aml.display_type = 'payment_term'"
+            "    AND aml.move_id IN (SELECT r.id FROM r WHERE r.move_type = 'out_invoice')"
+            " UNION ALL" + pickings_of_orders % "SELECT sol.order_id FROM account_move_line aml"
+            "  JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = aml.id"
+            "  JOIN sale_order_line sol ON sol.id = rel.order_line_id"
+            " WHERE aml.move_id IN (SELECT r.id FROM r WHERE r.move_type = 'out_invoice')",
+            "account_move_line": "SELECT r.date_maturity FROM r"
+            " WHERE r.display_type = 'payment_term'",
+            "account_partial_reconcile": "SELECT aml.date_maturity FROM account_move_line aml"
+            " WHERE aml.display_type = 'payment_term'"
+            "   AND aml.id IN (SELECT r.debit_move_id FROM r"
+            "                  UNION ALL SELECT r.credit_move_id FROM r)",
+            "stock_move": "SELECT r.date FROM r WHERE r.sale_line_id IS NOT NULL",
+            "stock_picking": "SELECT r.date_done FROM r WHERE r.sale_id IS NOT NULL",
+            "sale_order_line_invoice_rel": pickings_of_orders
+            % "SELECT sol.order_id FROM sale_order_line sol"
+            " WHERE sol.id IN (SELECT r.order_line_id FROM r)",
+            "sale_order_line": "SELECT sm.date FROM stock_move sm"
+            " WHERE sm.sale_line_id IN (SELECT r.id FROM r)",
+            # the order's own months (new customer, review), its deliveries...
+            "sale_order": "SELECT r.date_order FROM r"
+            " UNION ALL SELECT r.review_received_date FROM r"
+            " UNION ALL SELECT sm.date FROM sale_order_line sol"
+            "  JOIN stock_move sm ON sm.sale_line_id = sol.id"
+            " WHERE sol.order_id IN (SELECT r.id FROM r)"
+            " UNION ALL" + pickings_of_orders % "SELECT r.id FROM r" +
+            # ... and of the customer's first confirmed order now and before the
+            # change (the first of the orders not changed), where a new customer
+            # is counted
+            " UNION ALL SELECT f.date_order"
+            "  FROM (SELECT DISTINCT rp.commercial_partner_id, r.company_id"
+            "          FROM r JOIN res_partner rp ON rp.id = r.partner_id) k"
+            " CROSS JOIN LATERAL ("
+            "   (SELECT so.date_order FROM sale_order so"
+            "      JOIN res_partner p ON p.id = so.partner_id"
+            "     WHERE p.commercial_partner_id = k.commercial_partner_id"
+            "       AND so.company_id = k.company_id AND so.state = 'sale'"
+            "  ORDER BY so.date_order, so.id LIMIT 1)"
+            "   UNION ALL"
+            "   (SELECT so.date_order FROM sale_order so"
+            "      JOIN res_partner p ON p.id = so.partner_id"
+            "     WHERE p.commercial_partner_id = k.commercial_partner_id"
+            "       AND so.company_id = k.company_id AND so.state = 'sale'"
+            "       AND so.id NOT IN (SELECT r.id FROM r)"
+            "  ORDER BY so.date_order, so.id LIMIT 1)) f",
+            # who the customer is (new customers) and its closing day (invoicing)
+            "res_partner": everything
+            % "EXISTS (SELECT 1 FROM sale_order so WHERE so.partner_id = r.id)"
+            " OR EXISTS (SELECT 1 FROM res_partner c JOIN sale_order so"
+            " ON so.partner_id = c.id WHERE c.commercial_partner_id = r.id)",
+            "business_satisfaction_survey": "SELECT r.date FROM r",
+            "business_stock_backlog": "SELECT r.month FROM r",
+            # the output basis, the calendar (time zone); a threshold changes no
+            # stored figure but is rare enough not to be told apart
+            "res_company": everything % "TRUE",
+            "resource_calendar": everything
+            % "EXISTS (SELECT 1 FROM res_company c WHERE c.resource_calendar_id = r.id)",
+            "stock_location": everything
+            % "EXISTS (SELECT 1 FROM stock_move sm WHERE sm.location_id = r.id)"
+            " OR EXISTS (SELECT 1 FROM stock_move sm WHERE sm.location_dest_id = r.id)",
+        }
+
+    @api.model
+    def _kpi_cache_watches(self):
+        """[(table, columns, days)]: the tables the report reads (``_depends``),
+        the columns of them it reads (None: any change, for a many2many's table)
+        and their ``_kpi_cache_days``."""
+        columns = {}
+        for model_name, fnames in self._depends.items():
+            model = self.env[model_name]
+            for fname in fnames:
+                field = model._fields[fname]
+                if field.type == "many2many":
+                    columns[field.relation] = None
+                elif field.store and field.column_type:
+                    columns.setdefault(model._table, []).append(fname)
+        days = self._kpi_cache_days()
+        return [(table, columns[table], days[table]) for table in columns if table in days]
 
     @api.model
     def _kpi_cache_function(self, table, columns, days):
@@ -292,7 +243,9 @@ class BusinessKpiReport(models.Model):
                     )
                 )
         cr.execute(
-            SQL("INSERT INTO %s (month) VALUES ('-infinity')", SQL.identifier(self._kpi_dirty_table))
+            SQL(
+                "INSERT INTO %s (month) VALUES ('-infinity')", SQL.identifier(self._kpi_dirty_table)
+            )
         )
 
     @api.model

@@ -1,7 +1,9 @@
 from datetime import date, datetime
 
-from odoo import Command
-from odoo.tests import tagged
+from odoo import SUPERUSER_ID, Command, api
+from odoo.modules.registry import Registry
+from odoo.tests import BaseCase, tagged
+from odoo.tests.common import get_db_name
 from odoo.tools import SQL
 
 from .test_kpi_report import MARCH, KpiMarchCase
@@ -85,8 +87,8 @@ class TestKpiStoredFigures(KpiMarchCase):
         self.assertEqual(self._march(self.manager)["review_count"], 2)
 
     def test_payment_unreconciled_and_credit_note(self):
-        """A payment taken off the invoice, then a full credit note of another
-        invoice: March's installments."""
+        """A payment taken off an invoice, then the invoice reversed in full by a
+        credit note: March's installments."""
         terms = self.inv1.line_ids.filtered(lambda line: line.display_type == "payment_term")
         self.assertChangeSeen(terms.remove_move_reconcile)
         self.assertChangeSeen(lambda: self.inv1._reverse_moves(cancel=True))
@@ -173,9 +175,9 @@ class TestKpiStoredFigures(KpiMarchCase):
         )
         self.assertEqual(self._figures(domain=april)[0]["new_customers"], 0)
         self.assertEqual(self._march(self.manager)["new_customers"], 1)
-        self.assertChangeSeen(lambda: earlier[0]._action_cancel(), MARCH, moves=False)
+        self.assertChangeSeen(earlier[0]._action_cancel, MARCH, moves=False)
         self.assertEqual(self._march(self.manager)["new_customers"], 1)
-        self.assertChangeSeen(lambda: earlier[1]._action_cancel(), MARCH, APRIL)
+        self.assertChangeSeen(earlier[1]._action_cancel, MARCH, APRIL)
         self.assertEqual(self._figures(domain=april)[0]["new_customers"], 1)
         self.assertEqual(first.state, "sale")
 
@@ -209,3 +211,82 @@ class TestKpiStoredFigures(KpiMarchCase):
         self.env["business.kpi.report"].init()
         self.assertTrue(self._changed()[0])
         self.assertEqual(self._figures(), self._figures(live=True))
+
+
+@tagged("post_install", "-at_install")
+class TestKpiRefreshConcurrency(BaseCase):
+    """A refresh consumes only the changes its transaction sees: a change committed
+    while it runs, or not yet committed when it starts, keeps its month marked.
+    Real transactions, committed (cleaned up afterwards)."""
+
+    JUNE = date(2019, 6, 1)
+
+    def setUp(self):
+        super().setUp()
+        self.registry = Registry(get_db_name())
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            partner = env["res.partner"].create({"name": "Refresh Race Co."})
+            survey = env["business.satisfaction.survey"].create(
+                {
+                    "partner_id": partner.id,
+                    "date": "2019-06-15",
+                    "score_quality": 80,
+                    "state": "done",
+                }
+            )
+            self.partner, self.survey = partner.id, survey.id
+            env["business.kpi.report"]._kpi_cache_refresh()
+        self.addCleanup(self._cleanup)
+
+    def _cleanup(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["business.satisfaction.survey"].browse(self.survey).unlink()
+            env["res.partner"].browse(self.partner).unlink()
+            env["business.kpi.report"]._kpi_cache_refresh()
+
+    def _june(self, cr, live=False):
+        report = api.Environment(cr, SUPERUSER_ID, {})["business.kpi.report"]
+        if live:
+            report = report.with_context(business_kpi_live=True)
+        return report.search_read(
+            [("month", "=", self.JUNE)], ["company_id", "user_id", "survey_count", "survey_score"]
+        )
+
+    def _rescore(self, cr, score):
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        env["business.satisfaction.survey"].browse(self.survey).score_quality = score
+        env.flush_all()
+
+    def _refresh(self, cr):
+        api.Environment(cr, SUPERUSER_ID, {})["business.kpi.report"]._kpi_cache_refresh()
+
+    def assertJuneLive(self, score):
+        with self.registry.cursor() as cr:
+            report = api.Environment(cr, SUPERUSER_ID, {})["business.kpi.report"]
+            self.assertIn(self.JUNE, report._kpi_cache_changed()[1])
+            self.assertEqual(self._june(cr), self._june(cr, live=True))
+            self.assertEqual(self._june(cr)[0]["survey_score"], score)
+
+    def test_change_committed_while_refreshing(self):
+        with self.registry.cursor() as cr:
+            self.assertEqual(self._june(cr)[0]["survey_score"], 80)
+            self.assertNotIn(self.JUNE, self._changed(cr))
+        with self.registry.cursor() as refresh_cr, self.registry.cursor() as write_cr:
+            refresh_cr.execute("SELECT 1")  # the refresh's snapshot is taken here
+            self._rescore(write_cr, 30)
+            write_cr.commit()
+            self._refresh(refresh_cr)
+        self.assertJuneLive(30)
+
+    def test_change_committed_after_the_refresh(self):
+        with self.registry.cursor() as refresh_cr, self.registry.cursor() as write_cr:
+            self._rescore(write_cr, 40)
+            self._refresh(refresh_cr)
+            refresh_cr.commit()
+            write_cr.commit()
+        self.assertJuneLive(40)
+
+    def _changed(self, cr):
+        return api.Environment(cr, SUPERUSER_ID, {})["business.kpi.report"]._kpi_cache_changed()[1]
