@@ -226,12 +226,12 @@ class BusinessKpiReport(models.Model):
                 SQL.identifier(self._kpi_dirty_table),
             )
         )
+        self._kpi_cache_drop_triggers()
         for table, columns, days in self._kpi_cache_watches():
             cr.execute(SQL(self._kpi_cache_function(table, columns, days)))
             for name, event, transitions in self._kpi_cache_triggers(table):
                 cr.execute(
                     SQL(
-                        "DROP TRIGGER IF EXISTS %(name)s ON %(table)s;"
                         "CREATE TRIGGER %(name)s AFTER %(event)s ON %(table)s"
                         " REFERENCING %(transitions)s FOR EACH STATEMENT"
                         " EXECUTE FUNCTION %(function)s()",
@@ -249,23 +249,30 @@ class BusinessKpiReport(models.Model):
         )
 
     @api.model
+    def _kpi_cache_drop_triggers(self):
+        """Drop every trigger and trigger function of the stored figures, those of
+        tables no longer watched included."""
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "SELECT tgname, tgrelid::regclass::text FROM pg_trigger WHERE tgname LIKE %s",
+                "business_kpi_mark_%",
+            )
+        )
+        for name, table in cr.fetchall():
+            cr.execute(
+                SQL("DROP TRIGGER IF EXISTS %s ON %s", SQL.identifier(name), SQL.identifier(table))
+            )
+        cr.execute(SQL("SELECT proname FROM pg_proc WHERE proname LIKE %s", "business_kpi_mark_%"))
+        for (name,) in cr.fetchall():
+            cr.execute(SQL("DROP FUNCTION IF EXISTS %s()", SQL.identifier(name)))
+
+    @api.model
     def _kpi_cache_drop(self):
         """Drop the triggers, their functions and the tables (uninstall)."""
-        cr = self.env.cr
-        for table, __, __ in self._kpi_cache_watches():
-            for name, __, __ in self._kpi_cache_triggers(table):
-                cr.execute(
-                    SQL(
-                        "DROP TRIGGER IF EXISTS %s ON %s",
-                        SQL.identifier(name),
-                        SQL.identifier(table),
-                    )
-                )
-            cr.execute(
-                SQL("DROP FUNCTION IF EXISTS %s()", SQL.identifier(f"business_kpi_mark_{table}"))
-            )
+        self._kpi_cache_drop_triggers()
         for table in (self._kpi_fact_table, self._kpi_dirty_table):
-            cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(table)))
+            self.env.cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(table)))
 
     # ------------------------------------------------------------------ reading
     @api.model
