@@ -312,7 +312,7 @@ CHECKS_2_1 = {
     "every table the KPIs read is watched": (
         "SELECT count(DISTINCT tgrelid), count(*) FROM pg_trigger "
         "WHERE tgname LIKE 'business_kpi_mark_%'",
-        [(15, 45)],
+        [(15, 39)],
     ),
     "every month marked changed": (
         "SELECT month::text FROM business_kpi_report_dirty",
@@ -353,8 +353,9 @@ def _store_then_uninstall(odoo):
             "SELECT (SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'business_kpi_%'), "
             "(SELECT count(*) FROM pg_proc WHERE proname LIKE 'business_kpi_%'), "
             "to_regclass('business_kpi_report_fact') IS NULL, "
-            "to_regclass('business_kpi_report_dirty') IS NULL",
-        ) == as_text([(0, 0, True, True)])
+            "to_regclass('business_kpi_report_dirty') IS NULL, "
+            "(SELECT count(*) FROM pg_indexes WHERE indexname LIKE '%business_kpi%')",
+        ) == as_text([(0, 0, True, True, 0)])
         # the invoices are still written to without the addon
         psql(db, "UPDATE account_move SET ref = 'after uninstall'")
 

@@ -1246,6 +1246,9 @@ class BusinessCustomerStatement(models.Model):
             if target == "invoiced":
                 continue
             invoices = statement.invoice_ids.sudo()
+            # dated the company's today, not the posting user's (a day ahead in
+            # Shanghai from 16:00 UTC), the day they reach the customer
+            invoices.write({"invoice_date": today})
             invoices.action_post()
             invoices.with_user(assistant)._business_record_delivery(today)
         return statements

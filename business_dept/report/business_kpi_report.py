@@ -427,13 +427,14 @@ class BusinessKpiReport(models.Model):
     def _kpi_part_backlog(self):
         return SQL(
             """
-            SELECT b.company_id, b.user_id, b.month,
+            SELECT b.company_id, b.user_id, %s AS month,
                    count(*) AS backlog_count,
                    count(*) FILTER (WHERE b.explained_on_time) AS backlog_explained_count
               FROM business_stock_backlog b
              WHERE %s
           GROUP BY 1, 2, 3
             """,
+            self._kpi_month(SQL("b.month")),
             self._kpi_rows_in(SQL("b.month")),
         )
 

@@ -40,91 +40,111 @@ class BusinessKpiReport(models.Model):
 
     # ------------------------------------------------------------------ watches
     @api.model
-    def _kpi_cache_days(self):
-        """{table: days}: a change of a row of ``table`` changes the months of
-        ``days``, a query over the changed rows ``r`` (old and new) giving dates or
-        datetimes, ``-infinity`` for every month. Each table the report reads
-        (``_depends``) has one, except ``res_users``: who is in the department is
-        read live."""
-        pickings_of_orders = """
-            SELECT p.date_done FROM stock_picking p
-             WHERE p.state = 'done' AND p.sale_id IN (%s)"""
+    def _kpi_cache_marks(self):
+        """{table: marks} of each table the report reads (``_depends``), except
+        ``res_users`` (who is in the department is read live). The marks are
+        queries over the changed rows ``r`` (old and new rows of an update):
+
+        - ``days``: dates or datetimes of the months changed (``-infinity``: all);
+        - ``orders``: sale orders whose months (order date, review, deliveries,
+          moves) are found when the marks are read (``_kpi_cache_changed``);
+        - ``customers``: commercial partners whose first confirmed order's month
+          (new customers) is found when the marks are read;
+        - ``events``: the statements watched (all by default).
+
+        A month found through other rows when the marks are read, not when the
+        change is made, is found in a snapshot that holds the change itself and
+        every change committed before: a delivery validated by another user while
+        an invoice of its order is changed, or two orders of one customer
+        cancelled at once, do not leave a month stale."""
         everything = "SELECT '-infinity'::date FROM r WHERE %s"
         return {
-            "business_sales_target_line": "SELECT make_date(r.year, r.month, 1) FROM r"
-            " WHERE r.year > 0 AND r.month BETWEEN 1 AND 12",
-            # output, the installments' due months, the deliveries of the orders
-            # invoiced (invoicing on time)
-            "account_move": "SELECT r.invoice_date FROM r"
-            " WHERE r.move_type IN ('out_invoice', 'out_refund')"
-            " UNION ALL SELECT aml.date_maturity FROM account_move_line aml"
-            "  WHERE aml.display_type = 'payment_term'"
-            "    AND aml.move_id IN (SELECT r.id FROM r WHERE r.move_type = 'out_invoice')"
-            " UNION ALL" + pickings_of_orders % "SELECT sol.order_id FROM account_move_line aml"
-            "  JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = aml.id"
-            "  JOIN sale_order_line sol ON sol.id = rel.order_line_id"
-            " WHERE aml.move_id IN (SELECT r.id FROM r WHERE r.move_type = 'out_invoice')",
-            "account_move_line": "SELECT r.date_maturity FROM r"
-            " WHERE r.display_type = 'payment_term'",
-            "account_partial_reconcile": "SELECT aml.date_maturity FROM account_move_line aml"
-            " WHERE aml.display_type = 'payment_term'"
-            "   AND aml.id IN (SELECT r.debit_move_id FROM r"
-            "                  UNION ALL SELECT r.credit_move_id FROM r)",
-            "stock_move": "SELECT r.date FROM r WHERE r.sale_line_id IS NOT NULL",
-            "stock_picking": "SELECT r.date_done FROM r WHERE r.sale_id IS NOT NULL",
-            "sale_order_line_invoice_rel": pickings_of_orders
-            % "SELECT sol.order_id FROM sale_order_line sol"
-            " WHERE sol.id IN (SELECT r.order_line_id FROM r)",
-            "sale_order_line": "SELECT sm.date FROM stock_move sm"
-            " WHERE sm.sale_line_id IN (SELECT r.id FROM r)",
-            # the order's own months (new customer, review), its deliveries...
-            "sale_order": "SELECT r.date_order FROM r"
-            " UNION ALL SELECT r.review_received_date FROM r"
-            " UNION ALL SELECT sm.date FROM sale_order_line sol"
-            "  JOIN stock_move sm ON sm.sale_line_id = sol.id"
-            " WHERE sol.order_id IN (SELECT r.id FROM r)"
-            " UNION ALL" + pickings_of_orders % "SELECT r.id FROM r" +
-            # ... and of the customer's first confirmed order now and before the
-            # change (the first of the orders not changed), where a new customer
-            # is counted
-            " UNION ALL SELECT f.date_order"
-            "  FROM (SELECT DISTINCT rp.commercial_partner_id, r.company_id"
-            "          FROM r JOIN res_partner rp ON rp.id = r.partner_id) k"
-            " CROSS JOIN LATERAL ("
-            "   (SELECT so.date_order FROM sale_order so"
-            "      JOIN res_partner p ON p.id = so.partner_id"
-            "     WHERE p.commercial_partner_id = k.commercial_partner_id"
-            "       AND so.company_id = k.company_id AND so.state = 'sale'"
-            "  ORDER BY so.date_order, so.id LIMIT 1)"
-            "   UNION ALL"
-            "   (SELECT so.date_order FROM sale_order so"
-            "      JOIN res_partner p ON p.id = so.partner_id"
-            "     WHERE p.commercial_partner_id = k.commercial_partner_id"
-            "       AND so.company_id = k.company_id AND so.state = 'sale'"
-            "       AND so.id NOT IN (SELECT r.id FROM r)"
-            "  ORDER BY so.date_order, so.id LIMIT 1)) f",
-            # who the customer is (new customers) and its closing day (invoicing)
-            "res_partner": everything
-            % "EXISTS (SELECT 1 FROM sale_order so WHERE so.partner_id = r.id)"
-            " OR EXISTS (SELECT 1 FROM res_partner c JOIN sale_order so"
-            " ON so.partner_id = c.id WHERE c.commercial_partner_id = r.id)",
-            "business_satisfaction_survey": "SELECT r.date FROM r",
-            "business_stock_backlog": "SELECT r.month FROM r",
+            "business_sales_target_line": {
+                "days": "SELECT make_date(r.year, r.month, 1) FROM r"
+                " WHERE r.year > 0 AND r.month BETWEEN 1 AND 12",
+            },
+            "account_move": {
+                # output, the installments' due months, and those of the installments
+                # reconciled with it (a credit note's type decides what is owed)
+                "days": "SELECT r.invoice_date FROM r"
+                " WHERE r.move_type IN ('out_invoice', 'out_refund')"
+                " UNION ALL SELECT aml.date_maturity FROM account_move_line aml"
+                "  WHERE aml.display_type = 'payment_term'"
+                "    AND aml.move_id IN (SELECT r.id FROM r WHERE r.move_type = 'out_invoice')"
+                " UNION ALL SELECT aml.date_maturity FROM account_move_line cl"
+                "  JOIN account_partial_reconcile apr ON apr.credit_move_id = cl.id"
+                "  JOIN account_move_line aml ON aml.id = apr.debit_move_id"
+                " WHERE cl.move_id IN (SELECT r.id FROM r)"
+                "   AND aml.display_type = 'payment_term'",
+                # the orders invoiced (their deliveries: invoicing on time)
+                "orders": "SELECT sol.order_id FROM account_move_line aml"
+                "  JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = aml.id"
+                "  JOIN sale_order_line sol ON sol.id = rel.order_line_id"
+                " WHERE aml.move_id IN (SELECT r.id FROM r WHERE r.move_type = 'out_invoice')",
+            },
+            "account_move_line": {
+                "days": "SELECT r.date_maturity FROM r WHERE r.display_type = 'payment_term'",
+            },
+            "account_partial_reconcile": {
+                # an installment's own change marks its months, old and new
+                "days": "SELECT aml.date_maturity FROM account_move_line aml"
+                " WHERE aml.display_type = 'payment_term'"
+                "   AND aml.id IN (SELECT r.debit_move_id FROM r"
+                "                  UNION ALL SELECT r.credit_move_id FROM r)",
+            },
+            "stock_move": {"days": "SELECT r.date FROM r WHERE r.sale_line_id IS NOT NULL"},
+            "stock_picking": {"days": "SELECT r.date_done FROM r WHERE r.sale_id IS NOT NULL"},
+            "sale_order_line_invoice_rel": {
+                "orders": "SELECT sol.order_id FROM sale_order_line sol"
+                " WHERE sol.id IN (SELECT r.order_line_id FROM r)",
+            },
+            "sale_order_line": {"orders": "SELECT r.order_id FROM r"},
+            "sale_order": {
+                # the order's own months, and the month of the customer's first
+                # confirmed order before the change (the first of those not changed)
+                "days": "SELECT r.date_order FROM r"
+                " UNION ALL SELECT r.review_received_date FROM r"
+                " UNION ALL SELECT f.date_order"
+                "  FROM (SELECT DISTINCT rp.commercial_partner_id, r.company_id"
+                "          FROM r JOIN res_partner rp ON rp.id = r.partner_id) k"
+                " CROSS JOIN LATERAL ("
+                "   SELECT so.date_order FROM sale_order so"
+                "     JOIN res_partner p ON p.id = so.partner_id"
+                "    WHERE p.commercial_partner_id = k.commercial_partner_id"
+                "      AND so.company_id = k.company_id AND so.state = 'sale'"
+                "      AND so.id NOT IN (SELECT r.id FROM r)"
+                " ORDER BY so.date_order, so.id LIMIT 1) f",
+                "orders": "SELECT r.id FROM r",
+                "customers": "SELECT rp.commercial_partner_id FROM r"
+                " JOIN res_partner rp ON rp.id = r.partner_id",
+            },
+            # a customer's closing day (invoicing on time), or a contact moved to
+            # another customer (new customers): every month
+            "res_partner": {
+                "days": "SELECT '-infinity'::date FROM new_rows n JOIN old_rows o ON o.id = n.id"
+                " WHERE n.closing_day IS DISTINCT FROM o.closing_day"
+                "    OR (o.commercial_partner_id IS NOT NULL"
+                "        AND n.commercial_partner_id IS DISTINCT FROM o.commercial_partner_id)",
+                "events": ("UPDATE",),
+            },
+            "business_satisfaction_survey": {"days": "SELECT r.date FROM r"},
+            "business_stock_backlog": {"days": "SELECT r.month FROM r"},
             # the output basis, the calendar (time zone); a threshold changes no
             # stored figure but is rare enough not to be told apart
-            "res_company": everything % "TRUE",
-            "resource_calendar": everything
-            % "EXISTS (SELECT 1 FROM res_company c WHERE c.resource_calendar_id = r.id)",
-            "stock_location": everything
-            % "EXISTS (SELECT 1 FROM stock_move sm WHERE sm.location_id = r.id)"
-            " OR EXISTS (SELECT 1 FROM stock_move sm WHERE sm.location_dest_id = r.id)",
+            "res_company": {"days": everything % "TRUE"},
+            "resource_calendar": {
+                "days": everything
+                % "EXISTS (SELECT 1 FROM res_company c WHERE c.resource_calendar_id = r.id)",
+                "events": ("UPDATE",),
+            },
+            "stock_location": {"days": everything % "TRUE", "events": ("UPDATE",)},
         }
 
     @api.model
     def _kpi_cache_watches(self):
-        """[(table, columns, days)]: the tables the report reads (``_depends``),
+        """[(table, columns, marks)]: the tables the report reads (``_depends``),
         the columns of them it reads (None: any change, for a many2many's table)
-        and their ``_kpi_cache_days``."""
+        and their ``_kpi_cache_marks``."""
         columns = {}
         for model_name, fnames in self._depends.items():
             model = self.env[model_name]
@@ -134,18 +154,37 @@ class BusinessKpiReport(models.Model):
                     columns[field.relation] = None
                 elif field.store and field.column_type:
                     columns.setdefault(model._table, []).append(fname)
-        days = self._kpi_cache_days()
-        return [(table, columns[table], days[table]) for table in columns if table in days]
+        marks = self._kpi_cache_marks()
+        return [(table, columns[table], marks[table]) for table in columns if table in marks]
 
     @api.model
-    def _kpi_cache_function(self, table, columns, days):
+    def _kpi_cache_inserts(self, marks):
+        """The INSERTs of a trigger function: months, orders, customers; a mark this
+        transaction already wrote is not written again."""
+        table = self._kpi_dirty_table
+        mine = "x.xmin = pg_current_xact_id()::xid"
+        inserts = []
+        if marks.get("days"):
+            inserts.append(
+                f"INSERT INTO {table} (month) SELECT DISTINCT v.month"
+                f" FROM (SELECT date_trunc('month', d.day::timestamp + s.shift)::date AS month"
+                f"         FROM ({marks['days']}) d(day) CROSS JOIN (VALUES (interval '-1 day'),"
+                f"              (interval '0'), (interval '1 day')) s(shift)"
+                f"        WHERE d.day IS NOT NULL) v"
+                f" WHERE NOT EXISTS (SELECT 1 FROM {table} x WHERE x.month = v.month AND {mine})"
+            )
+        for kind, column in (("orders", "order_id"), ("customers", "customer_id")):
+            if marks.get(kind):
+                inserts.append(
+                    f"INSERT INTO {table} ({column}) SELECT DISTINCT v.id"
+                    f" FROM ({marks[kind]}) v(id) WHERE v.id IS NOT NULL AND NOT EXISTS"
+                    f" (SELECT 1 FROM {table} x WHERE x.{column} = v.id AND {mine})"
+                )
+        return inserts
+
+    @api.model
+    def _kpi_cache_function(self, table, columns, marks):
         """SQL creating the trigger function of ``table`` (see ``_kpi_cache_watches``)."""
-        mark = f"""
-            INSERT INTO {self._kpi_dirty_table} (month)
-            SELECT DISTINCT date_trunc('month', d.day::timestamp + s.shift)::date
-              FROM ({days}) d(day)
-             CROSS JOIN (VALUES (interval '-1 day'), (interval '0'), (interval '1 day')) s(shift)
-             WHERE d.day IS NOT NULL"""
         if columns:
             differs = "ROW({}) IS DISTINCT FROM ROW({})".format(
                 ", ".join(f"n.{c}" for c in columns), ", ".join(f"o.{c}" for c in columns)
@@ -157,32 +196,38 @@ class BusinessKpiReport(models.Model):
             )
         else:
             updated = "SELECT * FROM new_rows UNION ALL SELECT * FROM old_rows"
+
+        def branch(rows):
+            return "\n".join(
+                f"WITH r AS ({rows}) {insert};" for insert in self._kpi_cache_inserts(marks)
+            )
+
         return f"""
             CREATE OR REPLACE FUNCTION business_kpi_mark_{table}() RETURNS trigger
             LANGUAGE plpgsql AS $body$
             BEGIN
                 IF TG_OP = 'INSERT' THEN
-                    WITH r AS (SELECT * FROM new_rows) {mark};
+                    {branch("SELECT * FROM new_rows")}
                 ELSIF TG_OP = 'DELETE' THEN
-                    WITH r AS (SELECT * FROM old_rows) {mark};
+                    {branch("SELECT * FROM old_rows")}
                 ELSE
-                    WITH r AS ({updated}) {mark};
+                    {branch(updated)}
                 END IF;
                 RETURN NULL;
             END
             $body$"""
 
     @api.model
-    def _kpi_cache_triggers(self, table):
+    def _kpi_cache_triggers(self, table, events=("INSERT", "UPDATE", "DELETE")):
         """[(trigger name, event, transition tables)] of ``table``."""
+        transitions = {
+            "INSERT": "NEW TABLE AS new_rows",
+            "UPDATE": "NEW TABLE AS new_rows OLD TABLE AS old_rows",
+            "DELETE": "OLD TABLE AS old_rows",
+        }
         return [
-            (f"business_kpi_mark_{table}_ins", "INSERT", "NEW TABLE AS new_rows"),
-            (
-                f"business_kpi_mark_{table}_upd",
-                "UPDATE",
-                "NEW TABLE AS new_rows OLD TABLE AS old_rows",
-            ),
-            (f"business_kpi_mark_{table}_del", "DELETE", "OLD TABLE AS old_rows"),
+            (f"business_kpi_mark_{table}_{event[:3].lower()}", event, transitions[event])
+            for event in events
         ]
 
     # ------------------------------------------------------------------ schema
@@ -219,17 +264,24 @@ class BusinessKpiReport(models.Model):
             )
         cr.execute(
             SQL(
-                "CREATE TABLE IF NOT EXISTS %s (month date NOT NULL);"
-                "CREATE INDEX IF NOT EXISTS %s ON %s (month)",
-                SQL.identifier(self._kpi_dirty_table),
-                SQL.identifier(f"{self._kpi_dirty_table}_month_index"),
-                SQL.identifier(self._kpi_dirty_table),
+                "CREATE TABLE IF NOT EXISTS %(table)s (month date);"
+                "ALTER TABLE %(table)s ALTER COLUMN month DROP NOT NULL,"
+                " ADD COLUMN IF NOT EXISTS order_id integer,"
+                " ADD COLUMN IF NOT EXISTS customer_id integer;"
+                "CREATE INDEX IF NOT EXISTS %(month_index)s ON %(table)s (month);"
+                "CREATE INDEX IF NOT EXISTS %(order_index)s ON %(table)s (order_id);"
+                "CREATE INDEX IF NOT EXISTS %(customer_index)s ON %(table)s (customer_id)",
+                table=SQL.identifier(self._kpi_dirty_table),
+                month_index=SQL.identifier(f"{self._kpi_dirty_table}_month_index"),
+                order_index=SQL.identifier(f"{self._kpi_dirty_table}_order_index"),
+                customer_index=SQL.identifier(f"{self._kpi_dirty_table}_customer_index"),
             )
         )
         self._kpi_cache_drop_triggers()
-        for table, columns, days in self._kpi_cache_watches():
-            cr.execute(SQL(self._kpi_cache_function(table, columns, days)))
-            for name, event, transitions in self._kpi_cache_triggers(table):
+        for table, columns, marks in self._kpi_cache_watches():
+            cr.execute(SQL(self._kpi_cache_function(table, columns, marks)))
+            events = marks.get("events", ("INSERT", "UPDATE", "DELETE"))
+            for name, event, transitions in self._kpi_cache_triggers(table, events):
                 cr.execute(
                     SQL(
                         "CREATE TRIGGER %(name)s AFTER %(event)s ON %(table)s"
@@ -269,21 +321,60 @@ class BusinessKpiReport(models.Model):
 
     @api.model
     def _kpi_cache_drop(self):
-        """Drop the triggers, their functions and the tables (uninstall)."""
+        """Uninstall: drop the triggers, their functions, the tables, and the
+        report's indexes on the standard tables."""
         self._kpi_cache_drop_triggers()
         for table in (self._kpi_fact_table, self._kpi_dirty_table):
             self.env.cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(table)))
+        for name, *__ in self._kpi_month_indexes() + self._kpi_range_indexes():
+            self.env.cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))
 
     # ------------------------------------------------------------------ reading
     @api.model
     def _kpi_cache_changed(self):
-        """(every month changed, [first days of the months changed])."""
+        """(every month changed, [first days of the months changed]): the months
+        marked, and those of the orders and customers marked, found now (see
+        ``_kpi_cache_marks``). Pending changes are flushed first, so that their
+        marks are there."""
+        self.env.flush_all()
         self.env.cr.execute(
             SQL(
-                "SELECT COALESCE(bool_or(month = '-infinity'), FALSE),"
-                " COALESCE(array_agg(DISTINCT month) FILTER (WHERE month <> '-infinity'), '{}')"
-                " FROM %s",
-                SQL.identifier(self._kpi_dirty_table),
+                """
+                WITH marks AS (SELECT month, order_id, customer_id FROM %(dirty)s),
+                     orders AS (SELECT DISTINCT order_id AS id FROM marks
+                                 WHERE order_id IS NOT NULL),
+                     days AS (
+                    SELECT so.date_order AS day FROM sale_order so
+                     WHERE so.id IN (SELECT id FROM orders)
+                    UNION ALL SELECT so.review_received_date FROM sale_order so
+                     WHERE so.id IN (SELECT id FROM orders)
+                    UNION ALL SELECT p.date_done FROM stock_picking p
+                     WHERE p.state = 'done' AND p.sale_id IN (SELECT id FROM orders)
+                    UNION ALL SELECT sm.date FROM sale_order_line sol
+                      JOIN stock_move sm ON sm.sale_line_id = sol.id
+                     WHERE sol.order_id IN (SELECT id FROM orders)
+                    -- each customer's first confirmed order, in each company
+                    UNION ALL SELECT f.date_order
+                      FROM (SELECT DISTINCT customer_id FROM marks
+                             WHERE customer_id IS NOT NULL) k
+                     CROSS JOIN LATERAL (
+                        SELECT DISTINCT ON (so.company_id) so.date_order
+                          FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
+                         WHERE p.commercial_partner_id = k.customer_id AND so.state = 'sale'
+                      ORDER BY so.company_id, so.date_order, so.id) f),
+                     months AS (
+                    SELECT month FROM marks WHERE month IS NOT NULL
+                    UNION ALL
+                    SELECT date_trunc('month', d.day::timestamp + s.shift)::date
+                      FROM days d CROSS JOIN (VALUES (interval '-1 day'), (interval '0'),
+                                                     (interval '1 day')) s(shift)
+                     WHERE d.day IS NOT NULL)
+                SELECT COALESCE(bool_or(month = '-infinity'), FALSE),
+                       COALESCE(array_agg(DISTINCT month)
+                                FILTER (WHERE month <> '-infinity'), '{}')
+                  FROM months
+                """,
+                dirty=SQL.identifier(self._kpi_dirty_table),
             )
         )
         everything, months = self.env.cr.fetchone()
@@ -376,8 +467,9 @@ class BusinessKpiReport(models.Model):
                     self._kpi_live_months(run),
                 )
             )
-        if months:
-            cr.execute(SQL("DELETE FROM %s WHERE month = ANY(%s)", dirty, months))
+        # the marks this transaction sees, all resolved above (a change committed
+        # since is not seen: its marks stay)
+        cr.execute(SQL("DELETE FROM %s", dirty))
         return len(months)
 
     @api.model

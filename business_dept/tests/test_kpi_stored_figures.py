@@ -86,6 +86,32 @@ class TestKpiStoredFigures(KpiMarchCase):
         survey.score_quality = 20
         self.assertEqual(self._march(self.manager)["review_count"], 2)
 
+    def test_read_before_the_change_is_flushed(self):
+        """A change still in the ORM's cache when the report is read is flushed
+        before the marks are read (the report searched in the same transaction)."""
+        order = self.env["sale.order"].search([("partner_id", "=", self.customer2.id)], limit=1)
+        order.user_id = self.manager
+        self.Report.invalidate_model()
+        rows = self.Report.search_read([], self.fields, order="month, user_id, company_id")
+        self.Report.invalidate_model()
+        self.assertEqual(rows, self._figures(live=True))
+
+    def test_backlog_dated_mid_month(self):
+        """A backlog record whose month is not a 1st (an import, an RPC call)
+        counts in its month."""
+        product = self.env["product.product"].create({"name": "Valve C", "is_storable": True})
+        self.assertChangeSeen(
+            lambda: self.env["business.stock.backlog"].create(
+                {
+                    "product_id": product.id,
+                    "month": "2026-03-15",
+                    "user_id": self.manager.id,
+                    "quantity": 1.0,
+                }
+            )
+        )
+        self.assertEqual(self._march(self.manager)["backlog_count"], 3)
+
     def test_payment_unreconciled_and_credit_note(self):
         """A payment taken off an invoice, then the invoice reversed in full by a
         credit note: March's installments."""
@@ -226,6 +252,9 @@ class TestKpiRefreshConcurrency(BaseCase):
         self.registry = Registry(get_db_name())
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
+            gates = ("quote_signoff_required", "agreement_required")
+            self.gates = {gate: env.company[gate] for gate in gates}
+            env.company.write(dict.fromkeys(gates, False))
             partner = env["res.partner"].create({"name": "Refresh Race Co."})
             survey = env["business.satisfaction.survey"].create(
                 {
@@ -244,6 +273,7 @@ class TestKpiRefreshConcurrency(BaseCase):
             env = api.Environment(cr, SUPERUSER_ID, {})
             env["business.satisfaction.survey"].browse(self.survey).unlink()
             env["res.partner"].browse(self.partner).unlink()
+            env.company.write(self.gates)
             env["business.kpi.report"]._kpi_cache_refresh()
 
     def _june(self, cr, live=False):
@@ -287,6 +317,125 @@ class TestKpiRefreshConcurrency(BaseCase):
             refresh_cr.commit()
             write_cr.commit()
         self.assertJuneLive(40)
+
+    def test_invoice_delivered_while_a_delivery_is_redated_and_refreshed(self):
+        """An invoice delivered to the customer (T2) while another user corrects
+        the done date of its order's delivery into October (T4) and the cron
+        refreshes in between (T1): October, which T2 could not see, is read live."""
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            customer = env["res.partner"].create({"name": "Redated Co.", "closing_day": 25})
+            product = env["product.product"].create({"name": "Redated Part", "type": "consu"})
+            order = env["sale.order"].create(
+                {
+                    "partner_id": customer.id,
+                    "order_line": [Command.create({"product_id": product.id})],
+                }
+            )
+            order.action_confirm()
+            order.picking_ids.move_ids.write({"quantity": 1, "picked": True})
+            order.picking_ids._action_done()
+            order.picking_ids.date_done = "2019-11-10 08:00:00"
+            invoice = order._create_invoices()
+            invoice.write({"invoice_date": "2019-11-12", "invoice_date_due": "2019-11-12"})
+            invoice.action_post()
+            env["business.kpi.report"]._kpi_cache_refresh()
+            ids = (customer.id, product.id, order.id, order.picking_ids.id, invoice.id)
+        self.addCleanup(self._cleanup_order, *ids)
+        with (
+            self.registry.cursor() as t1,
+            self.registry.cursor() as t2,
+            self.registry.cursor() as t4,
+        ):
+            env2 = api.Environment(t2, SUPERUSER_ID, {})
+            env2["account.move"].browse(ids[4]).invoice_delivered_date = "2019-11-20"
+            env2.flush_all()
+            env4 = api.Environment(t4, SUPERUSER_ID, {})
+            env4["stock.picking"].browse(ids[3]).date_done = "2019-10-28 08:00:00"
+            env4.flush_all()
+            t4.commit()
+            self._refresh(t1)
+            t1.commit()
+            t2.commit()
+        with self.registry.cursor() as cr:
+            report = api.Environment(cr, SUPERUSER_ID, {})["business.kpi.report"]
+            domain = [("month", "=", date(2019, 10, 1))]
+            fields = ["company_id", "user_id", "delivery_count", "delivery_ontime_count"]
+            stored = report.search_read(domain, fields)
+            report.invalidate_model()
+            self.assertEqual(
+                stored, report.with_context(business_kpi_live=True).search_read(domain, fields)
+            )
+            self.assertEqual(sum(row["delivery_ontime_count"] for row in stored), 1)
+
+    def _cleanup_order(self, customer, product, order, picking, invoice):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            move = env["account.move"].browse(invoice)
+            move.button_draft()
+            move.unlink()
+            env["stock.picking"].browse(picking).move_ids.sudo().write({"state": "draft"})
+            env["stock.picking"].browse(picking).sudo().unlink()
+            env["sale.order"].browse(order)._action_cancel()
+            env["sale.order"].browse(order).unlink()
+            # what delivering it left in stock (valuation, quants)
+            for table in ("stock_valuation_layer", "stock_quant"):
+                cr.execute(
+                    SQL("DELETE FROM %s WHERE product_id = %s", SQL.identifier(table), product)
+                )
+            env["product.product"].browse(product).unlink()
+            env["res.partner"].browse(customer).unlink()
+            env["business.kpi.report"]._kpi_cache_refresh()
+
+    def test_two_first_orders_cancelled_at_once(self):
+        """A customer's orders of March and April cancelled each in its own
+        transaction at the same time: the customer becomes new in June, with the
+        third order, which neither transaction saw become the first."""
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            customer = env["res.partner"].create({"name": "Twice Cancelled Co."})
+            product = env["product.product"].create({"name": "Service", "type": "service"})
+            orders = env["sale.order"]
+            for day in ("2019-03-10", "2019-04-10", "2019-06-10"):
+                order = env["sale.order"].create(
+                    {
+                        "partner_id": customer.id,
+                        "order_line": [Command.create({"product_id": product.id})],
+                    }
+                )
+                order.action_confirm()
+                order.date_order = f"{day} 08:00:00"
+                orders |= order
+            env["business.kpi.report"]._kpi_cache_refresh()
+            ids = orders.ids
+        self.addCleanup(self._cleanup_orders, customer.id, product.id, ids)
+        with self.registry.cursor() as t1, self.registry.cursor() as t2:
+            for cr, order_id in ((t1, ids[0]), (t2, ids[1])):
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                env["sale.order"].browse(order_id)._action_cancel()
+                env.flush_all()
+        with self.registry.cursor() as cr:
+            report = api.Environment(cr, SUPERUSER_ID, {})["business.kpi.report"]
+            domain = [("month", ">=", date(2019, 3, 1)), ("month", "<=", date(2019, 6, 1))]
+            fields = ["company_id", "user_id", "month", "new_customers"]
+            stored = report.search_read(domain, fields, order="month, user_id")
+            report.invalidate_model()
+            live = report.with_context(business_kpi_live=True).search_read(
+                domain, fields, order="month, user_id"
+            )
+            self.assertEqual(stored, live)
+            june = [row for row in stored if row["month"] == date(2019, 6, 1)]
+            self.assertEqual(sum(row["new_customers"] for row in june), 1)
+
+    def _cleanup_orders(self, customer, product, ids):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            orders = env["sale.order"].browse(ids)
+            orders._action_cancel()
+            orders.unlink()
+            env["product.product"].browse(product).unlink()
+            env["res.partner"].browse(customer).unlink()
+            env["business.kpi.report"]._kpi_cache_refresh()
 
     def _changed(self, cr):
         return api.Environment(cr, SUPERUSER_ID, {})["business.kpi.report"]._kpi_cache_changed()[1]
