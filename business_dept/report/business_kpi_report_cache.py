@@ -20,10 +20,11 @@ class BusinessKpiReport(models.Model):
     row it is computed from is inserted, updated or deleted: database triggers
     (``_kpi_cache_watches``, on the columns of ``_depends``) write the months the
     old and new rows belong to into ``business_kpi_report_dirty``, a day wider on
-    each side for the time zones; a change that can move any month (a time zone,
-    the output basis, a customer's closing day...) writes ``-infinity``: every
-    month. Triggers see every change: the ORM's, stored computed fields flushed
-    without ``write()``, and SQL.
+    each side for the time zones, or the orders and customers whose months are
+    found when the marks are read (``_kpi_cache_marks``); a change that can move
+    any month (a time zone, the output basis, a customer's closing day...) writes
+    ``-infinity``: every month. Triggers see every change: the ORM's, stored
+    computed fields flushed without ``write()``, and SQL.
 
     Reading the report takes the stored facts of the months not changed and
     computes the changed months live (``_kpi_facts_query``), so its figures are

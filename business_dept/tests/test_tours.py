@@ -160,8 +160,9 @@ class TestTours(LogisticsCase, HttpCase):
 
     def test_kpi_summary_tour(self):
         """A director opens the KPI pivot and downloads the monthly summary XLSX."""
-        today = fields.Date.context_today(self.director)
-        month = today.replace(day=1) - relativedelta(months=1)  # the summary's default month
+        # the summary's default month: the last one, in the company's time zone
+        today = self.env.company._business_local_today()
+        month = today.replace(day=1) - relativedelta(months=1)
         Target = self.env["business.sales.target"].with_user(self.director)
         for year in sorted({today.year, month.year}):
             Target.create({"user_id": self.manager.id, "year": year, "amount": 120000.0})
