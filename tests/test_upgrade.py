@@ -354,8 +354,9 @@ def _store_then_uninstall(odoo):
             "(SELECT count(*) FROM pg_proc WHERE proname LIKE 'business_kpi_%'), "
             "to_regclass('business_kpi_report_fact') IS NULL, "
             "to_regclass('business_kpi_report_dirty') IS NULL, "
+            "to_regclass('business_kpi_report_customer') IS NULL, "
             "(SELECT count(*) FROM pg_indexes WHERE indexname LIKE '%business_kpi%')",
-        ) == as_text([(0, 0, True, True, 0)])
+        ) == as_text([(0, 0, True, True, True, 0)])
         # the invoices are still written to without the addon
         psql(db, "UPDATE account_move SET ref = 'after uninstall'")
 

@@ -38,6 +38,8 @@ class BusinessKpiReport(models.Model):
 
     _kpi_fact_table = "business_kpi_report_fact"
     _kpi_dirty_table = "business_kpi_report_dirty"
+    # each customer's first confirmed order as the stored figures count it
+    _kpi_customer_table = "business_kpi_report_customer"
 
     # ------------------------------------------------------------------ watches
     @api.model
@@ -49,8 +51,10 @@ class BusinessKpiReport(models.Model):
         - ``days``: dates or datetimes of the months changed (``-infinity``: all);
         - ``orders``: sale orders whose months (order date, review, deliveries,
           moves) are found when the marks are read (``_kpi_cache_changed``);
-        - ``customers``: commercial partners whose first confirmed order's month
-          (new customers) is found when the marks are read;
+        - ``customers``: commercial partners whose first confirmed order (new
+          customers) is found when the marks are read, with the customers of the
+          orders marked: the month of their first order now and the one stored
+          with the figures (``business_kpi_report_customer``) are changed;
         - ``events``: the statements watched (all by default).
 
         A month found through other rows when the marks are read, not when the
@@ -101,20 +105,8 @@ class BusinessKpiReport(models.Model):
             },
             "sale_order_line": {"orders": "SELECT r.order_id FROM r"},
             "sale_order": {
-                # the order's own months, and the month of the customer's first
-                # confirmed order before the change (the first of those not changed)
-                "days": "SELECT r.date_order FROM r"
-                " UNION ALL SELECT r.review_received_date FROM r"
-                " UNION ALL SELECT f.date_order"
-                "  FROM (SELECT DISTINCT rp.commercial_partner_id, r.company_id"
-                "          FROM r JOIN res_partner rp ON rp.id = r.partner_id) k"
-                " CROSS JOIN LATERAL ("
-                "   SELECT so.date_order FROM sale_order so"
-                "     JOIN res_partner p ON p.id = so.partner_id"
-                "    WHERE p.commercial_partner_id = k.commercial_partner_id"
-                "      AND so.company_id = k.company_id AND so.state = 'sale'"
-                "      AND so.id NOT IN (SELECT r.id FROM r)"
-                " ORDER BY so.date_order, so.id LIMIT 1) f",
+                # the order's own months (a deleted order is not found when read)
+                "days": "SELECT r.date_order FROM r UNION ALL SELECT r.review_received_date FROM r",
                 "orders": "SELECT r.id FROM r",
                 "customers": "SELECT rp.commercial_partner_id FROM r"
                 " JOIN res_partner rp ON rp.id = r.partner_id",
@@ -133,11 +125,8 @@ class BusinessKpiReport(models.Model):
             # the output basis, the calendar (time zone); a threshold changes no
             # stored figure but is rare enough not to be told apart
             "res_company": {"days": everything % "TRUE"},
-            "resource_calendar": {
-                "days": everything
-                % "EXISTS (SELECT 1 FROM res_company c WHERE c.resource_calendar_id = r.id)",
-                "events": ("UPDATE",),
-            },
+            # any calendar's: the one a company switches to meanwhile too
+            "resource_calendar": {"days": everything % "TRUE", "events": ("UPDATE",)},
             "stock_location": {"days": everything % "TRUE", "events": ("UPDATE",)},
         }
 
@@ -205,7 +194,8 @@ class BusinessKpiReport(models.Model):
 
         return f"""
             CREATE OR REPLACE FUNCTION business_kpi_mark_{table}() RETURNS trigger
-            LANGUAGE plpgsql AS $body$
+            -- no JIT: compiling these small queries costs a second on a large database
+            LANGUAGE plpgsql SET jit = off AS $body$
             BEGIN
                 IF TG_OP = 'INSERT' THEN
                     {branch("SELECT * FROM new_rows")}
@@ -265,6 +255,9 @@ class BusinessKpiReport(models.Model):
             )
         cr.execute(
             SQL(
+                "CREATE TABLE IF NOT EXISTS %(customers)s"
+                " (company_id integer, customer_id integer, date_order timestamp);"
+                "CREATE INDEX IF NOT EXISTS %(first_index)s ON %(customers)s (customer_id);"
                 "CREATE TABLE IF NOT EXISTS %(table)s (month date);"
                 "ALTER TABLE %(table)s ALTER COLUMN month DROP NOT NULL,"
                 " ADD COLUMN IF NOT EXISTS order_id integer,"
@@ -273,6 +266,8 @@ class BusinessKpiReport(models.Model):
                 "CREATE INDEX IF NOT EXISTS %(order_index)s ON %(table)s (order_id);"
                 "CREATE INDEX IF NOT EXISTS %(customer_index)s ON %(table)s (customer_id)",
                 table=SQL.identifier(self._kpi_dirty_table),
+                customers=SQL.identifier(self._kpi_customer_table),
+                first_index=SQL.identifier(f"{self._kpi_customer_table}_index"),
                 month_index=SQL.identifier(f"{self._kpi_dirty_table}_month_index"),
                 order_index=SQL.identifier(f"{self._kpi_dirty_table}_order_index"),
                 customer_index=SQL.identifier(f"{self._kpi_dirty_table}_customer_index"),
@@ -325,7 +320,7 @@ class BusinessKpiReport(models.Model):
         """Uninstall: drop the triggers, their functions, the tables, and the
         report's indexes on the standard tables."""
         self._kpi_cache_drop_triggers()
-        for table in (self._kpi_fact_table, self._kpi_dirty_table):
+        for table in (self._kpi_fact_table, self._kpi_dirty_table, self._kpi_customer_table):
             self.env.cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(table)))
         for name, *__ in self._kpi_month_indexes() + self._kpi_range_indexes():
             self.env.cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))
@@ -333,17 +328,33 @@ class BusinessKpiReport(models.Model):
     # ------------------------------------------------------------------ reading
     @api.model
     def _kpi_cache_changed(self):
-        """(every month changed, [first days of the months changed]): the months
-        marked, and those of the orders and customers marked, found now (see
-        ``_kpi_cache_marks``). Pending changes are flushed first, so that their
-        marks are there."""
+        """(every month changed, [first days of the months changed]); see
+        ``_kpi_cache_resolve``."""
+        everything, months, __ = self._kpi_cache_resolve()
+        return everything, months
+
+    @api.model
+    def _kpi_cache_resolve(self):
+        """(every month changed, [first days of the months changed], [customers
+        marked]): the months marked, and those of the orders and customers marked,
+        found now (see ``_kpi_cache_marks``). Pending changes are flushed first, so
+        that their marks are there."""
         self.env.flush_all()
+        # no JIT for this small query (compiling it would cost a second on a large
+        # database); the transaction's setting is restored after it
+        self.env.cr.execute("SELECT current_setting('jit'), set_config('jit', 'off', true)")
+        jit = self.env.cr.fetchone()[0]
         self.env.cr.execute(
             SQL(
                 """
                 WITH marks AS (SELECT month, order_id, customer_id FROM %(dirty)s),
                      orders AS (SELECT DISTINCT order_id AS id FROM marks
                                  WHERE order_id IS NOT NULL),
+                     customers AS (
+                    SELECT customer_id AS id FROM marks WHERE customer_id IS NOT NULL
+                    UNION SELECT rp.commercial_partner_id FROM sale_order so
+                      JOIN res_partner rp ON rp.id = so.partner_id
+                     WHERE so.id IN (SELECT id FROM orders)),
                      days AS (
                     SELECT so.date_order AS day FROM sale_order so
                      WHERE so.id IN (SELECT id FROM orders)
@@ -354,15 +365,11 @@ class BusinessKpiReport(models.Model):
                     UNION ALL SELECT sm.date FROM sale_order_line sol
                       JOIN stock_move sm ON sm.sale_line_id = sol.id
                      WHERE sol.order_id IN (SELECT id FROM orders)
-                    -- each customer's first confirmed order, in each company
-                    UNION ALL SELECT f.date_order
-                      FROM (SELECT DISTINCT customer_id FROM marks
-                             WHERE customer_id IS NOT NULL) k
-                     CROSS JOIN LATERAL (
-                        SELECT DISTINCT ON (so.company_id) so.date_order
-                          FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
-                         WHERE p.commercial_partner_id = k.customer_id AND so.state = 'sale'
-                      ORDER BY so.company_id, so.date_order, so.id) f),
+                    -- each customer's first confirmed order as stored, and now
+                    UNION ALL SELECT c.date_order FROM %(first)s c
+                     WHERE c.customer_id IN (SELECT id FROM customers)
+                    UNION ALL SELECT f.date_order FROM customers k
+                     CROSS JOIN LATERAL (%(first_orders)s) f),
                      months AS (
                     SELECT month FROM marks WHERE month IS NOT NULL
                     UNION ALL
@@ -372,14 +379,50 @@ class BusinessKpiReport(models.Model):
                      WHERE d.day IS NOT NULL)
                 SELECT COALESCE(bool_or(month = '-infinity'), FALSE),
                        COALESCE(array_agg(DISTINCT month)
-                                FILTER (WHERE month <> '-infinity'), '{}')
+                                FILTER (WHERE month <> '-infinity'), '{}'),
+                       (SELECT COALESCE(array_agg(id), '{}') FROM customers)
                   FROM months
                 """,
                 dirty=SQL.identifier(self._kpi_dirty_table),
+                first=SQL.identifier(self._kpi_customer_table),
+                first_orders=self._kpi_first_orders(SQL("k.id = rp.commercial_partner_id")),
             )
         )
-        everything, months = self.env.cr.fetchone()
-        return everything, sorted(months)
+        everything, months, customers = self.env.cr.fetchone()
+        self.env.cr.execute(SQL("SELECT set_config('jit', %s, true)", jit))
+        return everything, sorted(months), customers
+
+    @api.model
+    def _kpi_first_orders(self, condition):
+        """SQL: the first confirmed order of each (company, customer) kept by
+        ``condition`` on the customer ``rp``: company_id, customer_id, date_order."""
+        return SQL(
+            """SELECT DISTINCT ON (so.company_id, rp.commercial_partner_id)
+                      so.company_id, rp.commercial_partner_id AS customer_id, so.date_order
+                 FROM sale_order so JOIN res_partner rp ON rp.id = so.partner_id
+                WHERE so.state = 'sale' AND %s
+             ORDER BY so.company_id, rp.commercial_partner_id, so.date_order, so.id""",
+            condition,
+        )
+
+    @api.model
+    def _kpi_store_first_orders(self, customers=None):
+        """Store each customer's first confirmed order as the figures now count it
+        (``customers``: only theirs; None: every customer's)."""
+        table = SQL.identifier(self._kpi_customer_table)
+        if customers is None:
+            self.env.cr.execute(SQL("DELETE FROM %s", table))
+            condition = SQL("TRUE")
+        else:
+            self.env.cr.execute(SQL("DELETE FROM %s WHERE customer_id = ANY(%s)", table, customers))
+            condition = SQL("rp.commercial_partner_id = ANY(%s)", customers)
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO %s (company_id, customer_id, date_order) %s",
+                table,
+                self._kpi_first_orders(condition),
+            )
+        )
 
     @api.model
     def _kpi_live_months(self, months):
@@ -434,7 +477,7 @@ class BusinessKpiReport(models.Model):
         cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", REFRESH_LOCK))
         if not cr.fetchone()[0]:
             return None
-        everything, months = self._kpi_cache_changed()
+        everything, months, customers = self._kpi_cache_resolve()
         fact = SQL.identifier(self._kpi_fact_table)
         dirty = SQL.identifier(self._kpi_dirty_table)
         columns = SQL(", ").join(
@@ -455,6 +498,7 @@ class BusinessKpiReport(models.Model):
             )
             cr.execute(SQL("SELECT count(DISTINCT month) FROM %s", fact))
             count = cr.fetchone()[0]
+            self._kpi_store_first_orders()
             cr.execute(SQL("DELETE FROM %s", dirty))
             return count
         for run in self._kpi_month_runs(months):
@@ -468,6 +512,8 @@ class BusinessKpiReport(models.Model):
                     self._kpi_live_months(run),
                 )
             )
+        if customers:
+            self._kpi_store_first_orders(customers)
         # the marks this transaction sees, all resolved above (a change committed
         # since is not seen: its marks stay)
         cr.execute(SQL("DELETE FROM %s", dirty))

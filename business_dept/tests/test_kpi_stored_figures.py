@@ -427,6 +427,53 @@ class TestKpiRefreshConcurrency(BaseCase):
             june = [row for row in stored if row["month"] == date(2019, 6, 1)]
             self.assertEqual(sum(row["new_customers"] for row in june), 1)
 
+    def test_two_orders_confirmed_at_once_around_a_refresh(self):
+        """A new customer's orders confirmed by two users at once, dated September
+        (T2) and October (T4); the cron refreshes after T4 commits and before T2
+        does: October, new when stored, is not any more."""
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            customer = env["res.partner"].create({"name": "Two Users Co."})
+            product = env["product.product"].create({"name": "Service", "type": "service"})
+            orders = env["sale.order"].create(
+                [
+                    {
+                        "partner_id": customer.id,
+                        "order_line": [Command.create({"product_id": product.id})],
+                    }
+                    for __ in range(2)
+                ]
+            )
+            env["business.kpi.report"]._kpi_cache_refresh()
+            ids = orders.ids
+        self.addCleanup(self._cleanup_orders, customer.id, product.id, ids)
+        with (
+            self.registry.cursor() as t1,
+            self.registry.cursor() as t2,
+            self.registry.cursor() as t4,
+        ):
+            for cr, order_id, day in ((t2, ids[0], "2019-09-10"), (t4, ids[1], "2019-10-10")):
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                order = env["sale.order"].browse(order_id)
+                order.action_confirm()
+                order.date_order = f"{day} 08:00:00"
+                env.flush_all()
+            t4.commit()
+            self._refresh(t1)
+            t1.commit()
+            t2.commit()
+        with self.registry.cursor() as cr:
+            report = api.Environment(cr, SUPERUSER_ID, {})["business.kpi.report"]
+            domain = [("month", ">=", date(2019, 9, 1)), ("month", "<=", date(2019, 10, 1))]
+            fields = ["company_id", "user_id", "month", "new_customers"]
+            stored = report.search_read(domain, fields, order="month, user_id")
+            report.invalidate_model()
+            live = report.with_context(business_kpi_live=True).search_read(
+                domain, fields, order="month, user_id"
+            )
+            self.assertEqual(stored, live)
+            self.assertEqual([row["new_customers"] for row in stored], [1])
+
     def _cleanup_orders(self, customer, product, ids):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
