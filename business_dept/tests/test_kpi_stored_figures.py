@@ -357,16 +357,12 @@ class TestKpiRefreshConcurrency(BaseCase):
             self._refresh(t1)
             t1.commit()
             t2.commit()
-        with self.registry.cursor() as cr:
-            report = api.Environment(cr, SUPERUSER_ID, {})["business.kpi.report"]
-            domain = [("month", "=", date(2019, 10, 1))]
-            fields = ["company_id", "user_id", "delivery_count", "delivery_ontime_count"]
-            stored = report.search_read(domain, fields)
-            report.invalidate_model()
-            self.assertEqual(
-                stored, report.with_context(business_kpi_live=True).search_read(domain, fields)
-            )
-            self.assertEqual(sum(row["delivery_ontime_count"] for row in stored), 1)
+        stored, live = self._stored_and_live(
+            [("month", "=", date(2019, 10, 1))],
+            ["company_id", "user_id", "delivery_count", "delivery_ontime_count"],
+        )
+        self.assertEqual(stored, live)
+        self.assertEqual(sum(row["delivery_ontime_count"] for row in stored), 1)
 
     def _cleanup_order(self, customer, product, order, picking, invoice):
         with self.registry.cursor() as cr:
@@ -414,18 +410,13 @@ class TestKpiRefreshConcurrency(BaseCase):
                 env = api.Environment(cr, SUPERUSER_ID, {})
                 env["sale.order"].browse(order_id)._action_cancel()
                 env.flush_all()
-        with self.registry.cursor() as cr:
-            report = api.Environment(cr, SUPERUSER_ID, {})["business.kpi.report"]
-            domain = [("month", ">=", date(2019, 3, 1)), ("month", "<=", date(2019, 6, 1))]
-            fields = ["company_id", "user_id", "month", "new_customers"]
-            stored = report.search_read(domain, fields, order="month, user_id")
-            report.invalidate_model()
-            live = report.with_context(business_kpi_live=True).search_read(
-                domain, fields, order="month, user_id"
-            )
-            self.assertEqual(stored, live)
-            june = [row for row in stored if row["month"] == date(2019, 6, 1)]
-            self.assertEqual(sum(row["new_customers"] for row in june), 1)
+        stored, live = self._stored_and_live(
+            [("month", ">=", date(2019, 3, 1)), ("month", "<=", date(2019, 6, 1))],
+            ["company_id", "user_id", "month", "new_customers"],
+        )
+        self.assertEqual(stored, live)
+        june = [row for row in stored if row["month"] == date(2019, 6, 1)]
+        self.assertEqual(sum(row["new_customers"] for row in june), 1)
 
     def test_two_orders_confirmed_at_once_around_a_refresh(self):
         """A new customer's orders confirmed by two users at once, dated September
@@ -462,17 +453,12 @@ class TestKpiRefreshConcurrency(BaseCase):
             self._refresh(t1)
             t1.commit()
             t2.commit()
-        with self.registry.cursor() as cr:
-            report = api.Environment(cr, SUPERUSER_ID, {})["business.kpi.report"]
-            domain = [("month", ">=", date(2019, 9, 1)), ("month", "<=", date(2019, 10, 1))]
-            fields = ["company_id", "user_id", "month", "new_customers"]
-            stored = report.search_read(domain, fields, order="month, user_id")
-            report.invalidate_model()
-            live = report.with_context(business_kpi_live=True).search_read(
-                domain, fields, order="month, user_id"
-            )
-            self.assertEqual(stored, live)
-            self.assertEqual([row["new_customers"] for row in stored], [1])
+        stored, live = self._stored_and_live(
+            [("month", ">=", date(2019, 9, 1)), ("month", "<=", date(2019, 10, 1))],
+            ["company_id", "user_id", "month", "new_customers"],
+        )
+        self.assertEqual(stored, live)
+        self.assertEqual([row["new_customers"] for row in stored], [1])
 
     def _cleanup_orders(self, customer, product, ids):
         with self.registry.cursor() as cr:
@@ -483,6 +469,18 @@ class TestKpiRefreshConcurrency(BaseCase):
             env["product.product"].browse(product).unlink()
             env["res.partner"].browse(customer).unlink()
             env["business.kpi.report"]._kpi_cache_refresh()
+
+    def _stored_and_live(self, domain, fields):
+        """The report's rows read in a new transaction: as stored (the months
+        marked read live), and all computed live."""
+        with self.registry.cursor() as cr:
+            report = api.Environment(cr, SUPERUSER_ID, {})["business.kpi.report"]
+            stored = report.search_read(domain, fields, order="month, user_id")
+            report.invalidate_model()
+            live = report.with_context(business_kpi_live=True).search_read(
+                domain, fields, order="month, user_id"
+            )
+        return stored, live
 
     def _changed(self, cr):
         return api.Environment(cr, SUPERUSER_ID, {})["business.kpi.report"]._kpi_cache_changed()[1]
