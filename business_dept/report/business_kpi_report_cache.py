@@ -225,7 +225,7 @@ class BusinessKpiReport(models.Model):
     def init(self):
         """Create the stored facts, the changed months and the triggers; mark every
         month changed (the report's rules may have changed with the code)."""
-        super().init()
+        res = super().init()
         cr = self.env.cr
         live = self.with_context(business_kpi_live=True, business_kpi_range=None)
         measures = live._kpi_measures()
@@ -295,6 +295,7 @@ class BusinessKpiReport(models.Model):
                 "INSERT INTO %s (month) VALUES ('-infinity')", SQL.identifier(self._kpi_dirty_table)
             )
         )
+        return res
 
     @api.model
     def _kpi_cache_drop_triggers(self):
