@@ -257,7 +257,9 @@ class BusinessKpiReport(models.Model):
             SQL(
                 "CREATE TABLE IF NOT EXISTS %(customers)s"
                 " (company_id integer, customer_id integer, date_order timestamp);"
+                "ALTER TABLE %(customers)s ADD COLUMN IF NOT EXISTS order_id integer;"
                 "CREATE INDEX IF NOT EXISTS %(first_index)s ON %(customers)s (customer_id);"
+                "CREATE INDEX IF NOT EXISTS %(first_order_index)s ON %(customers)s (order_id);"
                 "CREATE TABLE IF NOT EXISTS %(table)s (month date);"
                 "ALTER TABLE %(table)s ALTER COLUMN month DROP NOT NULL,"
                 " ADD COLUMN IF NOT EXISTS order_id integer,"
@@ -268,6 +270,7 @@ class BusinessKpiReport(models.Model):
                 table=SQL.identifier(self._kpi_dirty_table),
                 customers=SQL.identifier(self._kpi_customer_table),
                 first_index=SQL.identifier(f"{self._kpi_customer_table}_index"),
+                first_order_index=SQL.identifier(f"{self._kpi_customer_table}_order_index"),
                 month_index=SQL.identifier(f"{self._kpi_dirty_table}_month_index"),
                 order_index=SQL.identifier(f"{self._kpi_dirty_table}_order_index"),
                 customer_index=SQL.identifier(f"{self._kpi_dirty_table}_customer_index"),
@@ -353,9 +356,13 @@ class BusinessKpiReport(models.Model):
                                  WHERE order_id IS NOT NULL),
                      customers AS (
                     SELECT customer_id AS id FROM marks WHERE customer_id IS NOT NULL
+                    -- the customer of an order now, and the one whose stored first
+                    -- order it is (deleted or given to another customer since)
                     UNION SELECT rp.commercial_partner_id FROM sale_order so
                       JOIN res_partner rp ON rp.id = so.partner_id
-                     WHERE so.id IN (SELECT id FROM orders)),
+                     WHERE so.id IN (SELECT id FROM orders)
+                    UNION SELECT c.customer_id FROM %(first)s c
+                     WHERE c.order_id IN (SELECT id FROM orders)),
                      days AS (
                     SELECT so.date_order AS day FROM sale_order so
                      WHERE so.id IN (SELECT id FROM orders)
@@ -396,10 +403,12 @@ class BusinessKpiReport(models.Model):
     @api.model
     def _kpi_first_orders(self, condition):
         """SQL: the first confirmed order of each (company, customer) kept by
-        ``condition`` on the customer ``rp``: company_id, customer_id, date_order."""
+        ``condition`` on the customer ``rp``: company_id, customer_id, date_order,
+        order_id."""
         return SQL(
             """SELECT DISTINCT ON (so.company_id, rp.commercial_partner_id)
-                      so.company_id, rp.commercial_partner_id AS customer_id, so.date_order
+                      so.company_id, rp.commercial_partner_id AS customer_id, so.date_order,
+                      so.id AS order_id
                  FROM sale_order so JOIN res_partner rp ON rp.id = so.partner_id
                 WHERE so.state = 'sale' AND %s
              ORDER BY so.company_id, rp.commercial_partner_id, so.date_order, so.id""",
@@ -419,7 +428,7 @@ class BusinessKpiReport(models.Model):
             condition = SQL("rp.commercial_partner_id = ANY(%s)", customers)
         self.env.cr.execute(
             SQL(
-                "INSERT INTO %s (company_id, customer_id, date_order) %s",
+                "INSERT INTO %s (company_id, customer_id, date_order, order_id) %s",
                 table,
                 self._kpi_first_orders(condition),
             )

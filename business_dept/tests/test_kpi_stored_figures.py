@@ -460,10 +460,60 @@ class TestKpiRefreshConcurrency(BaseCase):
         self.assertEqual(stored, live)
         self.assertEqual([row["new_customers"] for row in stored], [1])
 
+    def test_first_order_deleted_while_its_contact_moves(self):
+        """A contact's order, the first of its new company's, deleted (T4) while the
+        contact is moved under that company (T2); the cron refreshes after T2 and
+        before T4 commit: the company's next order is its first again."""
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            old, new = env["res.partner"].create(
+                [{"name": "Old Co.", "is_company": True}, {"name": "New Co.", "is_company": True}]
+            )
+            contact = env["res.partner"].create({"name": "Moving Contact", "parent_id": old.id})
+            product = env["product.product"].create({"name": "Service", "type": "service"})
+            orders = env["sale.order"]
+            for partner, day in ((new, "2019-10-10"), (contact, "2019-09-10")):
+                order = env["sale.order"].create(
+                    {
+                        "partner_id": partner.id,
+                        "order_line": [Command.create({"product_id": product.id})],
+                    }
+                )
+                order.action_confirm()
+                order.date_order = f"{day} 08:00:00"
+                orders |= order
+            env["business.kpi.report"]._kpi_cache_refresh()
+            partners, ids = (contact | old | new).ids, orders.ids
+        self.addCleanup(self._cleanup_orders, partners, product.id, ids)
+        with (
+            self.registry.cursor() as t1,
+            self.registry.cursor() as t2,
+            self.registry.cursor() as t4,
+        ):
+            env4 = api.Environment(t4, SUPERUSER_ID, {})
+            env4["sale.order"].browse(ids[1])._action_cancel()
+            env4["sale.order"].browse(ids[1]).unlink()
+            env4.flush_all()
+            env2 = api.Environment(t2, SUPERUSER_ID, {})
+            env2["res.partner"].browse(partners[0]).parent_id = partners[2]
+            env2.flush_all()
+            t2.commit()
+            self._refresh(t1)
+            t1.commit()
+            t4.commit()
+        stored, live = self._stored_and_live(
+            [("month", ">=", date(2019, 9, 1)), ("month", "<=", date(2019, 10, 1))],
+            ["company_id", "user_id", "month", "new_customers"],
+        )
+        self.assertEqual(stored, live)
+        self.assertEqual(
+            [row["month"] for row in stored if row["new_customers"]], [date(2019, 10, 1)]
+        )
+
     def _cleanup_orders(self, customer, product, ids):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            orders = env["sale.order"].browse(ids)
+            orders = env["sale.order"].browse(ids).exists()
             orders._action_cancel()
             orders.unlink()
             env["product.product"].browse(product).unlink()
