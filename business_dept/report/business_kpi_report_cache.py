@@ -9,6 +9,8 @@ _logger = logging.getLogger(__name__)
 
 # pg_advisory_xact_lock key of the refresh: one at a time
 REFRESH_LOCK = 7341128018
+# the statements a trigger watches unless its marks say otherwise
+EVENTS = ("INSERT", "UPDATE", "DELETE")
 
 
 class BusinessKpiReport(models.Model):
@@ -209,7 +211,7 @@ class BusinessKpiReport(models.Model):
             $body$"""
 
     @api.model
-    def _kpi_cache_triggers(self, table, events=("INSERT", "UPDATE", "DELETE")):
+    def _kpi_cache_triggers(self, table, events=EVENTS):
         """[(trigger name, event, transition tables)] of ``table``."""
         transitions = {
             "INSERT": "NEW TABLE AS new_rows",
@@ -255,15 +257,12 @@ class BusinessKpiReport(models.Model):
             )
         cr.execute(
             SQL(
-                "CREATE TABLE IF NOT EXISTS %(customers)s"
-                " (company_id integer, customer_id integer, date_order timestamp);"
-                "ALTER TABLE %(customers)s ADD COLUMN IF NOT EXISTS order_id integer;"
+                "CREATE TABLE IF NOT EXISTS %(customers)s (company_id integer,"
+                " customer_id integer, date_order timestamp, order_id integer);"
                 "CREATE INDEX IF NOT EXISTS %(first_index)s ON %(customers)s (customer_id);"
                 "CREATE INDEX IF NOT EXISTS %(first_order_index)s ON %(customers)s (order_id);"
-                "CREATE TABLE IF NOT EXISTS %(table)s (month date);"
-                "ALTER TABLE %(table)s ALTER COLUMN month DROP NOT NULL,"
-                " ADD COLUMN IF NOT EXISTS order_id integer,"
-                " ADD COLUMN IF NOT EXISTS customer_id integer;"
+                "CREATE TABLE IF NOT EXISTS %(table)s"
+                " (month date, order_id integer, customer_id integer);"
                 "CREATE INDEX IF NOT EXISTS %(month_index)s ON %(table)s (month);"
                 "CREATE INDEX IF NOT EXISTS %(order_index)s ON %(table)s (order_id);"
                 "CREATE INDEX IF NOT EXISTS %(customer_index)s ON %(table)s (customer_id)",
@@ -279,7 +278,7 @@ class BusinessKpiReport(models.Model):
         self._kpi_cache_drop_triggers()
         for table, columns, marks in self._kpi_cache_watches():
             cr.execute(SQL(self._kpi_cache_function(table, columns, marks)))
-            events = marks.get("events", ("INSERT", "UPDATE", "DELETE"))
+            events = marks.get("events", EVENTS)
             for name, event, transitions in self._kpi_cache_triggers(table, events):
                 cr.execute(
                     SQL(

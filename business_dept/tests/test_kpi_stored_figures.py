@@ -391,17 +391,11 @@ class TestKpiRefreshConcurrency(BaseCase):
             env = api.Environment(cr, SUPERUSER_ID, {})
             customer = env["res.partner"].create({"name": "Twice Cancelled Co."})
             product = env["product.product"].create({"name": "Service", "type": "service"})
-            orders = env["sale.order"]
-            for day in ("2019-03-10", "2019-04-10", "2019-06-10"):
-                order = env["sale.order"].create(
-                    {
-                        "partner_id": customer.id,
-                        "order_line": [Command.create({"product_id": product.id})],
-                    }
-                )
-                order.action_confirm()
-                order.date_order = f"{day} 08:00:00"
-                orders |= order
+            orders = self._confirmed_orders(
+                env,
+                product,
+                [(customer, day) for day in ("2019-03-10", "2019-04-10", "2019-06-10")],
+            )
             env["business.kpi.report"]._kpi_cache_refresh()
             ids = orders.ids
         self.addCleanup(self._cleanup_orders, customer.id, product.id, ids)
@@ -410,10 +404,7 @@ class TestKpiRefreshConcurrency(BaseCase):
                 env = api.Environment(cr, SUPERUSER_ID, {})
                 env["sale.order"].browse(order_id)._action_cancel()
                 env.flush_all()
-        stored, live = self._stored_and_live(
-            [("month", ">=", date(2019, 3, 1)), ("month", "<=", date(2019, 6, 1))],
-            ["company_id", "user_id", "month", "new_customers"],
-        )
+        stored, live = self._new_customers(date(2019, 3, 1), date(2019, 6, 1))
         self.assertEqual(stored, live)
         june = [row for row in stored if row["month"] == date(2019, 6, 1)]
         self.assertEqual(sum(row["new_customers"] for row in june), 1)
@@ -453,10 +444,7 @@ class TestKpiRefreshConcurrency(BaseCase):
             self._refresh(t1)
             t1.commit()
             t2.commit()
-        stored, live = self._stored_and_live(
-            [("month", ">=", date(2019, 9, 1)), ("month", "<=", date(2019, 10, 1))],
-            ["company_id", "user_id", "month", "new_customers"],
-        )
+        stored, live = self._new_customers(date(2019, 9, 1), date(2019, 10, 1))
         self.assertEqual(stored, live)
         self.assertEqual([row["new_customers"] for row in stored], [1])
 
@@ -471,17 +459,9 @@ class TestKpiRefreshConcurrency(BaseCase):
             )
             contact = env["res.partner"].create({"name": "Moving Contact", "parent_id": old.id})
             product = env["product.product"].create({"name": "Service", "type": "service"})
-            orders = env["sale.order"]
-            for partner, day in ((new, "2019-10-10"), (contact, "2019-09-10")):
-                order = env["sale.order"].create(
-                    {
-                        "partner_id": partner.id,
-                        "order_line": [Command.create({"product_id": product.id})],
-                    }
-                )
-                order.action_confirm()
-                order.date_order = f"{day} 08:00:00"
-                orders |= order
+            orders = self._confirmed_orders(
+                env, product, [(new, "2019-10-10"), (contact, "2019-09-10")]
+            )
             env["business.kpi.report"]._kpi_cache_refresh()
             partners, ids = (contact | old | new).ids, orders.ids
         self.addCleanup(self._cleanup_orders, partners, product.id, ids)
@@ -501,10 +481,7 @@ class TestKpiRefreshConcurrency(BaseCase):
             self._refresh(t1)
             t1.commit()
             t4.commit()
-        stored, live = self._stored_and_live(
-            [("month", ">=", date(2019, 9, 1)), ("month", "<=", date(2019, 10, 1))],
-            ["company_id", "user_id", "month", "new_customers"],
-        )
+        stored, live = self._new_customers(date(2019, 9, 1), date(2019, 10, 1))
         self.assertEqual(stored, live)
         self.assertEqual(
             [row["month"] for row in stored if row["new_customers"]], [date(2019, 10, 1)]
@@ -519,6 +496,30 @@ class TestKpiRefreshConcurrency(BaseCase):
             env["product.product"].browse(product).unlink()
             env["res.partner"].browse(customer).unlink()
             env["business.kpi.report"]._kpi_cache_refresh()
+
+    @staticmethod
+    def _confirmed_orders(env, product, dated):
+        """Confirmed orders of ``product``, one per (customer, day) of ``dated``,
+        dated 08:00 UTC that day."""
+        orders = env["sale.order"]
+        for partner, day in dated:
+            order = env["sale.order"].create(
+                {
+                    "partner_id": partner.id,
+                    "order_line": [Command.create({"product_id": product.id})],
+                }
+            )
+            order.action_confirm()
+            order.date_order = f"{day} 08:00:00"
+            orders |= order
+        return orders
+
+    def _new_customers(self, first, last):
+        """``_stored_and_live`` of the new customers from month ``first`` to ``last``."""
+        return self._stored_and_live(
+            [("month", ">=", first), ("month", "<=", last)],
+            ["company_id", "user_id", "month", "new_customers"],
+        )
 
     def _stored_and_live(self, domain, fields):
         """The report's rows read in a new transaction: as stored (the months
