@@ -50,6 +50,14 @@ class AccountMove(models.Model):
             move.business_kpi_frozen_note = frozen and move._business_kpi_frozen_text(frozen)
 
     def write(self, vals):
+        # recorded by the Invoice Delivered wizard, the e-mail sent or the portal only
+        if not self.env.su and {"invoice_delivered_date", "invoice_delivery_ref"} & set(vals):
+            raise AccessError(
+                self.env._(
+                    "The invoice's delivery is recorded with Invoice Delivered (or by sending "
+                    "it), not typed."
+                )
+            )
         result = super().write(vals)
         if vals.get("invoice_delivered_date") or vals.get("state") == "cancel":
             # a customer statement (客户对账单) is done when all its invoices (cancelled

@@ -16,7 +16,8 @@ class BusinessCollectionPlan(models.Model):
 
     _name = "business.collection.plan"
     _description = "Collection Plan"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "business.workflow.guard"]
+    _business_workflow_fields = ("state",)
     _order = "month desc, user_id"
 
     _sql_constraints = [

@@ -13,6 +13,7 @@ class BusinessCollectionPlanLine(models.Model):
 
     _name = "business.collection.plan.line"
     _description = "Collection Plan Line"
+    _inherit = ["business.workflow.guard"]
     _order = "planned_date, id"
 
     # what a business manager may change on his own draft plan

@@ -93,11 +93,16 @@ class BusinessSatisfactionSurvey(models.Model):
                     )
 
     def write(self, vals):
-        """A finished survey is not rescored by its own manager (only a director may)."""
-        if not self.env.su and not self.env.user.has_group("business_dept.group_business_director"):
-            locked = set(SCORE_FIELDS) | {"partner_id", "date", "user_id", "comment"}
-            if locked & set(vals) and any(survey.state == "done" for survey in self):
-                raise AccessError(self.env._("Only a Business Director changes a finished survey."))
+        """A finished survey is frozen: its answers change only after a Business Director
+        reset it to draft (a chatter note tells)."""
+        locked = set(SCORE_FIELDS) | {"partner_id", "date", "user_id", "comment"}
+        if not self.env.su and locked & set(vals) and any(s.state == "done" for s in self):
+            raise AccessError(
+                self.env._(
+                    "A finished survey is not changed: a Business Director resets it to draft "
+                    "first."
+                )
+            )
         return super().write(vals)
 
     def action_done(self):
@@ -130,6 +135,14 @@ class BusinessSatisfactionSurvey(models.Model):
         if any(survey.state != "done" for survey in self):
             raise UserError(self.env._("Only a finished survey can be reset to draft."))
         self.sudo().write({"state": "draft"})
+        for survey in self:
+            survey.message_post(
+                body=self.env._(
+                    "Reset to draft by %(user)s: the survey's answers may be changed, then it is "
+                    "finished again.",
+                    user=self.env.user.name,
+                )
+            )
         return True
 
     def _check_own_survey(self):

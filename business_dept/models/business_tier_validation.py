@@ -1,9 +1,12 @@
-from odoo import models
+from odoo import api, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from .tier_review import tier_engine
+
 OPEN = ("waiting", "pending")
 ACTIVITY_TYPE = "business_dept.mail_activity_type_tier_review"
+NOBODY_ACTIVITY_TYPE = "business_dept.mail_activity_type_tier_no_reviewer"
 
 
 class BusinessTierValidation(models.AbstractModel):
@@ -92,6 +95,10 @@ class BusinessTierValidation(models.AbstractModel):
         first = min(reviews.mapped("sequence"))
         return reviews.filtered(lambda r: r.sequence == first)
 
+    def _business_entitled_reviews(self, tiers=False):
+        """Only the tier due now: the department's tiers are approved in their order."""
+        return super()._business_entitled_reviews(tiers) & self._business_tier_current()
+
     def _business_tier_check_reviewer(self):
         """Server side: the current user reviews the tier due now, or a clear refusal."""
         user = self.env.user
@@ -101,10 +108,9 @@ class BusinessTierValidation(models.AbstractModel):
                 raise UserError(
                     self.env._("%(document)s has no review waiting.", document=record.display_name)
                 )
-            if record.can_review and any(user in r.reviewer_ids for r in current):
+            if record._business_entitled_reviews(current):
                 continue
-            candidates = current.with_context(business_tier_all_reviewers=True).sudo()
-            if any(user in r._get_reviewers() for r in candidates):
+            if any(user in r.sudo()._business_definition_reviewers() for r in current):
                 if user in record.review_ids.filtered(lambda r: r.status == "approved").done_by:
                     raise AccessError(
                         self.env._(
@@ -132,11 +138,10 @@ class BusinessTierValidation(models.AbstractModel):
         """Approve the tier due now (the buttons of the department call this)."""
         self._business_tier_check_reviewer()
         for record in self:
-            reviews = record._business_tier_current().filtered(
-                lambda r: self.env.user in r.reviewer_ids
-            )
+            reviews = record._business_entitled_reviews(record._business_tier_current())
             if comment:
-                reviews.write({"comment": comment})
+                with tier_engine():
+                    reviews.write({"comment": comment})
             record._validate_tier(reviews)
             record._update_counter({"review_deleted": True})
         return True
@@ -147,13 +152,23 @@ class BusinessTierValidation(models.AbstractModel):
             raise UserError(self.env._("Give the reason of the rejection."))
         self._business_tier_check_reviewer()
         for record in self:
-            reviews = record._business_tier_current().filtered(
-                lambda r: self.env.user in r.reviewer_ids
-            )
-            reviews.write({"comment": comment.strip()})
+            reviews = record._business_entitled_reviews(record._business_tier_current())
+            with tier_engine():
+                reviews.write({"comment": comment.strip()})
             record._rejected_tier(reviews)
             record._update_counter({"review_deleted": True})
         return True
+
+    def restart_validation(self):
+        """No *Restart Validation* on the department's documents: a change that voids an
+        approval restarts it (``_business_tier_restart``), with a chatter note."""
+        raise UserError(
+            self.env._(
+                "%(model)s has no Restart Validation: its approval starts again when the "
+                "document is changed or reset.",
+                model=self._description,
+            )
+        )
 
     def validate_tier(self):
         self._business_tier_check_reviewer()
@@ -163,17 +178,13 @@ class BusinessTierValidation(models.AbstractModel):
         """A rejection always asks for its reason."""
         self.ensure_one()
         self._business_tier_check_reviewer()
-        reviews = self._business_tier_current().filtered(lambda r: self.env.user in r.reviewer_ids)
+        reviews = self._business_entitled_reviews(self._business_tier_current())
         return self._add_comment("reject", reviews)
 
     def _validate_tier(self, tiers=False):
         self.ensure_one()
         self._business_tier_lock()
-        mine = (
-            (tiers or self.review_ids)
-            .filtered(lambda r: r.status in OPEN and self.env.user in r.reviewer_ids)
-            .sorted("sequence")[:1]  # one person, one tier
-        )
+        mine = self._business_entitled_reviews(tiers).sorted("sequence")[:1]  # one tier each
         if not mine:
             return
         super()._validate_tier(mine)
@@ -186,9 +197,7 @@ class BusinessTierValidation(models.AbstractModel):
     def _rejected_tier(self, tiers=False):
         self.ensure_one()
         self._business_tier_lock()
-        mine = (tiers or self.review_ids).filtered(
-            lambda r: r.status in OPEN and self.env.user in r.reviewer_ids
-        )
+        mine = self._business_entitled_reviews(tiers)
         if not mine:
             return
         comment = ", ".join(c.strip() for c in mine.mapped("comment") if c and c.strip())
@@ -209,34 +218,80 @@ class BusinessTierValidation(models.AbstractModel):
 
     # ------------------------------------------------------------ notifications
     def _business_tier_refresh(self):
-        """Reviewers recomputed (one person one tier), the next tier made pending, and an
-        activity for each reviewer of the tier due now."""
+        """Reviewers recomputed (one person one tier), the next tier made pending, the
+        current user's activity done and an activity for each reviewer of the tier due now."""
         self.ensure_one()
-        Review = self.env["tier.review"]
         open_reviews = self.review_ids.filtered(lambda r: r.status in OPEN)
-        self.env.add_to_compute(Review._fields["reviewer_ids"], open_reviews)
-        self.review_ids._compute_can_review()
+        self.env.add_to_compute(open_reviews._fields["reviewer_ids"], open_reviews)
+        with tier_engine():
+            self.review_ids._compute_can_review()
+        self.sudo().activity_ids.filtered(
+            lambda a: (
+                a.activity_type_id == self.env.ref(ACTIVITY_TYPE) and a.user_id == self.env.user
+            )
+        ).action_feedback()
+        self._business_tier_sync_activities()
+
+    def _business_tier_sync_activities(self):
+        """The review activities follow the reviewers of the tier due now: those who left it
+        lose theirs, those who joined get one; a tier nobody can review tells the
+        administrators (an activity) and the document's chatter."""
         record = self.sudo()
-        due = record._business_tier_current().reviewer_ids
-        for activity in record.activity_ids.filtered(
-            lambda a: a.activity_type_id == self.env.ref(ACTIVITY_TYPE)
-        ):
-            if activity.user_id == self.env.user:
-                activity.action_feedback()
-            elif activity.user_id not in due:
-                activity.unlink()
-        scheduled = record.activity_ids.filtered(
-            lambda a: a.activity_type_id == self.env.ref(ACTIVITY_TYPE)
-        ).user_id
-        for user in due - scheduled:
+        review_type = self.env.ref(ACTIVITY_TYPE)
+        nobody_type = self.env.ref(NOBODY_ACTIVITY_TYPE)
+        current = record._business_tier_current()
+        due = current.reviewer_ids
+        activities = record.activity_ids.filtered(lambda a: a.activity_type_id == review_type)
+        gone = activities.filtered(lambda a: a.user_id not in due)
+        gone.unlink()
+        for user in due - (activities - gone).user_id:
             record.activity_schedule(
                 ACTIVITY_TYPE,
                 user_id=user.id,
-                summary=self.env._(
-                    "Review: %(tier)s",
-                    tier=", ".join(record._business_tier_current().mapped("name")),
-                ),
+                summary=self.env._("Review: %(tier)s", tier=", ".join(current.mapped("name"))),
             )
+        stalled = record.activity_ids.filtered(lambda a: a.activity_type_id == nobody_type)
+        if due or not current:
+            stalled.unlink()
+            return
+        if stalled:
+            return
+        note = self.env._(
+            "Nobody can review %(tier)s of %(document)s: no active user of the company holds "
+            "the reviewer role. Give the role to someone (Settings › Users).",
+            tier=", ".join(current.mapped("name")),
+            document=record.display_name,
+        )
+        record.message_post(body=note, subtype_xmlid="mail.mt_note")
+        for admin in record._business_tier_administrators():
+            record.activity_schedule(NOBODY_ACTIVITY_TYPE, user_id=admin.id, note=note)
+
+    def _business_tier_administrators(self):
+        admins = self.env.ref("base.group_system").users.filtered(
+            lambda u: u.active and not u.share
+        )
+        company = self._get_company()
+        return admins.filtered(lambda u: company in u.company_ids) or admins
+
+    @api.model
+    def _business_tier_follow_people(self):
+        """Users joined or left a reviewer group, were archived or changed company: every
+        open review of the department's documents is given to the reviewers of now."""
+        Review = self.env["tier.review"].sudo()
+        models_ = [
+            name
+            for name, model in self.env.registry.items()
+            if not model._abstract and hasattr(model, "_business_tier_requesters")
+        ]
+        reviews = Review.search([("model", "in", models_), ("status", "in", OPEN)])
+        if not reviews:
+            return
+        self.env.add_to_compute(Review._fields["reviewer_ids"], reviews)
+        reviews.flush_recordset(["reviewer_ids"])
+        for model, res_ids in reviews.grouped("model").items():
+            documents = self.env[model].sudo().browse(set(res_ids.mapped("res_id"))).exists()
+            for document in documents:
+                document._business_tier_sync_activities()
 
     def _business_tier_tell_requester(self, reviews, body):
         partners = reviews.requested_by.partner_id

@@ -3,11 +3,14 @@ from odoo.exceptions import AccessError, UserError
 
 
 class BusinessWorkflowGuard(models.AbstractModel):
-    """Approval and state fields (审批、签字、状态) are set by the workflow buttons only.
+    """Approval and state fields (审批、签字、状态) are set by the workflow buttons only, and
+    what the workflow computes is never typed.
 
     A button checks the role and the state, then writes these fields in sudo; a plain
     ``create``/``write`` (a form, an import, an RPC call) may not set them. On create, the
     field's default value (or an empty one) is accepted, as the web client sends it.
+    The same holds for every read-only computed field the addon defines on the model
+    (``_business_computed_fields``): Odoo writes them when asked, the view only hides them.
     """
 
     _name = "business.workflow.guard"
@@ -28,12 +31,27 @@ class BusinessWorkflowGuard(models.AbstractModel):
         value = default(self) if default else False
         return value.id if isinstance(value, models.BaseModel) else value
 
+    @api.model
+    def _business_computed_fields(self):
+        """The read-only computed fields (related ones included) of the addon on this model:
+        all of them on the addon's own models, the addon's own on a standard model."""
+        own_model = self._original_module == "business_dept"
+        return {
+            name
+            for name, field in self._fields.items()
+            if field.compute
+            and field.readonly
+            and not field.automatic
+            and (own_model or field._modules == ("business_dept",))
+        }
+
     def _business_check_workflow_fields(self, vals_list, creating=False):
         if self.env.su:
             return
+        guarded = set(self._business_workflow_fields) | self._business_computed_fields()
         for vals in vals_list:
             refused = []
-            for fname in set(self._business_workflow_fields).intersection(vals):
+            for fname in guarded.intersection(vals):
                 if creating and vals[fname] in (False, None, self._business_default(fname)):
                     continue
                 refused.append(self._fields[fname]._description_string(self.env))

@@ -607,6 +607,13 @@ class SaleOrder(models.Model):
         )
         self._business_request_signoff()
 
+    def restart_validation(self):
+        """*Restart Validation* of a quotation: its sign-off starts again, void if given."""
+        self.check_access("write")
+        if any(order.state not in ("draft", "sent") for order in self):
+            raise UserError(self.env._("Only a quotation's sign-off is restarted."))
+        self._business_void_signoff()
+
     @api.model
     def _cron_business_review_reminders(self):
         """Reviews not received one working day before their deadline: the assistant gets an

@@ -25,3 +25,6 @@ from . import test_invoice_delivery
 from . import test_collection_plan
 from . import test_agreement_ledger
 from . import test_customer_statement
+from . import test_forged_approvals
+from . import test_approvals_follow_people
+from . import test_rpc_probe

@@ -1,0 +1,34 @@
+from odoo import api, models
+
+# a change of these moves the reviews of the department to the reviewers of now
+REVIEWER_FIELDS = ("groups_id", "active", "company_ids", "company_id", "in_group_", "sel_groups_")
+
+
+class ResUsers(models.Model):
+    """Approvals follow the people (审批随人): a user who joins or leaves a reviewer group,
+    is archived or changes company takes or leaves the open reviews at once."""
+
+    _inherit = "res.users"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        users = super().create(vals_list)
+        if users._business_reviewers():
+            self.env["business.tier.validation"]._business_tier_follow_people()
+        return users
+
+    def write(self, vals):
+        if not any(fname.startswith(REVIEWER_FIELDS) for fname in vals):
+            return super().write(vals)
+        reviewers = self._business_reviewers()
+        result = super().write(vals)
+        if reviewers or self._business_reviewers():
+            self.env["business.tier.validation"]._business_tier_follow_people()
+        return result
+
+    def _business_reviewers(self):
+        """Those of the users a tier definition names (as its user or by its group)."""
+        definitions = self.env["tier.definition"].sudo().search([])
+        return self.with_context(active_test=False).filtered(
+            lambda u: u in definitions.reviewer_id or u.groups_id & definitions.reviewer_group_id
+        )

@@ -1,0 +1,112 @@
+from odoo import api, models
+from odoo.exceptions import AccessError
+
+from .tier_review import in_tier_engine, tier_engine
+
+OPEN = ("waiting", "pending")
+# context keys of OCA tier validation that loosen its checks: honoured for the server's own
+# code (superuser, approval engine) only, never when a caller sends them
+LOOSENING_KEYS = ("skip_validation_check",)
+
+
+class TierValidation(models.AbstractModel):
+    """Approvals are evidence (审批留痕), on every document under tier validation in the
+    database, the department's and any other (``sale.order``, ``purchase.order``…):
+
+    - the reviews (``review_ids``) and the status they give (``validation_status``) are
+      written by the engine's paths only, run in :func:`tier_engine`;
+    - the engine acts for the reviewer entitled *now*: the reviewers are computed again
+      from the tier definition when he acts, and he approves or rejects only the tier due
+      for him, whatever reviews a caller passes (the comment wizard's included);
+    - a context key sent by a caller does not loosen a check.
+    """
+
+    _inherit = "tier.validation"
+
+    # ------------------------------------------------------------ what a user may write
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._business_refuse_engine_fields(vals_list)
+        return super(TierValidation, self._business_caller_context()).create(vals_list)
+
+    def write(self, vals):
+        self._business_refuse_engine_fields([vals])
+        return super(TierValidation, self._business_caller_context()).write(vals)
+
+    def _business_refuse_engine_fields(self, vals_list):
+        if in_tier_engine(self.env):
+            return
+        for vals in vals_list:
+            if {"review_ids", "validation_status"} & set(vals):
+                raise AccessError(
+                    self.env._(
+                        "The validations of %(model)s are recorded by the approval buttons only.",
+                        model=self._description,
+                    )
+                )
+
+    def _business_caller_context(self):
+        """The records without the context keys that loosen tier validation's checks,
+        unless the server's own code runs."""
+        if in_tier_engine(self.env) or not any(self.env.context.get(k) for k in LOOSENING_KEYS):
+            return self
+        return self.with_context(**dict.fromkeys(LOOSENING_KEYS, False))
+
+    # ------------------------------------------------------------ the engine's paths
+    def request_validation(self):
+        self.check_access("write")
+        with tier_engine():
+            return super().request_validation()
+
+    def restart_validation(self):
+        self.check_access("write")
+        with tier_engine():
+            return super().restart_validation()
+
+    def unlink(self):
+        self.check_access("unlink")
+        with tier_engine():
+            return super().unlink()
+
+    def _tier_validation_check_write_remove_reviews(self, vals):
+        # a document cancelled or sent back to its first state: its reviews go
+        with tier_engine():
+            return super()._tier_validation_check_write_remove_reviews(vals)
+
+    def _validate_tier(self, tiers=False):
+        self.ensure_one()
+        reviews = self._business_entitled_reviews(tiers)
+        if not reviews:
+            return None
+        with tier_engine():
+            return super()._validate_tier(reviews)
+
+    def _rejected_tier(self, tiers=False):
+        self.ensure_one()
+        reviews = self._business_entitled_reviews(tiers)
+        if not reviews:
+            return None
+        with tier_engine():
+            return super()._rejected_tier(reviews)
+
+    def _update_counter(self, review_counter):
+        with tier_engine():
+            return super()._update_counter(review_counter)
+
+    def _business_entitled_reviews(self, tiers=False):
+        """The open reviews of this document among ``tiers`` (all when none are given) that
+        the current user may act on now: reviewers computed again from the tier definitions,
+        and only the tiers due for him (the sequence of approval kept)."""
+        self.ensure_one()
+        open_reviews = self.sudo().review_ids.filtered(lambda r: r.status in OPEN)
+        with tier_engine():
+            self.env.add_to_compute(open_reviews._fields["reviewer_ids"], open_reviews)
+            open_reviews.flush_recordset(["reviewer_ids"])
+        candidates = open_reviews & tiers if tiers else open_reviews
+        sequences = self._get_sequences_to_approve(self.env.user)
+        return candidates.filtered(
+            lambda r: (
+                self.env.user in r.reviewer_ids
+                and (r.sequence in sequences or r.approve_sequence_bypass)
+            )
+        ).with_env(self.env)
