@@ -943,20 +943,14 @@ class BusinessCustomerStatement(models.Model):
         fresh = {}
         for row in self.env.cr.fetchall():
             values = dict(zip(LINE_COLUMNS + ("move_id",), row, strict=True))
-            fresh[self._line_key(values)] = values
+            key = (values["stock_move_id"], values["move_id"], values["sale_line_id"])
+            fresh[self._line_key(values["line_type"], *key)] = values
         changes = []
         if self.sent_fingerprint and self._lines_fingerprint() != self.sent_fingerprint:
             changes.append(self.env._("the lines were edited after sending"))
         for line in self.line_ids:
-            key = self._line_key(
-                {
-                    "line_type": line.line_type,
-                    "stock_move_id": line.stock_move_id.id,
-                    "sale_line_id": line.sale_line_id.id,
-                    "move_id": line.move_id.id,
-                }
-            )
-            now = fresh.pop(key, None)
+            key = (line.stock_move_id.id, line.move_id.id, line.sale_line_id.id)
+            now = fresh.pop(self._line_key(line.line_type, *key), None)
             if now is None:
                 changes.append(
                     self.env._("%(line)s: no longer in the period or invoiced", line=line._label())
@@ -996,17 +990,12 @@ class BusinessCustomerStatement(models.Model):
         return changes
 
     @api.model
-    def _line_key(self, values):
+    def _line_key(self, line_type, stock_move_id, move_id, sale_line_id):
         """What a line is, to compare the lines sent with the lines now: its stock move
         (goods delivered or returned), its journal entry, or else its order line (freight,
         service, down payment)."""
-        moved = values["stock_move_id"] or None
-        return (
-            values["line_type"],
-            moved,
-            values["move_id"] or None,
-            None if moved else values["sale_line_id"] or None,
-        )
+        moved = stock_move_id or None
+        return (line_type, moved, move_id or None, None if moved else sale_line_id or None)
 
     def _check_unchanged(self):
         for statement in self:

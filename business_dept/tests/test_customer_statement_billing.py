@@ -158,6 +158,39 @@ class TestCustomerStatementBilling(CustomerStatementCase):
         refund.action_post()
         self.assertEqual(self.buyer.credit, 700.0)
 
+    def test_return_credited_by_hand_counts_once(self):
+        """3 returned in June and credited by hand (a credit note of the order line):
+        the credit note is June's negative line, the return is not deducted again."""
+        order = self.order()
+        picking = self.deliver(order, self.local(2026, 5, 10, 9, 0))
+        invoice = order._create_invoices()
+        invoice.invoice_date = date(2026, 5, 20)
+        invoice.action_post()
+        self.return_goods(picking, 3, self.local(2026, 6, 5, 10, 0))
+        refund = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": self.buyer.id,
+                "invoice_date": date(2026, 6, 8),
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": self.product.id,
+                            "quantity": 3,
+                            "price_unit": 100.0,
+                            "sale_line_ids": [Command.link(order.order_line.id)],
+                        }
+                    )
+                ],
+            }
+        )
+        refund.action_post()
+        june = self.buyer_statement(JUNE_30)
+        self.assertFalse(june.delivery_line_ids)
+        self.assertEqual(june.account_line_ids.move_id, refund)
+        self.assertEqual(june.account_line_ids.amount, -300.0)
+        self.assertEqual((june.closing_balance, june.amount_due), (700.0, 700.0))
+
     def test_return_before_invoice_nets_its_delivery(self):
         """3 of 10 returned before any invoice: the delivery is listed for the 7 kept;
         a return that is not to be refunded (an exchange) takes nothing off."""
