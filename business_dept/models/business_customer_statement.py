@@ -18,6 +18,7 @@ WORKFLOW_FIELDS = {
     "closing_balance",
     "sent_date",
     "sent_fingerprint",
+    "sent_message_id",
     "confirmed_date",
     "confirmed_by_partner_id",
     "confirmed_user_id",
@@ -41,6 +42,7 @@ LINE_COLUMNS = (
     "name",
     "date",
     "stock_move_id",
+    "sale_line_id",
     "quantity",
     "price_unit",
     "currency_id",
@@ -166,6 +168,13 @@ class BusinessCustomerStatement(models.Model):
         compute="_compute_amounts",
         help="Invoices less credit notes of the period, in company currency.",
     )
+    amount_due = fields.Monetary(
+        string="Owed after Invoicing",
+        compute="_compute_amounts",
+        help="The closing balance plus the lines to invoice (goods returned to refund "
+        "deducted): what the customer owes once the statement is invoiced, in company "
+        "currency.",
+    )
     amount_paid = fields.Monetary(
         string="Payments Received",
         compute="_compute_amounts",
@@ -178,6 +187,15 @@ class BusinessCustomerStatement(models.Model):
         groups=STAFF_GROUPS,
         help="Fingerprint of the lines as they were sent: a confirmation of other lines "
         "is refused.",
+    )
+    sent_message_id = fields.Many2one(
+        "mail.message",
+        string="Sending Message",
+        readonly=True,
+        copy=False,
+        groups=STAFF_GROUPS,
+        help="The message that sent the statement to the customer: what is attached in the "
+        "chatter after it is the customer's reply.",
     )
     reply_attachment_ids = fields.Many2many(
         "ir.attachment",
@@ -231,6 +249,7 @@ class BusinessCustomerStatement(models.Model):
             statement.amount_to_invoice = sums[sid, "delivery"]
             statement.amount_invoiced = sums[sid, "invoice"] + sums[sid, "refund"]
             statement.amount_paid = -sums[sid, "payment"]
+            statement.amount_due = statement.closing_balance + statement.amount_to_invoice
 
     def _compute_invoice_count(self):
         for statement in self:
@@ -341,17 +360,21 @@ class BusinessCustomerStatement(models.Model):
                     "sent_fingerprint": statement._lines_fingerprint(),
                 }
             )
-            statement._send_email(recipients[statement])
+            message = statement._send_email(recipients[statement])
+            statement._workflow_write({"sent_message_id": message.id})
         return True
 
     def action_confirm(self):
         """Record the customer's confirmation (客户确认对账单) received by mail or on paper:
-        the customer's reply is attached. Refused when the data changed since sending."""
+        the customer's reply is attached, to the field or in the chatter (paper clip, a
+        note, his email) since the statement was sent. Refused when the data changed
+        since sending."""
         self._check_group(GROUP_ASSISTANT, GROUP_MANAGER)
         self._check_own()
         self._check_state("sent")
+        replies = {statement: statement._reply_attachments() for statement in self}
         for statement in self:
-            if not statement.reply_attachment_ids:
+            if not replies[statement]:
                 raise UserError(
                     self.env._(
                         "Attach the customer's reply to %(name)s before recording its "
@@ -360,6 +383,8 @@ class BusinessCustomerStatement(models.Model):
                     )
                 )
         self._check_unchanged()
+        for statement in self:
+            statement.sudo().reply_attachment_ids = [Command.set(replies[statement].ids)]
         self._confirm("recorded", self.partner_id.browse())
         return True
 
@@ -596,73 +621,157 @@ class BusinessCustomerStatement(models.Model):
 
     @api.model
     def _delivery_rows_sql(self, company, date_lo, date_to):
-        """SQL rows of the done customer deliveries of ``company`` whose local day (company
-        time zone) lies from ``date_lo`` (None: any day before) to ``date_to``, not fully
-        invoiced: one row per stock move of an order line with the quantity of it not yet
-        invoiced.
+        """SQL rows of what is billed and not invoiced yet (开票产品明细) of ``company``,
+        dated from ``date_lo`` (None: any day before) to ``date_to``, local day of the
+        company's time zone: one row per delivered or returned stock move (its goods) and
+        per order line without goods (freight, service, down payment), with the quantity
+        of it not yet invoiced, negative for what is to be refunded.
 
-        The order line's quantity not yet invoiced (delivered - invoiced, credit notes
-        deducted) is allocated to its deliveries, the latest first (each up to its quantity
-        net of the done returns): the earliest deliveries are the ones invoiced, and a
-        fully invoiced delivery gives no row."""
+        Freight and down payments go with the order's goods: they are dated with its first
+        delivery (else the first day another line of it is billable); a down payment is
+        deducted once there is something to deduct it from."""
         Company = self.env["res.company"]
         return SQL(
             """
             SELECT rp.commercial_partner_id AS partner_id,
                    (%(local_done)s)::date AS day,
-                   sp.name AS name,
-                   so.id AS sale_order_id, sp.id AS picking_id, m.id AS stock_move_id,
-                   sol.id AS sale_line_id, m.product_id AS product_id,
-                   m.quantity AS quantity,
+                   b.name AS name,
+                   so.id AS sale_order_id, b.picking_id AS picking_id,
+                   b.stock_move_id AS stock_move_id,
+                   sol.id AS sale_line_id, sol.product_id AS product_id,
+                   b.quantity AS quantity,
                    sol.price_unit * (1 - COALESCE(sol.discount, 0) / 100.0) AS price_unit,
                    so.currency_id AS currency_id,
-                   ROUND((m.quantity
+                   ROUND((b.quantity
                           * sol.price_unit * (1 - COALESCE(sol.discount, 0) / 100.0))::numeric,
                          cur.decimal_places) AS amount_currency,
-                   ROUND((m.quantity
+                   ROUND((b.quantity
                           * sol.price_unit * (1 - COALESCE(sol.discount, 0) / 100.0)
                           / COALESCE(NULLIF(so.currency_rate, 0), 1))::numeric,
                          %(decimals)s) AS amount
               FROM (
-                    SELECT sm.id, sm.picking_id, sm.product_id, sm.sale_line_id,
-                           LEAST(n.net, GREATEST(
-                               sol.qty_delivered - sol.qty_invoiced
-                               - COALESCE(SUM(n.net) OVER later, 0), 0)) AS quantity
-                      FROM stock_move sm
-                      JOIN stock_picking sp ON sp.id = sm.picking_id AND sp.state = 'done'
-                           AND sp.company_id = %(company)s
-                      JOIN stock_picking_type t ON t.id = sp.picking_type_id
-                           AND t.code = 'outgoing'
-                      JOIN sale_order_line sol ON sol.id = sm.sale_line_id
-                           AND sol.qty_delivered > sol.qty_invoiced
-                 LEFT JOIN LATERAL (
-                            SELECT SUM(ret.quantity) AS quantity FROM stock_move ret
-                             WHERE ret.origin_returned_move_id = sm.id
-                               AND ret.state = 'done') r ON TRUE
-                CROSS JOIN LATERAL (
-                            SELECT sm.quantity - COALESCE(r.quantity, 0) AS net) n
-                     WHERE sm.state = 'done' AND n.net > 0
-                    WINDOW later AS (PARTITION BY sm.sale_line_id
-                                     ORDER BY sp.date_done DESC, sm.id DESC
-                                     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
-                   ) m
-              JOIN stock_picking sp ON sp.id = m.picking_id
-              JOIN sale_order_line sol ON sol.id = m.sale_line_id
+                    SELECT b.*,
+                           CASE WHEN b.accessory THEN COALESCE(b.done_at, MIN(b.done_at)
+                                FILTER (WHERE b.quantity > 0 AND NOT b.accessory)
+                                OVER (PARTITION BY b.order_id))
+                                ELSE b.done_at END AS billed_at
+                      FROM ((%(goods)s) UNION ALL (%(returns)s) UNION ALL (%(others)s)) b
+                   ) b
+              JOIN sale_order_line sol ON sol.id = b.sale_line_id
               JOIN sale_order so ON so.id = sol.order_id
               JOIN res_currency cur ON cur.id = so.currency_id
               JOIN res_partner rp ON rp.id = so.partner_id
-              JOIN %(tz_table)s tz ON tz.company_id = sp.company_id
-             WHERE %(since)s AND sp.date_done < %(end)s
-               AND m.quantity > 0
+              JOIN %(tz_table)s tz ON tz.company_id = so.company_id
+             WHERE %(since)s AND b.billed_at < %(end)s
+               AND b.quantity != 0
             """,
-            local_done=Company._business_local_sql(SQL("sp.date_done"), SQL("tz.tz")),
+            local_done=Company._business_local_sql(SQL("b.billed_at"), SQL("tz.tz")),
             tz_table=Company._business_tz_sql(),
             decimals=company.currency_id.decimal_places,
-            company=company.id,
-            since=SQL("sp.date_done >= %s", company._business_utc_start(date_lo))
+            goods=self._goods_rows_sql(company),
+            returns=self._returns_rows_sql(company),
+            others=self._other_rows_sql(company),
+            since=SQL("b.billed_at >= %s", company._business_utc_start(date_lo))
             if date_lo
             else SQL("TRUE"),
             end=company._business_utc_start(date_to + timedelta(days=1)),
+        )
+
+    @api.model
+    def _goods_rows_sql(self, company):
+        """SQL rows (order_id, sale_line_id, picking_id, stock_move_id, name, done_at,
+        quantity, accessory) of the goods delivered and not invoiced yet: the order line's
+        delivered quantity not yet invoiced (credit notes deducted) is allocated to its
+        done deliveries, the latest first, each judged by what belongs to it: its own
+        quantity less its own returns to refund (退货; a return kept by the customer's
+        exchange takes nothing off, as for the delivered quantity). The earliest
+        deliveries are the ones invoiced; a delivery fully invoiced gets nothing."""
+        return SQL(
+            """
+            SELECT sol.order_id AS order_id, sm.sale_line_id AS sale_line_id,
+                   sp.id AS picking_id, sm.id AS stock_move_id, sp.name::text AS name,
+                   sp.date_done AS done_at,
+                   LEAST(n.net, GREATEST(sol.qty_delivered - sol.qty_invoiced
+                                         - COALESCE(SUM(n.net) OVER later, 0), 0))
+                       AS quantity,
+                   FALSE AS accessory
+              FROM stock_move sm
+              JOIN stock_picking sp ON sp.id = sm.picking_id AND sp.state = 'done'
+                   AND sp.company_id = %(company)s
+              JOIN stock_picking_type t ON t.id = sp.picking_type_id AND t.code = 'outgoing'
+              JOIN sale_order_line sol ON sol.id = sm.sale_line_id
+                   AND sol.qty_delivered > sol.qty_invoiced
+         LEFT JOIN LATERAL (
+                    SELECT SUM(ret.quantity) AS quantity FROM stock_move ret
+                     WHERE ret.origin_returned_move_id = sm.id
+                       AND ret.state = 'done' AND ret.to_refund) r ON TRUE
+        CROSS JOIN LATERAL (SELECT sm.quantity - COALESCE(r.quantity, 0) AS net) n
+             WHERE sm.state = 'done' AND n.net > 0
+            WINDOW later AS (PARTITION BY sm.sale_line_id
+                             ORDER BY sp.date_done DESC, sm.id DESC
+                             ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+            """,
+            company=company.id,
+        )
+
+    @api.model
+    def _returns_rows_sql(self, company):
+        """SQL rows (as ``_goods_rows_sql``) of the goods returned to refund (退货) after
+        they were invoiced: the order line's quantity invoiced beyond what it delivered
+        (returns to refund deducted), allocated to its done returns, the latest first,
+        each up to its quantity; negative quantities."""
+        return SQL(
+            """
+            SELECT sol.order_id, ret.sale_line_id, sp.id, ret.id, sp.name::text,
+                   sp.date_done,
+                   -LEAST(ret.quantity, GREATEST(sol.qty_invoiced - sol.qty_delivered
+                                                 - COALESCE(SUM(ret.quantity) OVER later, 0),
+                                                 0)),
+                   FALSE
+              FROM stock_move ret
+              JOIN stock_picking sp ON sp.id = ret.picking_id AND sp.state = 'done'
+                   AND sp.company_id = %(company)s
+              JOIN stock_location src ON src.id = ret.location_id AND src.usage = 'customer'
+              JOIN sale_order_line sol ON sol.id = ret.sale_line_id
+                   AND sol.qty_invoiced > sol.qty_delivered
+             WHERE ret.state = 'done' AND ret.to_refund
+               AND ret.origin_returned_move_id IS NOT NULL
+            WINDOW later AS (PARTITION BY ret.sale_line_id
+                             ORDER BY sp.date_done DESC, ret.id DESC
+                             ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+            """,
+            company=company.id,
+        )
+
+    @api.model
+    def _other_rows_sql(self, company):
+        """SQL rows (as ``_goods_rows_sql``) of the confirmed order lines billed without
+        goods, Odoo's quantity to invoice of them (by their invoice policy): freight
+        added with *Add shipping*, services (delivered quantity set by hand, timesheets,
+        expenses), down payments to deduct (negative). A service is dated with its order;
+        freight and down payments (``accessory``) with the order's first delivery."""
+        return SQL(
+            """
+            SELECT so.id, sol.id, NULL::integer, NULL::integer,
+                   split_part(sol.name, E'\\n', 1),
+                   CASE WHEN sol.is_delivery OR sol.is_downpayment THEN f.date_done
+                        ELSE so.date_order END,
+                   sol.qty_to_invoice,
+                   COALESCE(sol.is_delivery OR sol.is_downpayment, FALSE)
+              FROM sale_order_line sol
+              JOIN sale_order so ON so.id = sol.order_id AND so.state = 'sale'
+                   AND so.company_id = %(company)s
+         LEFT JOIN LATERAL (
+                    SELECT MIN(p.date_done) AS date_done
+                      FROM stock_picking p
+                      JOIN stock_picking_type t ON t.id = p.picking_type_id
+                           AND t.code = 'outgoing'
+                     WHERE p.sale_id = so.id AND p.state = 'done') f
+                   ON sol.is_delivery OR sol.is_downpayment
+             WHERE sol.display_type IS NULL AND sol.qty_to_invoice != 0
+               AND sol.qty_delivered_method IS DISTINCT FROM 'stock_move'
+            """,
+            company=company.id,
         )
 
     @api.model
@@ -718,13 +827,13 @@ class BusinessCustomerStatement(models.Model):
         return SQL(
             """
             SELECT s.id, s.company_id, 'delivery', d.name, d.day, d.stock_move_id,
-                   d.quantity, d.price_unit, d.currency_id, d.amount_currency, d.amount,
-                   NULL::integer
+                   d.sale_line_id, d.quantity, d.price_unit, d.currency_id,
+                   d.amount_currency, d.amount, NULL::integer
               FROM (%(deliveries)s) d
               JOIN %(statements)s ON s.partner_id = d.partner_id AND d.day <= s.date_to
              UNION ALL
             SELECT s.id, s.company_id, e.line_type, e.name, e.day, NULL, NULL, NULL,
-                   e.currency_id, e.amount_currency, e.amount, e.move_id
+                   NULL, e.currency_id, e.amount_currency, e.amount, e.move_id
               FROM (%(entries)s) e
               JOIN %(statements)s ON s.partner_id = e.partner_id
                    AND e.day BETWEEN s.date_from AND s.date_to
@@ -806,7 +915,9 @@ class BusinessCustomerStatement(models.Model):
 
     # ------------------------------------------------------------------ changes since sent
     def _lines_fingerprint(self):
-        """Fingerprint of the statement's lines (what the customer was sent)."""
+        """Fingerprint of the statement's lines (what the customer was sent). A line
+        without goods (freight, service, down payment) is told by its order line; the
+        lines of goods and entries are fingerprinted as they always were."""
         self.ensure_one()
         data = sorted(
             (
@@ -817,6 +928,7 @@ class BusinessCustomerStatement(models.Model):
                 round(line.price_unit, 4),
                 round(line.amount, 2),
             )
+            + ((line.sale_line_id.id,) if line.sale_line_id and not line.stock_move_id else ())
             for line in self.line_ids
         )
         return hashlib.sha256(repr(data).encode()).hexdigest()
@@ -831,14 +943,14 @@ class BusinessCustomerStatement(models.Model):
         fresh = {}
         for row in self.env.cr.fetchall():
             values = dict(zip(LINE_COLUMNS + ("move_id",), row, strict=True))
-            key = (values["line_type"], values["stock_move_id"], values["move_id"])
-            fresh[key] = values
+            key = (values["stock_move_id"], values["move_id"], values["sale_line_id"])
+            fresh[self._line_key(values["line_type"], *key)] = values
         changes = []
         if self.sent_fingerprint and self._lines_fingerprint() != self.sent_fingerprint:
             changes.append(self.env._("the lines were edited after sending"))
         for line in self.line_ids:
-            key = (line.line_type, line.stock_move_id.id or None, line.move_id.id or None)
-            now = fresh.pop(key, None)
+            key = (line.stock_move_id.id, line.move_id.id, line.sale_line_id.id)
+            now = fresh.pop(self._line_key(line.line_type, *key), None)
             if now is None:
                 changes.append(
                     self.env._("%(line)s: no longer in the period or invoiced", line=line._label())
@@ -877,6 +989,14 @@ class BusinessCustomerStatement(models.Model):
             changes.append(self.env._("%(line)s: new in the period", line=values["name"]))
         return changes
 
+    @api.model
+    def _line_key(self, line_type, stock_move_id, move_id, sale_line_id):
+        """What a line is, to compare the lines sent with the lines now: its stock move
+        (goods delivered or returned), its journal entry, or else its order line (freight,
+        service, down payment)."""
+        moved = stock_move_id or None
+        return (line_type, moved, move_id or None, None if moved else sale_line_id or None)
+
     def _check_unchanged(self):
         for statement in self:
             changes = statement._changed_lines()
@@ -889,6 +1009,29 @@ class BusinessCustomerStatement(models.Model):
                         changes="\n".join(f"- {change}" for change in changes),
                     )
                 )
+
+    def _reply_attachments(self):
+        """The customer's reply (客户回签) to the statement as sent now: the attachments of
+        the field, and those attached to the statement since it was sent (the paper clip
+        of the chatter, a note, the customer's email), the statement's own files sent
+        aside. A reply to an earlier sending does not count."""
+        self.ensure_one()
+        record = self.sudo()
+        sent = record.sent_message_id
+        if not sent:
+            return record.reply_attachment_ids
+        chatter = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "=", self.id),
+                    ("id", ">", max(sent.attachment_ids.ids, default=0)),
+                ]
+            )
+        )
+        return record.reply_attachment_ids | chatter
 
     def _archive_reply(self):
         """Move the customer's earlier reply to the chatter: a new confirmation needs a
@@ -949,7 +1092,7 @@ class BusinessCustomerStatement(models.Model):
         xlsx, __ = Report._render_xlsx("business_dept.customer_statement_xlsx", record.ids, {})
         attachments.append((f"{filename}.xlsx", xlsx))
         record._portal_ensure_token()
-        record.message_post(
+        return record.message_post(
             body=body,
             subject=subject,
             partner_ids=(recipients or record.partner_id).ids,
@@ -1094,7 +1237,7 @@ class BusinessCustomerStatement(models.Model):
             orders.sudo()
             .with_company(self.company_id)
             .with_context(business_statement_quantities=dict(quantities))
-            ._create_invoices(grouped=grouped)
+            ._create_invoices(grouped=grouped, final=True)
         )
         invoices.write({"ref": self.name, "invoice_user_id": self.user_id.id or False})
         for invoice in invoices:

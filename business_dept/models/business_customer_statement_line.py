@@ -12,9 +12,11 @@ LINE_TYPES = [
 class BusinessCustomerStatementLine(models.Model):
     """One line of a customer statement of account (客户对账单).
 
-    A delivery line is a done delivery of the period not invoiced yet (order, delivery,
-    product, quantity, unit price, amount in the order's currency and in company
-    currency); an invoice, credit note or payment line is the effect of a posted journal
+    A line to invoice (``delivery``) is a billable order line not invoiced yet: the goods
+    of a done delivery (or, negative, those of a return to refund, 退货), or a line without
+    goods (freight added with *Add shipping*, a service, a down payment deducted), with
+    order, product, quantity, unit price, amount in the order's currency and in company
+    currency; an invoice, credit note or payment line is the effect of a posted journal
     entry of the period on the customer's receivable, in company currency (and in the
     document's currency). Lines are written by the statement (set-based SQL), and only the
     dispute note is typed by hand.
@@ -40,11 +42,19 @@ class BusinessCustomerStatementLine(models.Model):
     stock_move_id = fields.Many2one(
         "stock.move", string="Delivered Move", readonly=True, index="btree_not_null"
     )
-    # read through the delivered move (not stored: a month's lines are inserted in bulk)
+    # read through the move and the order line (not stored: a month's lines are inserted
+    # in bulk)
     picking_id = fields.Many2one(related="stock_move_id.picking_id", string="Delivery")
-    sale_line_id = fields.Many2one(related="stock_move_id.sale_line_id", string="Order Line")
+    sale_line_id = fields.Many2one(
+        "sale.order.line",
+        string="Order Line",
+        readonly=True,
+        index="btree_not_null",
+        help="The order line billed: of the delivered or returned goods, or the freight, "
+        "service or down payment line.",
+    )
     sale_order_id = fields.Many2one(related="sale_line_id.order_id", string="Order")
-    product_id = fields.Many2one(related="stock_move_id.product_id")
+    product_id = fields.Many2one(related="sale_line_id.product_id")
     quantity = fields.Float(digits="Product Unit of Measure", readonly=True)
     price_unit = fields.Float(string="Unit Price", digits="Product Price", readonly=True)
     move_id = fields.Many2one(

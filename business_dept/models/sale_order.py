@@ -3,7 +3,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import format_date
+from odoo.tools import float_is_zero, format_date
 from odoo.tools.sql import create_index
 
 
@@ -642,10 +642,22 @@ class SaleOrder(models.Model):
         orders.write({"review_reminded": True})
 
     def _get_invoiceable_lines(self, final=False):
-        """Invoicing from a customer statement (客户对账单): only the lines of its
-        confirmed deliveries."""
-        lines = super()._get_invoiceable_lines(final)
+        """Invoicing from a customer statement (客户对账单): exactly the order lines of its
+        confirmed lines to invoice (goods delivered or returned, freight, services, down
+        payments deducted) that are still to invoice; the down payments last, as Odoo
+        puts them."""
         quantities = self.env.context.get("business_statement_quantities")
         if quantities is None:
-            return lines
-        return lines.filtered(lambda line: line.id in quantities)
+            return super()._get_invoiceable_lines(final)
+        lines = self.order_line.filtered(
+            lambda line: (
+                line.id in quantities
+                and not float_is_zero(
+                    line._business_statement_quantity(),
+                    precision_rounding=line.product_uom.rounding or 0.01,
+                )
+            )
+        )
+        return lines.filtered(lambda line: not line.is_downpayment) + lines.filtered(
+            "is_downpayment"
+        )

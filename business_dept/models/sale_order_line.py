@@ -43,10 +43,27 @@ class SaleOrderLine(models.Model):
         }
 
     def _prepare_invoice_line(self, **optional_values):
-        """Invoicing from a customer statement (客户对账单): at most the confirmed
-        delivered quantity of the line."""
+        """Invoicing from a customer statement (客户对账单): the confirmed quantity of the
+        line, as far as it is still to invoice."""
         values = super()._prepare_invoice_line(**optional_values)
         quantities = self.env.context.get("business_statement_quantities")
         if quantities and self.id in quantities:
-            values["quantity"] = min(values["quantity"], quantities[self.id])
+            values["quantity"] = self._business_statement_quantity()
         return values
+
+    def _business_statement_quantity(self):
+        """The quantity of the line invoiced from a customer statement: the statement's
+        (negative for goods returned or a down payment deducted), as far as the line is
+        still to invoice in the same direction, so that what was invoiced meanwhile is
+        not invoiced twice. Goods are judged by what was delivered (the statement bills
+        deliveries, 按对账单开票), the other lines by Odoo's quantity to invoice."""
+        self.ensure_one()
+        quantities = self.env.context.get("business_statement_quantities") or {}
+        wanted = quantities.get(self.id, 0.0)
+        if self.qty_delivered_method == "stock_move":
+            still_open = self.qty_delivered - self.qty_invoiced
+        else:
+            still_open = self.qty_to_invoice
+        if wanted > 0:
+            return max(min(wanted, still_open), 0.0)
+        return min(max(wanted, still_open), 0.0)
