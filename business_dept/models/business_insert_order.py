@@ -170,21 +170,40 @@ class BusinessInsertOrder(models.Model):
         if not self.env.user.has_group("business_dept.group_business_manager"):
             raise AccessError(self.env._("Only a Business Manager may request an insert order."))
         self._check_state("draft")
-        for request in self:
-            if request.sale_order_id.state != "sale":
-                raise UserError(
-                    self.env._(
-                        "Insert orders are requested for confirmed orders (%(order)s).",
-                        order=request.sale_order_id.name,
-                    )
-                )
+        self._check_servable()
         self.sudo().write({"state": "submitted", "requested_by_id": self.env.uid})
         self.request_validation()
         return True
 
+    def _check_servable(self):
+        """An insert order brings a delivery forward: refused, saying why, for an order that
+        is not confirmed (cancelled, locked or back to quotation) or has nothing left to
+        deliver."""
+        for request in self:
+            order = request.sale_order_id
+            if order.state != "sale":
+                raise UserError(
+                    self.env._(
+                        "Insert orders are requested for confirmed orders: %(order)s is %(state)s.",
+                        order=order.name,
+                        state=dict(order._fields["state"]._description_selection(self.env))[
+                            order.state
+                        ],
+                    )
+                )
+            if not request._open_operations():
+                raise UserError(
+                    self.env._(
+                        "%(order)s has nothing left to deliver: there is no delivery to bring "
+                        "forward.",
+                        order=order.name,
+                    )
+                )
+
     def action_approve(self, comment=None):
         """Approve the tier due now (tier validation); the last tier applies the request."""
         self._check_state("submitted")
+        self._check_servable()
         return self._business_validate(comment)
 
     def action_reject(self, reason=None):

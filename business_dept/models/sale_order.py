@@ -340,7 +340,38 @@ class SaleOrder(models.Model):
         if watched:
             changed = self.filtered(lambda o: before[o.id] != [o[f] for f in sorted(watched)])
             changed._business_void_signoff()
+        if vals.get("state") in ("draft", "cancel"):
+            self._business_start_again()
         return result
+
+    def _business_start_again(self):
+        """An order cancelled or set back to quotation starts again: the sign-off and the
+        order review it had certified are void (a chatter note says so) and the quotation
+        asks for its sign-off anew."""
+        certified = self.filtered(
+            lambda o: o.signoff_date or o.review_start_date or o.review_received_date
+        )
+        certified.sudo().write(
+            {
+                "signoff_user_id": False,
+                "signoff_date": False,
+                "review_start_date": False,
+                "review_received_date": False,
+                "review_reminded": False,
+            }
+        )
+        for order in certified:
+            order.message_post(
+                body=self.env._(
+                    "The order went back (%(state)s): its sign-off and order review are void "
+                    "and are given again.",
+                    state=dict(order._fields["state"]._description_selection(self.env))[
+                        order.state
+                    ],
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        self.filtered(lambda o: o.state == "draft")._business_request_signoff()
 
     def action_quotation_send(self):
         self._business_check_signoff()
