@@ -451,9 +451,10 @@ class BusinessLogisticsStatement(models.Model):
 
     def _settle_state(self, always=False):
         """Reconciled when the statement has lines and none is an open difference, draft
-        otherwise. Match writes it always (the validation is requested again); a changed
-        resolution writes it when it changes: resolving the last difference settles the
-        statement, without a second Match."""
+        otherwise: written by Match and by a changed resolution (resolving the last
+        difference settles the statement, without a second Match), and then a reconciled
+        statement's validation is requested again. ``always=False`` writes only a
+        changed state."""
         Line = self.env["business.logistics.statement.line"]
         self.invalidate_recordset(["unsettled_count"])
         for statement in self:

@@ -137,17 +137,15 @@ class BusinessLogisticsStatementLine(models.Model):
         self.env["business.logistics.statement"].browse(statement_ids)._check_state(
             *EDITABLE_STATES
         )
-        lines = super().create(vals_list)
-        if any(vals.get("resolution") for vals in vals_list):
-            lines.statement_id._settle_state()
-        return lines
+        return super().create(vals_list)
 
     def write(self, vals):
         self.statement_id._check_state(*EDITABLE_STATES)
         result = super().write(vals)
         if "resolution" in vals:
-            # resolving the last difference settles the statement: no second Match
-            self.statement_id._settle_state()
+            # resolving the last difference settles the statement: no second Match; a
+            # reconciled statement whose agreed amount changed is reviewed again
+            self.statement_id._settle_state(always=True)
         return result
 
     @api.ondelete(at_uninstall=False)

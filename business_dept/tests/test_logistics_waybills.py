@@ -176,6 +176,17 @@ class TestWaybillShipments(WaybillCase):
         self.assertEqual(statement.amount_expected, 20.0)
         self.assertEqual(statement.state, "matched")
 
+    def test_flat_monthly_counts_shipments(self):
+        """A flat monthly amount is shared by the month's shipments: two boxes under one
+        waybill and another delivery are two shipments of 450."""
+        self._two_boxes()
+        self._march_delivery("SF1302000010", 5)
+        self.agreement.write({"pricing_mode": "flat_monthly", "rate": 900.0})
+        statement = self._march()
+        statement.action_collect()
+        self.assertEqual(statement.amount_expected, 900.0)
+        self.assertEqual(sorted(statement.line_ids.mapped("expected_amount")), [0.0, 450.0, 450.0])
+
     def test_two_boxes_billed_twice(self):
         """The carrier lists the shipment's waybill twice: the second is a duplicate."""
         self._two_boxes()
@@ -220,6 +231,22 @@ class TestWaybillSettleOnResolution(WaybillCase):
         line.with_user(self.assistant).resolution = False
         self.assertEqual(statement.state, "draft")
         self.assertFalse(statement.review_ids)
+
+    def test_changed_resolution_is_reviewed_again(self):
+        """On a reconciled statement, another resolution changes the agreed amount: the
+        validation is requested again, finance reviews the new figure."""
+        statement = self._collected_and_imported(
+            [["waybill", "amount"], ["WB001", "26"], ["WB002", "20"], ["WB003", "20"]]
+        )
+        line = statement.line_ids.filtered(lambda line: line.waybill == "WB001")
+        line.with_user(self.assistant).resolution = "accept_ours"
+        reviews = statement.review_ids
+        self.assertTrue(reviews)
+        line.with_user(self.assistant).resolution = "accept_carrier"
+        self.assertEqual(statement.state, "matched")
+        self.assertEqual(statement.amount_agreed, 66.0)
+        self.assertTrue(statement.review_ids)
+        self.assertFalse(statement.review_ids & reviews)
 
     def test_not_the_last_difference(self):
         """One of two differences resolved: still draft."""
