@@ -22,7 +22,6 @@ from bench import (
     verdict,
     with_floor,
 )
-from odoo.addons.business_dept.tools.waybill import normalize_waybill
 from odoo.tools import SQL
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -333,6 +332,9 @@ def _floor_read_csv(content):
 def _reference_insert(env, statement, parsed):
     """The import floor's write: the parsed rows stored with one bulk INSERT (no
     check); the floor then matches them with ``_floor_match``."""
+    # the addon's path is set once Odoo is configured, after this module is imported
+    from odoo.addons.business_dept.tools.waybill import normalize_waybill  # noqa: PLC0415
+
     waybills, keys, days, amounts = [], [], [], []
     for row in parsed[1:]:
         waybills.append(row[0])
