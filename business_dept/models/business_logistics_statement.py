@@ -6,7 +6,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_date
 
 from ..report.xlsx_formats import xlsx_formats
-from ..tools.waybill import normalize_prefixes
+from ..tools.waybill import normalize_prefixes, normalize_waybill
 
 GROUP_ASSISTANT = "business_dept.group_business_assistant"
 GROUP_FINANCE = "business_dept.group_business_finance"
@@ -121,6 +121,9 @@ class BusinessLogisticsStatement(models.Model):
         string="Invoice Received On", copy=False, readonly=True, tracking=True
     )
     note = fields.Text()
+    waybill_search = fields.Char(
+        string="Waybill", compute="_compute_waybill_search", search="_search_waybill_search"
+    )
 
     @api.depends("line_ids.amount", "line_ids.expected_amount", "line_ids.agreed_amount")
     def _compute_amounts(self):
@@ -152,6 +155,22 @@ class BusinessLogisticsStatement(models.Model):
         )
         for statement in self:
             statement.unsettled_count = counts.get(statement, 0)
+
+    def _compute_waybill_search(self):
+        self.waybill_search = False
+
+    def _search_waybill_search(self, operator, value):
+        """Statements with a waybill however it is typed: compared by key, as matched."""
+        if operator not in ("ilike", "=") or not isinstance(value, str):
+            return [("line_ids.waybill", operator, value)]
+        prefixes = (
+            self.env["business.logistics.agreement"]
+            .with_context(active_test=False)
+            .search([("waybill_prefix", "!=", False)])
+            .mapped("waybill_prefix")
+        )
+        key = normalize_waybill(value, normalize_prefixes(prefixes))
+        return [("line_ids.waybill_key", operator, key or value)]
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -90,6 +90,19 @@ class TestWaybillNormalisation(WaybillCase):
         self._import(other, self._csv(rows), "march.csv")
         self.assertEqual(other.line_ids.picking_id, bare | prefixed)
 
+    def test_search_by_waybill_however_typed(self):
+        """The assistant finds the statement by the waybill typed her own way."""
+        self.agreement.waybill_prefix = "SF"
+        self._march_delivery("SF1302000001", 2)
+        statement = self._march()
+        self._import(statement, self._csv([["运单号", "运费"], ["sf 1302 0000 01", "20"]]), "m.csv")
+        Statement = self.env["business.logistics.statement"].with_user(self.assistant)
+        carrier = [("partner_id", "=", self.carrier_partner.id)]
+        for typed in ("SF1302000001", "1302-0000-01", "ＳＦ１３０２", "0000 01"):
+            found = Statement.search(carrier + [("waybill_search", "ilike", typed)])
+            self.assertEqual(found, statement, typed)
+        self.assertFalse(Statement.search(carrier + [("waybill_search", "ilike", "SF1302000002")]))
+
     def test_prefix_of_another_carrier_does_not_apply(self):
         """The prefix belongs to the carrier whose agreement names it."""
         self.agreement.waybill_prefix = "SF"
