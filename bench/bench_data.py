@@ -486,6 +486,8 @@ def generate(env, size):
             "date_deadline": SQL("NULL"),
             "date_done": SQL("p.done_date"),
             "carrier_tracking_ref": SQL("'BW' || p.ref"),
+            # its key as the addon computes it (upper case already, no spaces)
+            "carrier_tracking_key": SQL("'BW' || p.ref"),
             "group_id": SQL("NULL"),
             "create_date": SQL("p.date_order"),
         },

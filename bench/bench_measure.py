@@ -332,9 +332,13 @@ def _floor_read_csv(content):
 def _reference_insert(env, statement, parsed):
     """The import floor's write: the parsed rows stored with one bulk INSERT (no
     check); the floor then matches them with ``_floor_match``."""
-    waybills, days, amounts = [], [], []
+    # the addon's path is set once Odoo is configured, after this module is imported
+    from odoo.addons.business_dept.tools.waybill import normalize_waybill  # noqa: PLC0415
+
+    waybills, keys, days, amounts = [], [], [], []
     for row in parsed[1:]:
         waybills.append(row[0])
+        keys.append(normalize_waybill(row[0]))
         day = row[1]
         days.append(day if isinstance(day, datetime.date) or day is None else str(day))
         amounts.append(float(row[2]))
@@ -342,19 +346,21 @@ def _reference_insert(env, statement, parsed):
         SQL(
             """
             INSERT INTO business_logistics_statement_line
-                   (statement_id, company_id, source, carrier_file, waybill, date, amount,
-                    expected_amount, agreed_amount, carrier_listed, create_uid, write_uid,
-                    create_date, write_date)
-            SELECT %(statement)s, %(company)s, 'import', 'reference', u.waybill, u.date::date,
-                   u.amount, 0, 0, TRUE, %(uid)s, %(uid)s,
+                   (statement_id, company_id, source, carrier_file, waybill, waybill_key,
+                    date, amount, expected_amount, agreed_amount, carrier_listed, create_uid,
+                    write_uid, create_date, write_date)
+            SELECT %(statement)s, %(company)s, 'import', 'reference', u.waybill, u.key,
+                   u.date::date, u.amount, 0, 0, TRUE, %(uid)s, %(uid)s,
                    NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC'
-              FROM unnest(%(waybill)s::varchar[], %(date)s::varchar[], %(amount)s::numeric[])
-                   AS u(waybill, date, amount)
+              FROM unnest(%(waybill)s::varchar[], %(key)s::varchar[], %(date)s::varchar[],
+                          %(amount)s::numeric[])
+                   AS u(waybill, key, date, amount)
             """,
             statement=statement.id,
             company=statement.company_id.id,
             uid=env.uid,
             waybill=waybills,
+            key=keys,
             date=[str(d) if d is not None else None for d in days],
             amount=amounts,
         )
@@ -465,19 +471,20 @@ def _match_states(env, statement):
 
 def _floor_match(env, statement, carrier_ids, tolerance):
     """Floor of the matching: one plain SQL statement links each line to the carrier's
-    done delivery with its tracking reference and classifies it (no ORM)."""
+    done delivery with its tracking reference (compared by their stored keys) and
+    classifies it (no ORM)."""
     env.cr.execute(
         SQL(
             """
             WITH m AS (
                 SELECT l.id, d.picking_id,
-                       ROW_NUMBER() OVER (PARTITION BY l.waybill ORDER BY l.id) AS rank
+                       ROW_NUMBER() OVER (PARTITION BY l.waybill_key ORDER BY l.id) AS rank
                   FROM business_logistics_statement_line l
              LEFT JOIN LATERAL (
                        SELECT p.id AS picking_id
                          FROM stock_picking p
                          JOIN stock_picking_type t ON t.id = p.picking_type_id
-                        WHERE p.carrier_tracking_ref = l.waybill AND p.state = 'done'
+                        WHERE p.carrier_tracking_key = l.waybill_key AND p.state = 'done'
                           AND t.code = 'outgoing' AND p.carrier_id = ANY(%(carriers)s)
                      ORDER BY p.id LIMIT 1) d ON TRUE
                  WHERE l.statement_id = %(statement)s

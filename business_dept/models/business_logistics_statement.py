@@ -1,3 +1,4 @@
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import Command, api, fields, models
@@ -5,6 +6,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_date
 
 from ..report.xlsx_formats import xlsx_formats
+from ..tools.waybill import normalize_prefixes, normalize_waybill
 
 GROUP_ASSISTANT = "business_dept.group_business_assistant"
 GROUP_FINANCE = "business_dept.group_business_finance"
@@ -12,6 +14,8 @@ GROUP_DIRECTOR = "business_dept.group_business_director"
 TOTAL_FIELDS = ["amount_carrier", "amount_expected", "amount_agreed"]
 TOTAL_LINE_FIELDS = ["amount", "expected_amount", "agreed_amount"]
 EDITABLE_STATES = ("draft", "matched")
+# line states that leave nothing to settle: matched, or another delivery of a shipment
+SETTLED_MATCH_STATES = ("matched", "shipment")
 # states of a statement whose agreed amounts finance approved: billed to us
 BILLED_STATES = ("approved", "signed", "submitted", "done")
 WORKFLOW_FIELDS = {
@@ -117,6 +121,9 @@ class BusinessLogisticsStatement(models.Model):
         string="Invoice Received On", copy=False, readonly=True, tracking=True
     )
     note = fields.Text()
+    waybill_search = fields.Char(
+        string="Waybill", compute="_compute_waybill_search", search="_search_waybill_search"
+    )
 
     @api.depends("line_ids.amount", "line_ids.expected_amount", "line_ids.agreed_amount")
     def _compute_amounts(self):
@@ -148,6 +155,22 @@ class BusinessLogisticsStatement(models.Model):
         )
         for statement in self:
             statement.unsettled_count = counts.get(statement, 0)
+
+    def _compute_waybill_search(self):
+        self.waybill_search = False
+
+    def _search_waybill_search(self, operator, value):
+        """Statements with a waybill however it is typed: compared by key, as matched."""
+        if operator not in ("ilike", "=") or not isinstance(value, str):
+            return [("line_ids.waybill", operator, value)]
+        prefixes = (
+            self.env["business.logistics.agreement"]
+            .with_context(active_test=False)
+            .search([("waybill_prefix", "!=", False)])
+            .mapped("waybill_prefix")
+        )
+        key = normalize_waybill(value, normalize_prefixes(prefixes))
+        return [("line_ids.waybill_key", operator, key or value)]
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -337,7 +360,7 @@ class BusinessLogisticsStatement(models.Model):
 
     @api.model
     def _unsettled_domain(self):
-        return [("match_state", "!=", "matched"), ("resolution", "=", False)]
+        return [("match_state", "not in", SETTLED_MATCH_STATES), ("resolution", "=", False)]
 
     # ------------------------------------------------------------------ checks
     def _check_group(self, *groups):
@@ -428,58 +451,117 @@ class BusinessLogisticsStatement(models.Model):
                     )
                 )
 
+    def _waybill_prefixes(self):
+        """The carrier's waybill prefixes (as keys) named on its agreements with the
+        company, archived ones included: a statement's waybills keep their keys."""
+        self.ensure_one()
+        agreements = (
+            self.env["business.logistics.agreement"]
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("partner_id", "=", self.partner_id.id),
+                    ("company_id", "=", self.company_id.id),
+                    ("waybill_prefix", "!=", False),
+                ]
+            )
+        )
+        return normalize_prefixes(agreements.mapped("waybill_prefix"))
+
+    def _settle_state(self, always=False):
+        """Reconciled when the statement has lines and none is an open difference, draft
+        otherwise: written by Match and by a changed resolution (resolving the last
+        difference settles the statement, without a second Match), and then a reconciled
+        statement's validation is requested again. ``always=False`` writes only a
+        changed state."""
+        Line = self.env["business.logistics.statement.line"]
+        self.invalidate_recordset(["unsettled_count"])
+        for statement in self:
+            # a count, not the 20,000 lines read into the cache
+            has_lines = Line.search_count([("statement_id", "=", statement.id)], limit=1)
+            state = "matched" if has_lines and not statement.unsettled_count else "draft"
+            if always or state != statement.state:
+                statement._workflow_write({"state": state})
+
     def _match_lines(self):
         """Link, price and classify every line of the statements in a few queries.
 
-        Idempotent: running it again gives the same result. Lines are linked to the
-        carrier's done delivery of the statement's company with that tracking
-        reference. A line is 'duplicate' when it is the second or later line of its
-        waybill on the statement, or when the waybill was already billed (agreed
-        amount) on another statement of the same carrier and company that finance
-        approved (approved, signed, submitted, invoice received): it is paid once, so
-        its expected and agreed amounts are 0 unless a resolution settles it. Each
-        statement is matched with its own company's tolerance.
+        Idempotent: running it again gives the same result. Waybills are compared by
+        their key (``tools.waybill``: case, spaces, hyphens, full-width characters, the
+        carrier's prefix). A line is linked to the carrier's done delivery of the
+        statement's company with that key. The lines of one key on a statement are one
+        shipment (多件合单: several boxes, one number): its first line on the carrier's
+        statement (or its first line) carries it, priced on all its deliveries; our
+        other deliveries under it are 'Same Shipment', another line of the carrier is a
+        'duplicate'. The shipment is a 'duplicate' too when its waybill was billed
+        (agreed amount) on another statement of the same carrier and company that
+        finance approved (approved, signed, submitted, invoice received): it is paid
+        once. A duplicate's expected and agreed amounts are 0 unless a resolution
+        settles it. Each statement is matched with its own company's tolerance.
         """
         if not self:
             return
         Line = self.env["business.logistics.statement.line"]
         # the SQL below reads pickings, lines, statements and companies
         self.env.flush_all()
-        cr = self.env.cr
-        # the delivery of each unlinked line (read, not written: the lines are written
-        # once, by the UPDATE at the end)
+        self._write_match(self._shipment_values(self._found_pickings()))
+        Line.invalidate_model(["picking_id", "expected_amount", "match_state", "agreed_amount"])
+        self.invalidate_recordset([*TOTAL_FIELDS, "unsettled_count"])
+        for fname in TOTAL_FIELDS:
+            self.env.add_to_compute(self._fields[fname], self)
+        self.flush_recordset(TOTAL_FIELDS)
+        self._settle_state(always=True)
+
+    def _found_pickings(self):
+        """``{line id: [delivery ids]}``: the carrier's done deliveries of the company
+        whose tracking reference has the key of an unlinked line, with or without one
+        of the carrier's prefixes (read, not written: the lines are written once)."""
         found = {}
         for statement in self:
-            cr.execute(
+            self.env.cr.execute(
                 SQL(
                     """
-                    SELECT DISTINCT ON (l2.id) l2.id, p.id
-                      FROM business_logistics_statement_line l2
-                      JOIN stock_picking p ON p.carrier_tracking_ref = l2.waybill
+                    WITH c AS (
+                        SELECT l.id, l.waybill_key AS key
+                          FROM business_logistics_statement_line l
+                         WHERE l.statement_id = %(statement)s AND l.picking_id IS NULL
+                     UNION ALL
+                        SELECT l.id, pfx || l.waybill_key
+                          FROM business_logistics_statement_line l
+                    CROSS JOIN unnest(%(prefixes)s::varchar[]) AS pfx
+                         WHERE l.statement_id = %(statement)s AND l.picking_id IS NULL
+                    )
+                    SELECT c.id, ARRAY_AGG(DISTINCT p.id ORDER BY p.id)
+                      FROM c
+                      JOIN stock_picking p ON p.carrier_tracking_key = c.key
                       JOIN stock_picking_type t ON t.id = p.picking_type_id
-                     WHERE l2.statement_id = %(statement)s AND l2.picking_id IS NULL
-                       AND p.state = 'done' AND t.code = 'outgoing'
+                     WHERE p.state = 'done' AND t.code = 'outgoing'
                        AND p.carrier_id = ANY(%(carriers)s)
                        AND p.company_id = %(company)s
-                  ORDER BY l2.id, p.id
+                  GROUP BY c.id
                     """,
+                    prefixes=list(statement._waybill_prefixes()),
                     carriers=statement._carrier_ids(),
                     statement=statement.id,
                     company=statement.company_id.id,
                 )
             )
-            found.update(cr.fetchall())
-        # rank of each line within its waybill: the first one carries the delivery,
-        # unless the waybill was billed on an approved statement of the carrier
-        cr.execute(
+            found.update(self.env.cr.fetchall())
+        return found
+
+    def _shipment_values(self, found):
+        """``[(line id, delivery id, expected amount, state or None)]``: the lines
+        grouped in shipments by statement and waybill key, each shipment priced once on
+        its line that carries it (see ``_match_lines``); None leaves the state to the
+        amounts."""
+        self.env.cr.execute(
             SQL(
                 """
-                SELECT l.id, l.picking_id,
-                       ROW_NUMBER() OVER (PARTITION BY l.statement_id, l.waybill ORDER BY l.id),
+                SELECT l.id, l.statement_id, l.waybill_key, l.picking_id, l.carrier_listed,
                        EXISTS (SELECT 1
                                  FROM business_logistics_statement_line o
                                  JOIN business_logistics_statement os ON os.id = o.statement_id
-                                WHERE o.waybill = l.waybill AND os.id != s.id
+                                WHERE o.waybill_key = l.waybill_key AND os.id != s.id
                                   AND os.partner_id = s.partner_id
                                   AND os.company_id = s.company_id
                                   AND os.state IN %(billed)s
@@ -487,25 +569,46 @@ class BusinessLogisticsStatement(models.Model):
                   FROM business_logistics_statement_line l
                   JOIN business_logistics_statement s ON s.id = l.statement_id
                  WHERE l.statement_id = ANY(%(ids)s)
+              ORDER BY l.id
                 """,
                 ids=self.ids,
                 billed=BILLED_STATES,
             )
         )
-        ranked = [
-            (lid, pid or found.get(lid), rank > 1 or billed)
-            for lid, pid, rank, billed in cr.fetchall()
-        ]
-        costs = self.env["business.logistics.agreement"]._expected_costs(
-            {pid for __, pid, duplicate in ranked if pid and not duplicate}
+        shipments = defaultdict(list)
+        for row in self.env.cr.fetchall():
+            # a waybill without key (only hyphens) is a shipment of its own
+            shipments[row[1], row[2] or -row[0]].append(row)
+        values, priced = [], []  # priced: (index of the line carrying it, deliveries)
+        for rows in shipments.values():
+            head = next((row for row in rows if row[4]), rows[0])
+            deliveries, head_index = {}, None
+            for lid, __, __, pid, listed, billed in rows:
+                found_ids = [pid] if pid else found.get(lid, [])
+                deliveries.update(dict.fromkeys(found_ids))
+                if lid == head[0] and not billed:
+                    state, head_index = None, len(values)
+                elif lid != head[0] and not listed:
+                    state = "shipment"
+                else:
+                    state = "duplicate"
+                values.append([lid, found_ids[0] if found_ids else None, 0.0, state])
+            if head_index is not None:
+                priced.append((head_index, tuple(deliveries)))
+        costs = self.env["business.logistics.agreement"]._shipment_costs(
+            [deliveries for __, deliveries in priced]
         )
-        line_ids = [lid for lid, __, __ in ranked]
-        picking_ids = [pid for __, pid, __ in ranked]
-        expected = [
-            costs.get(pid, 0.0) if pid and not duplicate else 0.0 for __, pid, duplicate in ranked
-        ]
-        duplicate = [duplicate for __, __, duplicate in ranked]
-        cr.execute(
+        for (index, __), cost in zip(priced, costs, strict=True):
+            values[index][2] = cost or 0.0
+        return values
+
+    def _write_match(self, values):
+        """Write each line's delivery, expected amount, state and agreed amount in one
+        UPDATE; a state left to the amounts is unknown (no delivery), missing on the
+        carrier side, matched (within the company's tolerance) or an amount difference."""
+        columns = zip(*values, strict=True) if values else ((), (), (), ())
+        line_ids, picking_ids, expected, states = columns
+        self.env.cr.execute(
             SQL(
                 """
                 UPDATE business_logistics_statement_line l
@@ -519,7 +622,7 @@ class BusinessLogisticsStatement(models.Model):
                            WHEN v.state = 'matched' THEN COALESCE(l.amount, 0)
                            ELSE 0 END
                   FROM (SELECT u.id, u.picking_id, u.expected,
-                               CASE WHEN u.duplicate THEN 'duplicate'
+                               CASE WHEN u.state IS NOT NULL THEN u.state
                                     WHEN u.picking_id IS NULL THEN 'unknown'
                                     WHEN l2.carrier_listed IS NOT TRUE THEN 'missing_carrier'
                                     WHEN ABS(COALESCE(l2.amount, 0) - u.expected)
@@ -527,29 +630,19 @@ class BusinessLogisticsStatement(models.Model):
                                         THEN 'matched'
                                     ELSE 'amount_diff' END AS state
                           FROM unnest(%(ids)s::int[], %(pickings)s::int[],
-                                      %(expected)s::numeric[], %(dup)s::bool[])
-                               AS u(id, picking_id, expected, duplicate)
+                                      %(expected)s::numeric[], %(states)s::varchar[])
+                               AS u(id, picking_id, expected, state)
                           JOIN business_logistics_statement_line l2 ON l2.id = u.id
                           JOIN business_logistics_statement s ON s.id = l2.statement_id
                           JOIN res_company c ON c.id = s.company_id) v
                  WHERE l.id = v.id
                 """,
-                ids=line_ids,
-                pickings=picking_ids,
-                expected=expected,
-                dup=duplicate,
+                ids=list(line_ids),
+                pickings=list(picking_ids),
+                expected=list(expected),
+                states=list(states),
             )
         )
-        Line.invalidate_model(["picking_id", "expected_amount", "match_state", "agreed_amount"])
-        self.invalidate_recordset([*TOTAL_FIELDS, "unsettled_count"])
-        for fname in TOTAL_FIELDS:
-            self.env.add_to_compute(self._fields[fname], self)
-        self.flush_recordset(TOTAL_FIELDS)
-        for statement in self:
-            # a count, not the 20,000 lines read into the cache
-            has_lines = Line.search_count([("statement_id", "=", statement.id)], limit=1)
-            settled = has_lines and not statement.unsettled_count
-            statement._workflow_write({"state": "matched" if settled else "draft"})
 
     def _vendor_bill_vals(self):
         self.ensure_one()
@@ -615,7 +708,7 @@ class BusinessLogisticsStatement(models.Model):
         resolutions = dict(Line._fields["resolution"]._description_selection(self.env))
         row = 4
         for line in self.line_ids:
-            fmt = formats["ok"] if line.match_state == "matched" else formats["bad"]
+            fmt = formats["ok"] if line.match_state in SETTLED_MATCH_STATES else formats["bad"]
             sheet.write(row, 0, line.waybill, formats["text"])
             if line.date:
                 sheet.write_datetime(

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools.waybill import normalize_waybill
 from .business_logistics_statement import EDITABLE_STATES
 
 
@@ -8,7 +9,9 @@ class BusinessLogisticsStatementLine(models.Model):
     """One waybill of a logistics statement.
 
     A line comes from our deliveries (collected), from the carrier's file
-    (imported) or is typed in the form (by hand). It is on the carrier's statement
+    (imported) or is typed in the form (by hand). Its waybill is shown as written and
+    compared by its key (``tools.waybill``): the lines of one key on a statement are
+    one shipment (多件合单). It is on the carrier's statement
     (``carrier_listed``) when the carrier's file lists it, when it was typed by hand
     or when a carrier amount was typed on a collected line.
     """
@@ -25,7 +28,16 @@ class BusinessLogisticsStatementLine(models.Model):
         related="statement_id.company_id", store=True, index=True, precompute=True
     )
     currency_id = fields.Many2one(related="statement_id.currency_id")
-    waybill = fields.Char(required=True, index=True, help="The carrier's tracking reference.")
+    waybill = fields.Char(
+        required=True, index=True, help="The carrier's tracking reference, as it is written."
+    )
+    waybill_key = fields.Char(
+        compute="_compute_waybill_key",
+        store=True,
+        index=True,
+        help="The waybill as it is compared: upper case, full-width characters as ASCII, "
+        "without spaces, hyphens or the carrier's prefix.",
+    )
     date = fields.Date()
     source = fields.Selection(
         selection=[
@@ -65,7 +77,10 @@ class BusinessLogisticsStatementLine(models.Model):
             ("missing_carrier", "Missing on Carrier Side"),
             ("unknown", "Unknown Waybill"),
             ("duplicate", "Duplicate"),
+            ("shipment", "Same Shipment"),
         ],
+        help="Same Shipment: another delivery under the waybill of a line above (多件合单: "
+        "several boxes, one number), priced and billed on that line.",
         readonly=True,
         index=True,
     )
@@ -78,6 +93,13 @@ class BusinessLogisticsStatementLine(models.Model):
         help="How a difference was settled with the carrier.",
     )
     note = fields.Char()
+
+    @api.depends("waybill", "statement_id.partner_id", "statement_id.company_id")
+    def _compute_waybill_key(self):
+        for statement, lines in self.grouped("statement_id").items():
+            prefixes = statement._waybill_prefixes() if statement.partner_id else ()
+            for line in lines:
+                line.waybill_key = normalize_waybill(line.waybill, prefixes)
 
     @api.depends("source", "carrier_file", "amount")
     def _compute_carrier_listed(self):
@@ -119,7 +141,12 @@ class BusinessLogisticsStatementLine(models.Model):
 
     def write(self, vals):
         self.statement_id._check_state(*EDITABLE_STATES)
-        return super().write(vals)
+        result = super().write(vals)
+        if "resolution" in vals:
+            # resolving the last difference settles the statement: no second Match; a
+            # reconciled statement whose agreed amount changed is reviewed again
+            self.statement_id._settle_state(always=True)
+        return result
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_statement_locked(self):

@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from ..tools.waybill import normalize_waybill
 
 
 class StockPicking(models.Model):
@@ -6,6 +8,14 @@ class StockPicking(models.Model):
 
     # indexed: the logistics statement matches carrier waybills against it
     carrier_tracking_ref = fields.Char(index="btree_not_null")
+    carrier_tracking_key = fields.Char(
+        string="Waybill Key",
+        compute="_compute_carrier_tracking_key",
+        store=True,
+        index="btree_not_null",
+        help="The tracking reference as logistics statements compare it: upper case, "
+        "full-width characters as ASCII, without spaces or hyphens.",
+    )
 
     logistics_expected_cost = fields.Monetary(
         string="Expected Logistics Cost",
@@ -15,6 +25,11 @@ class StockPicking(models.Model):
         "valid on its date.",
     )
     company_currency_id = fields.Many2one(related="company_id.currency_id")
+
+    @api.depends("carrier_tracking_ref")
+    def _compute_carrier_tracking_key(self):
+        for picking in self:
+            picking.carrier_tracking_key = normalize_waybill(picking.carrier_tracking_ref)
 
     def _compute_logistics_expected_cost(self):
         done = self.filtered(lambda p: p.state == "done" and p.picking_type_code == "outgoing")

@@ -63,9 +63,13 @@ class LogisticsCase(BusinessDeptCase):
         cls.p_other = cls._delivery("WB005", datetime(2026, 1, 6, 3, 0), carrier=cls.other_carrier)
 
     @classmethod
-    def _delivery(cls, ref, when, qty=1, carrier=None, partner=None, out_type=None, dest=None):
-        """A done outgoing picking of ``qty`` crates with a tracking reference."""
+    def _delivery(
+        cls, ref, when, qty=1, carrier=None, partner=None, out_type=None, dest=None, product=None
+    ):
+        """A done outgoing picking of ``qty`` crates (or ``product``) with a tracking
+        reference."""
         out_type = out_type or cls.out_type
+        product = product or cls.product
         src = out_type.default_location_src_id
         dest = dest or cls.env.ref("stock.stock_location_customers")
         pickings = cls.env["stock.picking"].with_company(out_type.company_id)
@@ -79,10 +83,10 @@ class LogisticsCase(BusinessDeptCase):
                 "move_ids": [
                     Command.create(
                         {
-                            "name": cls.product.name,
-                            "product_id": cls.product.id,
+                            "name": product.name,
+                            "product_id": product.id,
                             "product_uom_qty": qty,
-                            "product_uom": cls.product.uom_id.id,
+                            "product_uom": product.uom_id.id,
                             "location_id": src.id,
                             "location_dest_id": dest.id,
                         }

@@ -141,7 +141,8 @@ class TestTours(LogisticsCase, HttpCase):
         self.assertTrue(order.review_on_time)
 
     def test_logistics_statement_tour(self):
-        """The assistant collects, imports the carrier's CSV, settles and matches."""
+        """The assistant collects, imports the carrier's CSV and settles the difference:
+        saved, the statement is reconciled without a second Match."""
         self._tour("business_dept_logistics_statement", self.assistant, "4_logistics_statement")
         statement = self.env["business.logistics.statement"].search(
             [("partner_id", "=", self.carrier_partner.id)]

@@ -11,6 +11,8 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date
 
+from ..tools.waybill import normalize_waybill
+
 MAX_FILE_SIZE = 10 * 1024 * 1024
 # The header is looked for among the first rows: carriers put a title, their company
 # and the period above it (顺丰 / 中通 / 德邦 month-end statements).
@@ -346,6 +348,8 @@ class BusinessLogisticsStatementImport(models.TransientModel):
             )
         if re.fullmatch(r"\d+\.0+", text):  # a number cell written as 773123456789.0
             text = text.split(".")[0]
+        if not normalize_waybill(text):
+            return None, self.env._("%(value)s is not a waybill.", value=text)
         return text, None
 
     @staticmethod
@@ -399,10 +403,11 @@ class BusinessLogisticsStatementImport(models.TransientModel):
 
         The rows of the previous import go first: lines it created are deleted,
         collected lines it filled wait for the carrier again. Then a collected line
-        (our delivery) takes the first row of its waybill; every other row becomes a
-        new line, so a waybill listed twice gives two lines and the second is flagged
-        'duplicate'. A resolution (and note) given to a previous row stays with the
-        row of the same waybill and amount. One UPDATE and one INSERT, no write per
+        (our delivery) takes the first row of its waybill, compared by key
+        (``tools.waybill``), and shows the waybill as the carrier wrote it; every other
+        row becomes a new line, so a waybill listed twice gives two lines and the
+        second is flagged 'duplicate'. A resolution (and note) given to a previous row
+        stays with the row of the same waybill and amount. One UPDATE and one INSERT, no write per
         line.
         """
         statement = self.statement_id
@@ -413,7 +418,7 @@ class BusinessLogisticsStatementImport(models.TransientModel):
         cr.execute(
             SQL(
                 """
-                SELECT id, waybill, source, amount, resolution, note
+                SELECT id, waybill_key, source, amount, resolution, note
                   FROM business_logistics_statement_line
                  WHERE statement_id = %s AND carrier_file IS NOT NULL
               ORDER BY id
@@ -421,7 +426,7 @@ class BusinessLogisticsStatementImport(models.TransientModel):
                 statement.id,
             )
         )
-        kept = {}  # (waybill, amount): [(resolution, note)] of the previous import
+        kept = {}  # (waybill key, amount): [(resolution, note)] of the previous import
         previous = []
         for line_id, waybill, source, amount, resolution, note in cr.fetchall():
             if resolution or note:
@@ -446,7 +451,7 @@ class BusinessLogisticsStatementImport(models.TransientModel):
         cr.execute(
             SQL(
                 """
-                SELECT id, waybill, date
+                SELECT id, waybill_key, date
                   FROM business_logistics_statement_line
                  WHERE statement_id = %s AND source = 'collected'
               ORDER BY id
@@ -457,28 +462,33 @@ class BusinessLogisticsStatementImport(models.TransientModel):
         collected = {}
         for line_id, waybill, collected_date in cr.fetchall():
             collected.setdefault(waybill, (line_id, collected_date))
-        filled = {"id": [], "date": [], "amount": [], "resolution": []}
+        filled = {"id": [], "waybill": [], "date": [], "amount": [], "resolution": []}
         new = {
             "waybill": [],
+            "key": [],
             "date": [],
             "amount": [],
             "resolution": [],
             "note": [],
         }
         rounded = {}  # the same few amounts come back on most rows
+        prefixes = statement._waybill_prefixes()
         for waybill, day, raw_amount in rows:
             amount = rounded.get(raw_amount)
             if amount is None:
                 amount = rounded[raw_amount] = currency.round(raw_amount)
-            resolution, note = (kept.get((waybill, amount)) or [(None, None)]).pop(0)
-            if waybill in collected:
-                line_id, collected_date = collected.pop(waybill)
+            key = normalize_waybill(waybill, prefixes)
+            resolution, note = (kept.get((key, amount)) or [(None, None)]).pop(0)
+            if key in collected:
+                line_id, collected_date = collected.pop(key)
                 filled["id"].append(line_id)
+                filled["waybill"].append(waybill)
                 filled["date"].append(day or collected_date)
                 filled["amount"].append(amount)
                 filled["resolution"].append(resolution)
                 continue
             new["waybill"].append(waybill)
+            new["key"].append(key)
             new["date"].append(day)
             new["amount"].append(amount)
             new["resolution"].append(resolution)
@@ -493,11 +503,13 @@ class BusinessLogisticsStatementImport(models.TransientModel):
             SQL(
                 """
                 UPDATE business_logistics_statement_line l
-                   SET date = u.date, amount = u.amount, resolution = u.resolution,
-                       carrier_listed = TRUE, carrier_file = %(file)s, write_uid = %(uid)s,
+                   SET waybill = u.waybill, date = u.date, amount = u.amount,
+                       resolution = u.resolution, carrier_listed = TRUE,
+                       carrier_file = %(file)s, write_uid = %(uid)s,
                        write_date = NOW() AT TIME ZONE 'UTC'
-                  FROM unnest(%(id)s::int[], %(date)s::date[], %(amount)s::numeric[],
-                              %(resolution)s::varchar[]) AS u(id, date, amount, resolution)
+                  FROM unnest(%(id)s::int[], %(waybill)s::varchar[], %(date)s::date[],
+                              %(amount)s::numeric[], %(resolution)s::varchar[])
+                       AS u(id, waybill, date, amount, resolution)
                  WHERE l.id = u.id
                 """,
                 **values,
@@ -509,15 +521,16 @@ class BusinessLogisticsStatementImport(models.TransientModel):
             SQL(
                 """
                 INSERT INTO business_logistics_statement_line
-                       (statement_id, company_id, source, carrier_file, waybill, date, amount,
-                        expected_amount, agreed_amount, carrier_listed, resolution, note,
-                        create_uid, write_uid, create_date, write_date)
-                SELECT %(statement)s, %(company)s, 'import', %(file)s, u.waybill, u.date,
-                       u.amount, 0, 0, TRUE, u.resolution, u.note, %(uid)s, %(uid)s,
+                       (statement_id, company_id, source, carrier_file, waybill, waybill_key,
+                        date, amount, expected_amount, agreed_amount, carrier_listed,
+                        resolution, note, create_uid, write_uid, create_date, write_date)
+                SELECT %(statement)s, %(company)s, 'import', %(file)s, u.waybill, u.key,
+                       u.date, u.amount, 0, 0, TRUE, u.resolution, u.note, %(uid)s, %(uid)s,
                        NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC'
-                  FROM unnest(%(waybill)s::varchar[], %(date)s::date[], %(amount)s::numeric[],
-                              %(resolution)s::varchar[], %(note)s::varchar[])
-                       WITH ORDINALITY AS u(waybill, date, amount, resolution, note, seq)
+                  FROM unnest(%(waybill)s::varchar[], %(key)s::varchar[], %(date)s::date[],
+                              %(amount)s::numeric[], %(resolution)s::varchar[],
+                              %(note)s::varchar[])
+                       WITH ORDINALITY AS u(waybill, key, date, amount, resolution, note, seq)
               ORDER BY u.seq
                 """,
                 **values,

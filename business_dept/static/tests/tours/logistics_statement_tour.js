@@ -1,8 +1,8 @@
 /** @odoo-module */
 /**
  * 物流对账: the Business Assistant creates a carrier's statement for January 2026,
- * collects the deliveries, imports the carrier's CSV (carrier_statement_tour.csv),
- * settles the one difference and matches the statement. The carrier and its deliveries
+ * collects the deliveries, imports the carrier's CSV (carrier_statement_tour.csv) and
+ * settles the one difference: saved, the statement is reconciled (no second Match). The carrier and its deliveries
  * are the fixture of the reconciliation tests (LogisticsCase).
  * Data: tests/test_tours.py (test_logistics_statement_tour).
  */
@@ -101,8 +101,8 @@ registry.category("web_tour.tours").add("business_dept_logistics_statement", {
             run: 'select "accept_carrier"',
         },
         {
-            content: "Match the statement",
-            trigger: ".o_statusbar_buttons button[name=action_match]",
+            content: "Save: the last difference settled, the statement is reconciled",
+            trigger: ".o_form_button_save",
             run: "click",
         },
         statusIs("matched"),
