@@ -24,6 +24,7 @@ class BusinessCustomerStatementLine(models.Model):
 
     _name = "business.customer.statement.line"
     _description = "Customer Statement Line"
+    _inherit = ["business.workflow.guard"]
     _order = "statement_id, date, line_type, id"
     _check_company_auto = True
 

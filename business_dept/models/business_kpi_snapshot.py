@@ -13,7 +13,7 @@ class BusinessKpiSnapshot(models.Model):
     """
 
     _name = "business.kpi.snapshot"
-    _inherit = ["business.kpi.mixin"]
+    _inherit = ["business.kpi.mixin", "business.workflow.guard"]
     _description = "Business Department KPI Snapshot"
     _order = "month desc, user_id"
 

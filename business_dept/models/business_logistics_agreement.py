@@ -21,7 +21,7 @@ class BusinessLogisticsAgreement(models.Model):
 
     _name = "business.logistics.agreement"
     _description = "Logistics Cooperation Agreement"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "business.workflow.guard"]
     _order = "date_start desc, id desc"
 
     name = fields.Char(string="Reference", required=True, tracking=True)

@@ -18,6 +18,7 @@ class BusinessLogisticsStatementLine(models.Model):
 
     _name = "business.logistics.statement.line"
     _description = "Logistics Statement Line"
+    _inherit = ["business.workflow.guard"]
     _order = "statement_id, id"
     _check_company_auto = True
 

@@ -6,6 +6,7 @@ class BusinessLogisticsZone(models.Model):
 
     _name = "business.logistics.zone"
     _description = "Logistics Zone Rate"
+    _inherit = ["business.workflow.guard"]
     _order = "agreement_id, country_id, state_id"
     _check_company_auto = True
 

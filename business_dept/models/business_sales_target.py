@@ -24,7 +24,7 @@ class BusinessSalesTarget(models.Model):
 
     _name = "business.sales.target"
     _description = "Sales Target"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "business.workflow.guard"]
     _order = "year desc, id desc"
     _check_company_auto = True
 

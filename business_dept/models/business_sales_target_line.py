@@ -6,6 +6,7 @@ class BusinessSalesTargetLine(models.Model):
 
     _name = "business.sales.target.line"
     _description = "Monthly Sales Target"
+    _inherit = ["business.workflow.guard"]
     _order = "target_id, month"
     _check_company_auto = True
 

@@ -2,6 +2,37 @@ from odoo import api, models
 from odoo.exceptions import AccessError, UserError
 
 
+def computed_fields(model):
+    """The read-only computed fields (related ones included) of the addon on ``model``: all
+    of them on the addon's own models, the addon's own on a standard model."""
+    own_model = model._original_module == "business_dept"
+    return {
+        name
+        for name, field in model._fields.items()
+        if field.compute
+        and field.readonly
+        and not field.automatic
+        and (own_model or field._modules == ("business_dept",))
+    }
+
+
+def refuse_computed(model, vals):
+    """A plain write of a field the workflow computes is refused (not in sudo)."""
+    if model.env.su:
+        return
+    refused = computed_fields(model) & set(vals)
+    if refused:
+        raise AccessError(
+            model.env._(
+                "%(fields)s of %(model)s are computed, never typed.",
+                fields=", ".join(
+                    sorted(model._fields[f]._description_string(model.env) for f in refused)
+                ),
+                model=model._description,
+            )
+        )
+
+
 class BusinessWorkflowGuard(models.AbstractModel):
     """Approval and state fields (审批、签字、状态) are set by the workflow buttons only, and
     what the workflow computes is never typed.
@@ -33,17 +64,7 @@ class BusinessWorkflowGuard(models.AbstractModel):
 
     @api.model
     def _business_computed_fields(self):
-        """The read-only computed fields (related ones included) of the addon on this model:
-        all of them on the addon's own models, the addon's own on a standard model."""
-        own_model = self._original_module == "business_dept"
-        return {
-            name
-            for name, field in self._fields.items()
-            if field.compute
-            and field.readonly
-            and not field.automatic
-            and (own_model or field._modules == ("business_dept",))
-        }
+        return computed_fields(self)
 
     def _business_check_workflow_fields(self, vals_list, creating=False):
         if self.env.su:

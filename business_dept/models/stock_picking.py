@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 
 from ..tools.waybill import normalize_waybill
+from .business_workflow_guard import refuse_computed
 
 
 class StockPicking(models.Model):
@@ -25,6 +26,10 @@ class StockPicking(models.Model):
         "valid on its date.",
     )
     company_currency_id = fields.Many2one(related="company_id.currency_id")
+
+    def write(self, vals):
+        refuse_computed(self, vals)
+        return super().write(vals)
 
     @api.depends("carrier_tracking_ref")
     def _compute_carrier_tracking_key(self):
