@@ -37,7 +37,11 @@ class TierValidation(models.AbstractModel):
         if in_tier_engine(self.env):
             return
         for vals in vals_list:
-            if {"review_ids", "validation_status"} & set(vals):
+            # a form sends them empty (no review, no validation): that sets nothing
+            reviews = [
+                c for c in vals.get("review_ids") or () if not (c[0] == 5 or (c[0] == 6 and not c[2]))
+            ]
+            if reviews or vals.get("validation_status", "no") not in ("no", False):
                 raise AccessError(
                     self.env._(
                         "The validations of %(model)s are recorded by the approval buttons only.",
