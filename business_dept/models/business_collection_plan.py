@@ -5,7 +5,7 @@ from pytz import timezone
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, format_amount
+from odoo.tools import SQL
 
 
 class BusinessCollectionPlan(models.Model):
@@ -253,6 +253,11 @@ class BusinessCollectionPlan(models.Model):
         receivable installment due in the month or overdue, set-based and idempotent: an
         existing draft plan gets the missing lines only, a frozen plan is left alone.
 
+        A line is planned on the legal deadline of its due date, or of the month's first
+        day for an installment already overdue: a day off moves it to the first working
+        day after it (民法典 第二百零三条, ``res.company._business_deadline_sql``), within
+        the month.
+
         The salesperson of an installment is the invoice's salesperson, else the
         customer's (commercial partner's) salesperson; installments with neither are left
         out.
@@ -332,7 +337,7 @@ class BusinessCollectionPlan(models.Model):
                         create_uid, write_uid, create_date, write_date)
                 SELECT p.id, o.company_id, p.user_id, p.month, o.move_line_id, o.move_id,
                        o.partner_id, o.date_maturity, o.amount,
-                       GREATEST(o.date_maturity, %(month)s), o.payment_method, 0, 0, 0,
+                       LEAST(%(planned)s, %(month_end)s), o.payment_method, 0, 0, 0,
                        %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
                   FROM (%(open)s) o
                   JOIN business_collection_plan p
@@ -342,6 +347,10 @@ class BusinessCollectionPlan(models.Model):
                 """,
                 open=open_lines,
                 month=month,
+                month_end=month_end,
+                planned=self.env["res.company"]._business_deadline_sql(
+                    SQL("o.company_id"), SQL("GREATEST(o.date_maturity, %s)", month)
+                ),
                 uid=self.env.uid,
             )
         )
@@ -439,30 +448,7 @@ class BusinessCollectionPlan(models.Model):
             if line.move_id.id not in open_moves:
                 first.setdefault(line.move_id.id, line)
         due = Line.browse([line.id for line in first.values()])
-        methods = dict(Line._fields["payment_method"]._description_selection(self.env))
-        for line in due:
-            values = {
-                # what is still owed on the installment, not the planned figure
-                "amount": format_amount(
-                    self.env, line.move_line_id.amount_residual, line.currency_id
-                ),
-                "partner": line.partner_id.name,
-                "date": line.planned_date,
-            }
-            if line.payment_method:
-                summary = self.env._(
-                    "Collect %(amount)s from %(partner)s on %(date)s (%(method)s)",
-                    method=methods.get(line.payment_method),
-                    **values,
-                )
-            else:
-                summary = self.env._("Collect %(amount)s from %(partner)s on %(date)s", **values)
-            line.move_id.activity_schedule(
-                activity_type_id=activity_type.id,
-                date_deadline=line.planned_date,
-                user_id=line.plan_id.user_id.id,
-                summary=summary,
-            )
+        due._schedule_collection_activities(activity_type)
         if due:
             self.env.cr.execute(
                 SQL(

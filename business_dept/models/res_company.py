@@ -1,10 +1,14 @@
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
+
+# at most this many days past a due date: a deadline moves past a run of days off no
+# longer than this (the longest Chinese holiday with its weekends is about ten days)
+LEGAL_DEADLINE_MAX_SHIFT = 31
 
 
 class ResCompany(models.Model):
@@ -120,6 +124,14 @@ class ResCompany(models.Model):
         help="The salesperson gets an activity this many working days (company calendar) "
         "before each planned collection date of his collection plan (及时跟催).",
     )
+    legal_deadline_shift = fields.Boolean(
+        string="Deadlines Move Past Days Off",
+        default=True,
+        help="A payment due on a day off of the company's working calendar (a statutory "
+        "holiday, a rest day) is on time when received on the first working day after it "
+        "(民法典 第二百零三条): in the payment on-time rate, the collection plans and the "
+        "overdue invoices. Uncheck it when the parties agreed otherwise (第二百零四条).",
+    )
     customer_statement_invoicing = fields.Selection(
         selection=[("order", "One Invoice per Order"), ("statement", "One Invoice per Statement")],
         string="Invoices from a Statement",
@@ -228,6 +240,88 @@ class ResCompany(models.Model):
         ``tz`` (an SQL expression, usually the ``tz`` column of ``_business_tz_sql``).
         ``::date`` of it is the local day, ``date_trunc('month', …)`` the local month."""
         return SQL("((%s) AT TIME ZONE 'UTC' AT TIME ZONE (%s))", column, tz)
+
+    # ------------------------------------------------------------ deadlines
+    # 民法典 第二百零三条: a period whose last day is a statutory holiday ends on the first
+    # working day after it. ``_business_deadline_sql`` owns that rule; the KPI report,
+    # the collection plans and the overdue orders all go through it.
+    @api.model
+    def _business_deadline_sql(self, company, day):
+        """SQL: the legal deadline (a date) of a period ending on ``day`` (a date
+        expression) for the company ``company`` (an id expression): ``day`` itself when
+        it is a working day of the company's calendar, else the first working day after
+        it (at most ``LEGAL_DEADLINE_MAX_SHIFT`` days on); ``day`` itself when the
+        company's ``legal_deadline_shift`` is off or it has no working calendar."""
+        day = SQL("(%s)", day)
+        calendar = SQL("bd_dl_cal")
+        Calendar = self.env["resource.calendar"]
+        return SQL(
+            """COALESCE((
+                SELECT CASE WHEN %(working)s THEN %(day)s
+                            ELSE COALESCE((SELECT min(%(day)s + bd_dl_n)
+                                             FROM generate_series(1, %(max)s) bd_dl_n
+                                            WHERE %(working_after)s), %(day)s + %(max)s)
+                       END
+                  FROM res_company bd_dl_company
+                  JOIN resource_calendar bd_dl_cal
+                    ON bd_dl_cal.id = bd_dl_company.resource_calendar_id
+                 WHERE bd_dl_company.id = %(company)s AND bd_dl_company.legal_deadline_shift
+            ), %(day)s)""",
+            day=day,
+            company=company,
+            max=LEGAL_DEADLINE_MAX_SHIFT,
+            working=Calendar._business_working_day_sql(calendar, day),
+            working_after=Calendar._business_working_day_sql(calendar, SQL("(%s + bd_dl_n)", day)),
+        )
+
+    @api.model
+    def _business_on_time_sql(self, company, due, day):
+        """SQL: ``day`` (a date expression) is on or before the legal deadline of a due
+        date ``due`` (``_business_deadline_sql``); the deadline is only looked up for a
+        day after the due date and within reach of a shift."""
+        return SQL(
+            """CASE WHEN %(day)s <= %(due)s THEN TRUE
+                    WHEN %(day)s > %(due)s + %(max)s THEN FALSE
+                    ELSE %(day)s <= %(deadline)s END""",
+            day=day,
+            due=due,
+            max=LEGAL_DEADLINE_MAX_SHIFT,
+            deadline=self._business_deadline_sql(company, due),
+        )
+
+    def _business_deadlines(self, days):
+        """{day: legal deadline} of the company for each date of ``days``, in one query
+        (``_business_deadline_sql``)."""
+        self.ensure_one()
+        days = sorted({day for day in days if day})
+        if not days:
+            return {}
+        for model in (
+            "res.company",
+            "resource.calendar",
+            "resource.calendar.attendance",
+            "resource.calendar.leaves",
+            "business.calendar.workday",
+        ):
+            self.env[model].flush_model()
+        self.env.cr.execute(
+            SQL(
+                "SELECT d.day, %s FROM unnest(%s::date[]) d(day)",
+                self._business_deadline_sql(SQL("%s", self.id), SQL("d.day")),
+                days,
+            )
+        )
+        return dict(self.env.cr.fetchall())
+
+    def _business_last_overdue_due_date(self, today):
+        """The latest due date overdue on ``today``: its legal deadline is before
+        ``today`` (the deadlines grow with the due date; a due date further back than
+        ``LEGAL_DEADLINE_MAX_SHIFT`` days is always overdue)."""
+        self.ensure_one()
+        first = today - timedelta(days=LEGAL_DEADLINE_MAX_SHIFT + 1)
+        candidates = [first + timedelta(days=n) for n in range(LEGAL_DEADLINE_MAX_SHIFT + 1)]
+        deadlines = self._business_deadlines(candidates)
+        return max(day for day in candidates if deadlines[day] < today)
 
     @api.model
     def _business_setting_ranges(self):

@@ -50,10 +50,14 @@ class BusinessKpiReport(models.Model):
       leaves nothing owed and the installment is not counted). *Paid on time*: the
       other amounts reconciled with it (payments, bank statement lines, write-off
       and exchange difference entries) whose reconciliation date
-      (``account_partial_reconcile.max_date``) is on or before the due date, capped
-      at what is owed. An invoice cancelled or reset to draft is not posted and owes
-      nothing. ``payment_ontime_count`` ÷ ``payment_due_count``: installments paid
-      in full on time ÷ installments owed; ``payment_ontime_amount_rate``: amount
+      (``account_partial_reconcile.max_date``) is on or before the legal deadline of
+      the due date, capped at what is owed: a due date that is not a working day of
+      the company's calendar (a statutory holiday, a rest day) moves to the first
+      working day after it (民法典 第二百零三条, ``res.company._business_deadline_sql``),
+      unless the company's ``legal_deadline_shift`` is off (第二百零四条). An invoice
+      cancelled or reset to draft is not posted and owes nothing.
+      ``payment_ontime_count`` ÷ ``payment_due_count``: installments paid in full on
+      time ÷ installments owed; ``payment_ontime_amount_rate``: amount
       paid on time ÷ amount owed, so partial payments count partly.
     - ``invoice_ontime_rate`` (开票及时率): of the sale orders' done customer deliveries
       of the month (local day and month of ``date_done``; salesperson = the
@@ -133,6 +137,7 @@ class BusinessKpiReport(models.Model):
         "business.stock.backlog": ["company_id", "user_id", "month", "explained_on_time"],
         "res.company": [
             "output_basis",
+            "legal_deadline_shift",
             "resource_calendar_id",
             "target_threshold",
             "payment_ontime_threshold",
@@ -141,7 +146,28 @@ class BusinessKpiReport(models.Model):
             "satisfaction_threshold",
             "backlog_explained_threshold",
         ],
-        "resource.calendar": ["tz"],
+        # the working days of the company calendar (legal deadlines of the installments)
+        "resource.calendar": ["tz", "two_weeks_calendar"],
+        "resource.calendar.attendance": [
+            "calendar_id",
+            "dayofweek",
+            "date_from",
+            "date_to",
+            "hour_from",
+            "hour_to",
+            "day_period",
+            "display_type",
+            "resource_id",
+            "week_type",
+        ],
+        "resource.calendar.leaves": [
+            "calendar_id",
+            "resource_id",
+            "time_type",
+            "date_from",
+            "date_to",
+        ],
+        "business.calendar.workday": ["calendar_id", "date"],
         "res.users": ["share", "groups_id"],
     }
 
@@ -317,10 +343,11 @@ class BusinessKpiReport(models.Model):
                            -- owed: the installment less what credit notes took off
                            aml.balance - COALESCE(sum(apr.amount)
                                FILTER (WHERE cm.move_type = 'out_refund'), 0) AS owed,
-                           -- paid on time: any other settlement dated by the due date
+                           -- paid on time: any other settlement dated by the legal
+                           -- deadline of the due date (第二百零三条)
                            COALESCE(sum(apr.amount)
                                FILTER (WHERE cm.move_type <> 'out_refund'
-                                         AND apr.max_date <= aml.date_maturity), 0) AS paid
+                                         AND %(on_time)s), 0) AS paid
                       FROM account_move_line aml
                       JOIN account_move am ON am.id = aml.move_id
                  LEFT JOIN account_partial_reconcile apr ON apr.debit_move_id = aml.id
@@ -336,6 +363,9 @@ class BusinessKpiReport(models.Model):
             """,
             month=self._kpi_month(SQL("aml.date_maturity")),
             rows_in=self._kpi_rows_in(SQL("aml.date_maturity")),
+            on_time=self.env["res.company"]._business_on_time_sql(
+                SQL("am.company_id"), SQL("aml.date_maturity"), SQL("apr.max_date")
+            ),
         )
 
     @api.model

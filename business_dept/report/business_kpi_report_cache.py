@@ -130,6 +130,23 @@ class BusinessKpiReport(models.Model):
             # any calendar's: the one a company switches to meanwhile too
             "resource_calendar": {"days": everything % "TRUE", "events": ("UPDATE",)},
             "stock_location": {"days": everything % "TRUE", "events": ("UPDATE",)},
+            # the working days of a calendar (legal deadlines of the installments, see
+            # ``res.company._business_deadline_sql``): the weekly hours of a company's
+            # calendar change every month; a public holiday or a make-up workday (调休)
+            # changes the deadlines of the days up to a month before it
+            "resource_calendar_attendance": {
+                "days": everything
+                % "r.calendar_id IN (SELECT resource_calendar_id FROM res_company)",
+            },
+            "resource_calendar_leaves": {
+                "days": "SELECT generate_series(date_trunc('month', r.date_from"
+                " - interval '32 days'), r.date_to + interval '1 day', interval '1 month')"
+                " FROM r WHERE r.resource_id IS NULL",
+            },
+            "business_calendar_workday": {
+                "days": "SELECT generate_series(date_trunc('month', r.date::timestamp"
+                " - interval '32 days'), r.date::timestamp, interval '1 month') FROM r",
+            },
         }
 
     @api.model
