@@ -277,10 +277,11 @@ class ResCompany(models.Model):
     @api.model
     def _business_on_time_sql(self, company, due, day):
         """SQL: ``day`` (a date expression) is on or before the legal deadline of a due
-        date ``due`` (``_business_deadline_sql``); the deadline is only looked up for a
-        day after the due date and within reach of a shift."""
+        date ``due`` (``_business_deadline_sql``), FALSE without either; the deadline is
+        only looked up for a day after the due date and within reach of a shift."""
         return SQL(
-            """CASE WHEN %(day)s <= %(due)s THEN TRUE
+            """CASE WHEN %(day)s IS NULL OR %(due)s IS NULL THEN FALSE
+                    WHEN %(day)s <= %(due)s THEN TRUE
                     WHEN %(day)s > %(due)s + %(max)s THEN FALSE
                     ELSE %(day)s <= %(deadline)s END""",
             day=day,

@@ -3,6 +3,7 @@ from datetime import date, datetime, time, timedelta
 from freezegun import freeze_time
 from pytz import timezone
 
+from odoo import Command
 from odoo.tests import Form, tagged
 
 from .test_collection_plan import CollectionPlanCase
@@ -90,6 +91,18 @@ class TestLegalDeadlineKpi(KpiRulesCase):
         self.env["business.calendar.workday"].create(
             {"calendar_id": self.calendar.id, "date": date(2026, 11, 7)}
         )
+        self.assertEqual(self._ontime(NOVEMBER), (0.0, 0.0))
+
+    def test_saturday_worked_in_calendar(self):
+        """A calendar working on Saturday mornings: due Saturday 7 November, paid on the
+        9th, late; the stored figures watch the calendar's hours."""
+        invoice = self._invoice(1000.0, "2026-10-08", self.manager, self.month_30)
+        self._pay(invoice, 1000.0, "2026-11-09")
+        self.env["business.kpi.report"]._kpi_cache_refresh()
+        self.assertEqual(self._ontime(NOVEMBER), (100.0, 100.0))
+        self.calendar.attendance_ids = [
+            Command.create({"name": "Saturday", "dayofweek": "5", "hour_from": 8, "hour_to": 12})
+        ]
         self.assertEqual(self._ontime(NOVEMBER), (0.0, 0.0))
 
     def test_holidays_removed_after_figures_stored(self):
