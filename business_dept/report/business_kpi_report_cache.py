@@ -3,7 +3,7 @@ import logging
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, models
-from odoo.tools import SQL
+from odoo.tools import SQL, sql
 
 _logger = logging.getLogger(__name__)
 
@@ -246,6 +246,12 @@ class BusinessKpiReport(models.Model):
         month changed (the report's rules may have changed with the code)."""
         res = super().init()
         cr = self.env.cr
+        # a table the report reads may be created by this module after the report (on
+        # install, models are set up in the order of their inheritance, not of _depends)
+        for model_name in self._depends:
+            model = self.env[model_name]
+            if model._auto and not sql.table_exists(cr, model._table):
+                model._auto_init()
         live = self.with_context(business_kpi_live=True, business_kpi_range=None)
         measures = live._kpi_measures()
         cr.execute(
