@@ -37,21 +37,21 @@ WITH tz AS (
       FROM res_company c
       JOIN resource_calendar rc ON rc.id = c.resource_calendar_id
      WHERE c.id = %(company)s AND c.legal_deadline_shift
-), working AS (             -- its working days from the month's first day, 31 days past its end
-    SELECT g.day::date AS day
+), working AS MATERIALIZED (  -- its working days from the month's first day to 31 days past its end
+    SELECT g.day
       FROM calendar cal
-     CROSS JOIN generate_series(%(month)s::date, %(next_month)s::date + 31,
-                                interval '1 day') g(day)
+     CROSS JOIN LATERAL (SELECT %(month)s::date + n AS day
+                           FROM generate_series(0, %(next_month)s::date + 31 - %(month)s::date) n) g
      WHERE EXISTS (SELECT 1 FROM business_calendar_workday w
-                    WHERE w.calendar_id = cal.id AND w.date = g.day::date)
+                    WHERE w.calendar_id = cal.id AND w.date = g.day)
         OR EXISTS (SELECT 1 FROM resource_calendar_attendance a
                     WHERE a.calendar_id = cal.id AND a.resource_id IS NULL
                       AND a.display_type IS NULL AND a.day_period IS DISTINCT FROM 'lunch'
                       AND a.dayofweek = (EXTRACT(ISODOW FROM g.day)::int - 1)::text
-                      AND (a.date_from IS NULL OR a.date_from <= g.day::date)
-                      AND (a.date_to IS NULL OR a.date_to >= g.day::date)
+                      AND (a.date_from IS NULL OR a.date_from <= g.day)
+                      AND (a.date_to IS NULL OR a.date_to >= g.day)
                       AND (cal.two_weeks_calendar IS NOT TRUE OR a.week_type
-                           = mod((g.day::date - DATE '0001-01-01') / 7, 2)::text)
+                           = mod((g.day - DATE '0001-01-01') / 7, 2)::text)
                       AND NOT EXISTS (
                           SELECT 1 FROM resource_calendar_leaves l
                            WHERE l.resource_id IS NULL AND l.time_type = 'leave'

@@ -255,7 +255,7 @@ class BusinessCollectionPlan(models.Model):
 
         A line is planned on the legal deadline of its due date, or of the month's first
         day for an installment already overdue: a day off moves it to the first working
-        day after it (民法典 第二百零三条, ``res.company._business_deadline_sql``), within
+        day after it (民法典 第二百零三条, ``res.company._business_days_off_sql``), within
         the month.
 
         The salesperson of an installment is the invoice's salesperson, else the
@@ -337,20 +337,21 @@ class BusinessCollectionPlan(models.Model):
                         create_uid, write_uid, create_date, write_date)
                 SELECT p.id, o.company_id, p.user_id, p.month, o.move_line_id, o.move_id,
                        o.partner_id, o.date_maturity, o.amount,
-                       LEAST(%(planned)s, %(month_end)s), o.payment_method, 0, 0, 0,
+                       COALESCE(dl.planned, GREATEST(o.date_maturity, %(month)s)),
+                       o.payment_method, 0, 0, 0,
                        %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
                   FROM (%(open)s) o
                   JOIN business_collection_plan p
                     ON p.company_id = o.company_id AND p.user_id = o.user_id
                    AND p.month = %(month)s AND p.state = 'draft'
+             LEFT JOIN (%(planned)s) dl
+                    ON dl.company_id = o.company_id
+                   AND dl.day = GREATEST(o.date_maturity, %(month)s)
                 RETURNING id
                 """,
                 open=open_lines,
                 month=month,
-                month_end=month_end,
-                planned=self.env["res.company"]._business_deadline_sql(
-                    SQL("o.company_id"), SQL("GREATEST(o.date_maturity, %s)", month)
-                ),
+                planned=self._planned_dates_sql(month, companies),
                 uid=self.env.uid,
             )
         )
@@ -364,6 +365,27 @@ class BusinessCollectionPlan(models.Model):
             {"state": "frozen"}
         )
         return plans
+
+    @api.model
+    def _planned_dates_sql(self, month, companies):
+        """SQL relation (company_id, day, planned) of every day of ``month`` and the date
+        a line starting on it is planned on: its legal deadline (a day off moves to the
+        first working day after it, 民法典 第二百零三条), within the month. One look-up
+        per company for the month's days, not one per installment."""
+        month_end = month + relativedelta(months=1, days=-1)
+        days = [month + timedelta(days=n) for n in range(month_end.day)]
+        rows = [
+            (company.id, day, min(deadline, month_end))
+            for company in companies
+            for day, deadline in company._business_deadlines(days).items()
+        ]
+        return SQL(
+            "SELECT * FROM unnest(%s::int[], %s::date[], %s::date[])"
+            " AS t(company_id, day, planned)",
+            [row[0] for row in rows],
+            [row[1] for row in rows],
+            [row[2] for row in rows],
+        )
 
     @api.model
     def _business_last_working_day(self, company, day):

@@ -243,56 +243,49 @@ class ResCompany(models.Model):
 
     # ------------------------------------------------------------ deadlines
     # 民法典 第二百零三条: a period whose last day is a statutory holiday ends on the first
-    # working day after it. ``_business_deadline_sql`` owns that rule; the KPI report,
+    # working day after it. ``_business_days_off_sql`` owns that rule; the KPI report,
     # the collection plans and the overdue orders all go through it.
     @api.model
-    def _business_deadline_sql(self, company, day):
-        """SQL: the legal deadline (a date) of a period ending on ``day`` (a date
-        expression) for the company ``company`` (an id expression): ``day`` itself when
-        it is a working day of the company's calendar, else the first working day after
-        it (at most ``LEGAL_DEADLINE_MAX_SHIFT`` days on); ``day`` itself when the
-        company's ``legal_deadline_shift`` is off or it has no working calendar."""
-        day = SQL("(%s)", day)
-        calendar = SQL("bd_dl_cal")
-        Calendar = self.env["resource.calendar"]
-        return SQL(
-            """COALESCE((
-                SELECT CASE WHEN %(working)s THEN %(day)s
-                            ELSE COALESCE((SELECT min(%(day)s + bd_dl_n)
-                                             FROM generate_series(1, %(max)s) bd_dl_n
-                                            WHERE %(working_after)s), %(day)s + %(max)s)
-                       END
-                  FROM res_company bd_dl_company
-                  JOIN resource_calendar bd_dl_cal
-                    ON bd_dl_cal.id = bd_dl_company.resource_calendar_id
-                 WHERE bd_dl_company.id = %(company)s AND bd_dl_company.legal_deadline_shift
-            ), %(day)s)""",
-            day=day,
-            company=company,
-            max=LEGAL_DEADLINE_MAX_SHIFT,
-            working=Calendar._business_working_day_sql(calendar, day),
-            working_after=Calendar._business_working_day_sql(calendar, SQL("(%s + bd_dl_n)", day)),
-        )
+    def _business_days_off_sql(self, start, end, condition=None):
+        """SQL relation ``(company_id, day, deadline)``: each day from ``start`` to ``end``
+        (date expressions) that is not a working day of the company's calendar, with its
+        legal deadline, the first working day after it (at most
+        ``LEGAL_DEADLINE_MAX_SHIFT`` days on), for the companies whose
+        ``legal_deadline_shift`` is on (``condition``: an SQL condition on the company
+        ``bd_do_company`` to keep fewer). A day not listed is its own deadline.
 
-    @api.model
-    def _business_on_time_sql(self, company, due, day):
-        """SQL: ``day`` (a date expression) is on or before the legal deadline of a due
-        date ``due`` (``_business_deadline_sql``), FALSE without either; the deadline is
-        only looked up for a day after the due date and within reach of a shift."""
+        Set-based: each day of the period is judged once per company (a window over
+        the days gives the next working day), then joined on the due dates."""
+        calendar = SQL("bd_do_cal")
         return SQL(
-            """CASE WHEN %(day)s IS NULL OR %(due)s IS NULL THEN FALSE
-                    WHEN %(day)s <= %(due)s THEN TRUE
-                    WHEN %(day)s > %(due)s + %(max)s THEN FALSE
-                    ELSE %(day)s <= %(deadline)s END""",
-            day=day,
-            due=due,
+            """SELECT bd_do_company.id AS company_id, bd_do.day, bd_do.deadline
+                 FROM res_company bd_do_company
+                 JOIN resource_calendar bd_do_cal
+                   ON bd_do_cal.id = bd_do_company.resource_calendar_id
+                CROSS JOIN LATERAL (
+                    SELECT w.day, COALESCE(min(w.work_day) OVER (
+                               ORDER BY w.day ROWS BETWEEN CURRENT ROW AND %(max)s FOLLOWING),
+                               w.day + %(max)s) AS deadline
+                      -- each day judged once (OFFSET 0: not once per window frame)
+                      FROM (SELECT g.day, CASE WHEN %(working)s THEN g.day END AS work_day
+                              FROM (SELECT (%(start)s)::date + n AS day
+                                      FROM generate_series(
+                                          0, (%(end)s)::date - (%(start)s)::date + %(max)s) n
+                                   ) g
+                            OFFSET 0) w
+                ) bd_do
+               WHERE bd_do_company.legal_deadline_shift AND %(condition)s
+                 AND bd_do.day <= (%(end)s)::date AND bd_do.deadline <> bd_do.day""",
+            start=start,
+            end=end,
             max=LEGAL_DEADLINE_MAX_SHIFT,
-            deadline=self._business_deadline_sql(company, due),
+            condition=condition or SQL("TRUE"),
+            working=self.env["resource.calendar"]._business_working_day_sql(calendar, SQL("g.day")),
         )
 
     def _business_deadlines(self, days):
         """{day: legal deadline} of the company for each date of ``days``, in one query
-        (``_business_deadline_sql``)."""
+        (``_business_days_off_sql``)."""
         self.ensure_one()
         days = sorted({day for day in days if day})
         if not days:
@@ -307,9 +300,13 @@ class ResCompany(models.Model):
             self.env[model].flush_model()
         self.env.cr.execute(
             SQL(
-                "SELECT d.day, %s FROM unnest(%s::date[]) d(day)",
-                self._business_deadline_sql(SQL("%s", self.id), SQL("d.day")),
-                days,
+                """SELECT d.day, COALESCE(off.deadline, d.day)
+                     FROM unnest(%(days)s::date[]) d(day)
+                LEFT JOIN (%(off)s) off ON off.day = d.day""",
+                days=days,
+                off=self._business_days_off_sql(
+                    days[0], days[-1], SQL("bd_do_company.id = %s", self.id)
+                ),
             )
         )
         return dict(self.env.cr.fetchall())

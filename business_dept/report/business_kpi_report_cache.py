@@ -131,7 +131,7 @@ class BusinessKpiReport(models.Model):
             "resource_calendar": {"days": everything % "TRUE", "events": ("UPDATE",)},
             "stock_location": {"days": everything % "TRUE", "events": ("UPDATE",)},
             # the working days of a calendar (legal deadlines of the installments, see
-            # ``res.company._business_deadline_sql``): the weekly hours of a company's
+            # ``res.company._business_days_off_sql``): the weekly hours of a company's
             # calendar change every month; a public holiday or a make-up workday (调休)
             # changes the deadlines of the days up to a month before it
             "resource_calendar_attendance": {
