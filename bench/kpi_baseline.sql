@@ -32,12 +32,47 @@ WITH tz AS (
        AND am.move_type IN ('out_invoice', 'out_refund')
        AND am.invoice_date >= %(month)s AND am.invoice_date < %(next_month)s
   GROUP BY 1
+), calendar AS (           -- the company calendar, when deadlines move past days off
+    SELECT rc.id, COALESCE(rc.tz, 'UTC') AS tz, rc.two_weeks_calendar
+      FROM res_company c
+      JOIN resource_calendar rc ON rc.id = c.resource_calendar_id
+     WHERE c.id = %(company)s AND c.legal_deadline_shift
+), working AS MATERIALIZED (  -- its working days from the month's first day to 31 days past its end
+    SELECT g.day
+      FROM calendar cal
+     CROSS JOIN LATERAL (SELECT %(month)s::date + n AS day
+                           FROM generate_series(0, %(next_month)s::date + 31 - %(month)s::date) n) g
+     WHERE EXISTS (SELECT 1 FROM business_calendar_workday w
+                    WHERE w.calendar_id = cal.id AND w.date = g.day)
+        OR EXISTS (SELECT 1 FROM resource_calendar_attendance a
+                    WHERE a.calendar_id = cal.id AND a.resource_id IS NULL
+                      AND a.display_type IS NULL AND a.day_period IS DISTINCT FROM 'lunch'
+                      AND a.dayofweek = (EXTRACT(ISODOW FROM g.day)::int - 1)::text
+                      AND (a.date_from IS NULL OR a.date_from <= g.day)
+                      AND (a.date_to IS NULL OR a.date_to >= g.day)
+                      AND (cal.two_weeks_calendar IS NOT TRUE OR a.week_type
+                           = mod((g.day - DATE '0001-01-01') / 7, 2)::text)
+                      AND NOT EXISTS (
+                          SELECT 1 FROM resource_calendar_leaves l
+                           WHERE l.resource_id IS NULL AND l.time_type = 'leave'
+                             AND (l.calendar_id = cal.id OR l.calendar_id IS NULL)
+                             AND l.date_from <= ((g.day + make_interval(secs => a.hour_from * 3600))
+                                                 AT TIME ZONE cal.tz AT TIME ZONE 'UTC')
+                             AND l.date_to >= ((g.day + make_interval(secs => a.hour_to * 3600))
+                                               AT TIME ZONE cal.tz AT TIME ZONE 'UTC')))
 ), installment AS (         -- 回款及时率: installments due in the month, owed and paid
+                            -- by the legal deadline (第二百零三条: a due date on a day off
+                            -- moves to the first working day after it, 31 days at most)
     SELECT am.invoice_user_id AS user_id,
            aml.balance - COALESCE(sum(apr.amount) FILTER (WHERE cm.move_type = 'out_refund'), 0)
                AS owed,
-           COALESCE(sum(apr.amount) FILTER (WHERE cm.move_type <> 'out_refund'
-                                              AND apr.max_date <= aml.date_maturity), 0) AS paid
+           COALESCE(sum(apr.amount) FILTER (WHERE cm.move_type <> 'out_refund' AND CASE
+               WHEN apr.max_date <= aml.date_maturity THEN TRUE
+               WHEN apr.max_date > aml.date_maturity + 31 OR NOT EXISTS (SELECT 1 FROM calendar)
+                   THEN FALSE
+               ELSE apr.max_date <= COALESCE((SELECT min(w.day) FROM working w
+                                               WHERE w.day >= aml.date_maturity),
+                                             aml.date_maturity + 31) END), 0) AS paid
       FROM account_move_line aml
       JOIN account_move am ON am.id = aml.move_id
  LEFT JOIN account_partial_reconcile apr ON apr.debit_move_id = aml.id

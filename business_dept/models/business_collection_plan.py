@@ -5,7 +5,7 @@ from pytz import timezone
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, format_amount
+from odoo.tools import SQL
 
 
 class BusinessCollectionPlan(models.Model):
@@ -254,6 +254,11 @@ class BusinessCollectionPlan(models.Model):
         receivable installment due in the month or overdue, set-based and idempotent: an
         existing draft plan gets the missing lines only, a frozen plan is left alone.
 
+        A line is planned on the legal deadline of its due date, or of the month's first
+        day for an installment already overdue: a day off moves it to the first working
+        day after it (民法典 第二百零三条, ``res.company._business_days_off_sql``), within
+        the month.
+
         The salesperson of an installment is the invoice's salesperson, else the
         customer's (commercial partner's) salesperson; installments with neither are left
         out.
@@ -333,16 +338,21 @@ class BusinessCollectionPlan(models.Model):
                         create_uid, write_uid, create_date, write_date)
                 SELECT p.id, o.company_id, p.user_id, p.month, o.move_line_id, o.move_id,
                        o.partner_id, o.date_maturity, o.amount,
-                       GREATEST(o.date_maturity, %(month)s), o.payment_method, 0, 0, 0,
+                       COALESCE(dl.planned, GREATEST(o.date_maturity, %(month)s)),
+                       o.payment_method, 0, 0, 0,
                        %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
                   FROM (%(open)s) o
                   JOIN business_collection_plan p
                     ON p.company_id = o.company_id AND p.user_id = o.user_id
                    AND p.month = %(month)s AND p.state = 'draft'
+             LEFT JOIN (%(planned)s) dl
+                    ON dl.company_id = o.company_id
+                   AND dl.day = GREATEST(o.date_maturity, %(month)s)
                 RETURNING id
                 """,
                 open=open_lines,
                 month=month,
+                planned=self._planned_dates_sql(month, companies),
                 uid=self.env.uid,
             )
         )
@@ -356,6 +366,27 @@ class BusinessCollectionPlan(models.Model):
             {"state": "frozen"}
         )
         return plans
+
+    @api.model
+    def _planned_dates_sql(self, month, companies):
+        """SQL relation (company_id, day, planned) of every day of ``month`` and the date
+        a line starting on it is planned on: its legal deadline (a day off moves to the
+        first working day after it, 民法典 第二百零三条), within the month. One look-up
+        per company for the month's days, not one per installment."""
+        month_end = month + relativedelta(months=1, days=-1)
+        days = [month + timedelta(days=n) for n in range(month_end.day)]
+        rows = [
+            (company.id, day, min(deadline, month_end))
+            for company in companies
+            for day, deadline in company._business_deadlines(days).items()
+        ]
+        return SQL(
+            "SELECT * FROM unnest(%s::int[], %s::date[], %s::date[])"
+            " AS t(company_id, day, planned)",
+            [row[0] for row in rows],
+            [row[1] for row in rows],
+            [row[2] for row in rows],
+        )
 
     @api.model
     def _business_last_working_day(self, company, day):
@@ -440,30 +471,7 @@ class BusinessCollectionPlan(models.Model):
             if line.move_id.id not in open_moves:
                 first.setdefault(line.move_id.id, line)
         due = Line.browse([line.id for line in first.values()])
-        methods = dict(Line._fields["payment_method"]._description_selection(self.env))
-        for line in due:
-            values = {
-                # what is still owed on the installment, not the planned figure
-                "amount": format_amount(
-                    self.env, line.move_line_id.amount_residual, line.currency_id
-                ),
-                "partner": line.partner_id.name,
-                "date": line.planned_date,
-            }
-            if line.payment_method:
-                summary = self.env._(
-                    "Collect %(amount)s from %(partner)s on %(date)s (%(method)s)",
-                    method=methods.get(line.payment_method),
-                    **values,
-                )
-            else:
-                summary = self.env._("Collect %(amount)s from %(partner)s on %(date)s", **values)
-            line.move_id.activity_schedule(
-                activity_type_id=activity_type.id,
-                date_deadline=line.planned_date,
-                user_id=line.plan_id.user_id.id,
-                summary=summary,
-            )
+        due._schedule_collection_activities(activity_type)
         if due:
             self.env.cr.execute(
                 SQL(

@@ -4,7 +4,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_amount
 
 
 class BusinessCollectionPlanLine(models.Model):
@@ -155,7 +155,8 @@ class BusinessCollectionPlanLine(models.Model):
 
     @api.onchange("move_line_id")
     def _onchange_move_line_id(self):
-        """Show the installment's invoice, customer, due date and open amount."""
+        """Show the installment's invoice, customer, due date and open amount, and propose
+        the planned date (``_default_planned_date``)."""
         move_line = self.move_line_id
         if move_line:
             self.move_id = move_line.move_id
@@ -163,6 +164,8 @@ class BusinessCollectionPlanLine(models.Model):
             self.date_maturity = move_line.date_maturity
             self.amount = move_line.amount_residual
             self.payment_method = move_line.move_id.commercial_partner_id.payment_method
+            if self.plan_id.month:
+                self.planned_date = self._default_planned_date(move_line, self.plan_id)
 
     @api.constrains("move_line_id", "plan_id")
     def _check_salesperson(self):
@@ -296,12 +299,56 @@ class BusinessCollectionPlanLine(models.Model):
             self.env.add_to_compute(self._fields[fname], lines)
         lines.flush_recordset(fnames)
 
+    def _schedule_collection_activities(self, activity_type):
+        """The reminder (及时跟催) of each line: an activity on its invoice for the plan's
+        salesperson, due on the legal deadline of the planned date (a day off moves it
+        to the first working day after it, 民法典 第二百零三条), saying what is still owed."""
+        deadlines = {}
+        for company in self.company_id:
+            lines = self.filtered(lambda ln, c=company: ln.company_id == c)
+            for day, deadline in company._business_deadlines(lines.mapped("planned_date")).items():
+                deadlines[company.id, day] = deadline
+        methods = dict(self._fields["payment_method"]._description_selection(self.env))
+        for line in self:
+            deadline = deadlines[line.company_id.id, line.planned_date]
+            values = {
+                # what is still owed on the installment, not the planned figure
+                "amount": format_amount(
+                    self.env, line.move_line_id.amount_residual, line.currency_id
+                ),
+                "partner": line.partner_id.name,
+                "date": deadline,
+            }
+            if line.payment_method:
+                summary = self.env._(
+                    "Collect %(amount)s from %(partner)s on %(date)s (%(method)s)",
+                    method=methods.get(line.payment_method),
+                    **values,
+                )
+            else:
+                summary = self.env._("Collect %(amount)s from %(partner)s on %(date)s", **values)
+            line.move_id.activity_schedule(
+                activity_type_id=activity_type.id,
+                date_deadline=deadline,
+                user_id=line.plan_id.user_id.id,
+                summary=summary,
+            )
+
     # ---------------------------------------------------------- installment
     def _responsible(self):
         """Salesperson of the line's invoice: the invoice's, else the customer's."""
         self.ensure_one()
         move = self.sudo().move_id
         return move.invoice_user_id or move.commercial_partner_id.user_id
+
+    @api.model
+    def _default_planned_date(self, move_line, plan):
+        """The legal deadline (民法典 第二百零三条: a day off moves to the first working day
+        after it) of the installment's due date, or of the month's first day when it is
+        already overdue, within the plan's month."""
+        month_end = plan.month + relativedelta(months=1, days=-1)
+        start = max(move_line.date_maturity, plan.month)
+        return min(plan.company_id._business_deadlines([start])[start], month_end)
 
     @api.model
     def _installment_values(self, vals):
@@ -320,14 +367,13 @@ class BusinessCollectionPlanLine(models.Model):
                 )
             )
         plan = self.env["business.collection.plan"].browse(vals["plan_id"])
-        month_end = plan.month + relativedelta(months=1, days=-1)
         result = {
             "move_id": move.id,
             "partner_id": move.commercial_partner_id.id,
             "date_maturity": move_line.date_maturity,
             "amount": move_line.amount_residual,
             "payment_method": move.commercial_partner_id.payment_method,
-            "planned_date": min(max(move_line.date_maturity, plan.month), month_end),
+            "planned_date": self._default_planned_date(move_line, plan),
         }
         # the web client sends the read-only columns empty and the amount as 0: the
         # installment's values win, the manager's choices only when given

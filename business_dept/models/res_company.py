@@ -1,10 +1,14 @@
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
+
+# at most this many days past a due date: a deadline moves past a run of days off no
+# longer than this (the longest Chinese holiday with its weekends is about ten days)
+LEGAL_DEADLINE_MAX_SHIFT = 31
 
 
 class ResCompany(models.Model):
@@ -120,6 +124,14 @@ class ResCompany(models.Model):
         help="The salesperson gets an activity this many working days (company calendar) "
         "before each planned collection date of his collection plan (及时跟催).",
     )
+    legal_deadline_shift = fields.Boolean(
+        string="Deadlines Move Past Days Off",
+        default=True,
+        help="A payment due on a day off of the company's working calendar (a statutory "
+        "holiday, a rest day) is on time when received on the first working day after it "
+        "(民法典 第二百零三条): in the payment on-time rate, the collection plans and the "
+        "overdue invoices. Uncheck it when the parties agreed otherwise (第二百零四条).",
+    )
     customer_statement_invoicing = fields.Selection(
         selection=[("order", "One Invoice per Order"), ("statement", "One Invoice per Statement")],
         string="Invoices from a Statement",
@@ -228,6 +240,86 @@ class ResCompany(models.Model):
         ``tz`` (an SQL expression, usually the ``tz`` column of ``_business_tz_sql``).
         ``::date`` of it is the local day, ``date_trunc('month', …)`` the local month."""
         return SQL("((%s) AT TIME ZONE 'UTC' AT TIME ZONE (%s))", column, tz)
+
+    # ------------------------------------------------------------ deadlines
+    # 民法典 第二百零三条: a period whose last day is a statutory holiday ends on the first
+    # working day after it. ``_business_days_off_sql`` owns that rule; the KPI report,
+    # the collection plans and the overdue orders all go through it.
+    @api.model
+    def _business_days_off_sql(self, start, end, condition=None):
+        """SQL relation ``(company_id, day, deadline)``: each day from ``start`` to ``end``
+        (date expressions) that is not a working day of the company's calendar, with its
+        legal deadline, the first working day after it (at most
+        ``LEGAL_DEADLINE_MAX_SHIFT`` days on), for the companies whose
+        ``legal_deadline_shift`` is on (``condition``: an SQL condition on the company
+        ``bd_do_company`` to keep fewer). A day not listed is its own deadline.
+
+        Set-based: each day of the period is judged once per company (a window over
+        the days gives the next working day), then joined on the due dates."""
+        calendar = SQL("bd_do_cal")
+        return SQL(
+            """SELECT bd_do_company.id AS company_id, bd_do.day, bd_do.deadline
+                 FROM res_company bd_do_company
+                 JOIN resource_calendar bd_do_cal
+                   ON bd_do_cal.id = bd_do_company.resource_calendar_id
+                CROSS JOIN LATERAL (
+                    SELECT w.day, COALESCE(min(w.work_day) OVER (
+                               ORDER BY w.day ROWS BETWEEN CURRENT ROW AND %(max)s FOLLOWING),
+                               w.day + %(max)s) AS deadline
+                      -- each day judged once (OFFSET 0: not once per window frame)
+                      FROM (SELECT g.day, CASE WHEN %(working)s THEN g.day END AS work_day
+                              FROM (SELECT (%(start)s)::date + n AS day
+                                      FROM generate_series(
+                                          0, (%(end)s)::date - (%(start)s)::date + %(max)s) n
+                                   ) g
+                            OFFSET 0) w
+                ) bd_do
+               WHERE bd_do_company.legal_deadline_shift AND %(condition)s
+                 AND bd_do.day <= (%(end)s)::date AND bd_do.deadline <> bd_do.day""",
+            start=start,
+            end=end,
+            max=LEGAL_DEADLINE_MAX_SHIFT,
+            condition=condition or SQL("TRUE"),
+            working=self.env["resource.calendar"]._business_working_day_sql(calendar, SQL("g.day")),
+        )
+
+    def _business_deadlines(self, days):
+        """{day: legal deadline} of the company for each date of ``days``, in one query
+        (``_business_days_off_sql``)."""
+        self.ensure_one()
+        days = sorted({day for day in days if day})
+        if not days:
+            return {}
+        for model in (
+            "res.company",
+            "resource.calendar",
+            "resource.calendar.attendance",
+            "resource.calendar.leaves",
+            "business.calendar.workday",
+        ):
+            self.env[model].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """SELECT d.day, COALESCE(off.deadline, d.day)
+                     FROM unnest(%(days)s::date[]) d(day)
+                LEFT JOIN (%(off)s) off ON off.day = d.day""",
+                days=days,
+                off=self._business_days_off_sql(
+                    days[0], days[-1], SQL("bd_do_company.id = %s", self.id)
+                ),
+            )
+        )
+        return dict(self.env.cr.fetchall())
+
+    def _business_last_overdue_due_date(self, today):
+        """The latest due date overdue on ``today``: its legal deadline is before
+        ``today`` (the deadlines grow with the due date; a due date further back than
+        ``LEGAL_DEADLINE_MAX_SHIFT`` days is always overdue)."""
+        self.ensure_one()
+        first = today - timedelta(days=LEGAL_DEADLINE_MAX_SHIFT + 1)
+        candidates = [first + timedelta(days=n) for n in range(LEGAL_DEADLINE_MAX_SHIFT + 1)]
+        deadlines = self._business_deadlines(candidates)
+        return max(day for day in candidates if deadlines[day] < today)
 
     @api.model
     def _business_setting_ranges(self):

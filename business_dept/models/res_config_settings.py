@@ -41,6 +41,7 @@ class ResConfigSettings(models.TransientModel):
     collection_reminder_days = fields.Integer(
         related="company_id.collection_reminder_days", readonly=False
     )
+    legal_deadline_shift = fields.Boolean(related="company_id.legal_deadline_shift", readonly=False)
     customer_statement_invoicing = fields.Selection(
         related="company_id.customer_statement_invoicing", readonly=False
     )

@@ -7,6 +7,7 @@ from pytz import timezone, utc
 from odoo import api, fields, models
 from odoo.addons.resource.models.utils import float_to_time
 from odoo.osv import expression
+from odoo.tools import SQL
 
 
 class ResourceCalendar(models.Model):
@@ -81,6 +82,48 @@ class ResourceCalendar(models.Model):
                 intervals = result[resource.id]
                 result[resource.id] = intervals | intervals.__class__(extra)
         return result
+
+    @api.model
+    def _business_working_day_sql(self, calendar, day):
+        """SQL: ``day`` (a date expression) is a working day of ``calendar`` (the alias of
+        a ``resource_calendar`` row), as ``_work_intervals_batch`` counts it: a make-up
+        workday (调休), or a day with an attendance of its weekday (and week, in a
+        two-week calendar) that no public holiday covers (a leave without resource, of
+        this calendar or of every calendar, from the attendance's start to its end in
+        the calendar's time zone)."""
+
+        def local(hour):
+            return SQL(
+                "((%s + make_interval(secs => %s * 3600)) AT TIME ZONE COALESCE(%s.tz, 'UTC')"
+                " AT TIME ZONE 'UTC')",
+                day,
+                hour,
+                calendar,
+            )
+
+        return SQL(
+            """(EXISTS (SELECT 1 FROM business_calendar_workday bd_wd
+                         WHERE bd_wd.calendar_id = %(cal)s.id AND bd_wd.date = %(day)s)
+                OR EXISTS (
+                    SELECT 1 FROM resource_calendar_attendance bd_att
+                     WHERE bd_att.calendar_id = %(cal)s.id AND bd_att.resource_id IS NULL
+                       AND bd_att.display_type IS NULL
+                       AND bd_att.day_period IS DISTINCT FROM 'lunch'
+                       AND bd_att.dayofweek = (EXTRACT(ISODOW FROM %(day)s)::int - 1)::text
+                       AND (bd_att.date_from IS NULL OR bd_att.date_from <= %(day)s)
+                       AND (bd_att.date_to IS NULL OR bd_att.date_to >= %(day)s)
+                       AND (%(cal)s.two_weeks_calendar IS NOT TRUE OR bd_att.week_type
+                            = mod((%(day)s - DATE '0001-01-01') / 7, 2)::text)
+                       AND NOT EXISTS (
+                           SELECT 1 FROM resource_calendar_leaves bd_lv
+                            WHERE bd_lv.resource_id IS NULL AND bd_lv.time_type = 'leave'
+                              AND (bd_lv.calendar_id = %(cal)s.id OR bd_lv.calendar_id IS NULL)
+                              AND bd_lv.date_from <= %(start)s AND bd_lv.date_to >= %(end)s)))""",
+            cal=calendar,
+            day=day,
+            start=local(SQL("bd_att.hour_from")),
+            end=local(SQL("bd_att.hour_to")),
+        )
 
     def _business_deadlines(self, starts, days):
         """End of the ``days``-th working day after each start's day (the day itself not

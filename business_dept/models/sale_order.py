@@ -114,7 +114,8 @@ class SaleOrder(models.Model):
         store=True,
         index="btree_not_null",
         help="Earliest due date of the order's posted customer invoices not paid in full: "
-        "the order's invoice is overdue from the next day (the Invoice Overdue filter).",
+        "the order's invoice is overdue from the day after its legal deadline, the first "
+        "working day on or after it (the Invoice Overdue filter).",
     )
 
     @api.depends("review_received_date", "review_deadline")
@@ -275,14 +276,17 @@ class SaleOrder(models.Model):
 
     def _search_invoice_overdue(self, operator, value):
         """A posted customer invoice of the order unpaid past its due date: overdue from
-        the day after the due date, in the local time of the invoice's company.
+        the day after the legal deadline of the due date (a day off of the company's
+        calendar moves it to the first working day after it, 民法典 第二百零三条), in the
+        local time of the invoice's company.
 
         Read on the stored earliest unpaid due date (``business_unpaid_due_date``,
         indexed), not through ``order_line.invoice_lines.move_id``."""
         companies = self.env["res.company"].sudo().search([])
-        by_today = defaultdict(list)
+        by_last = defaultdict(list)
         for company in companies:
-            by_today[company._business_local_today()].append(company.id)
+            last = company._business_last_overdue_due_date(company._business_local_today())
+            by_last[last].append(company.id)
         return self._business_flag_domain(
             operator,
             value,
@@ -290,9 +294,9 @@ class SaleOrder(models.Model):
                 [
                     [
                         ("company_id", "in", company_ids),
-                        ("business_unpaid_due_date", "<", today),
+                        ("business_unpaid_due_date", "<=", last),
                     ]
-                    for today, company_ids in by_today.items()
+                    for last, company_ids in by_last.items()
                 ]
             ),
         )

@@ -38,9 +38,8 @@ class TierValidation(models.AbstractModel):
             return
         for vals in vals_list:
             # a form sends them empty (no review, no validation): that sets nothing
-            reviews = [
-                c for c in vals.get("review_ids") or () if not (c[0] == 5 or (c[0] == 6 and not c[2]))
-            ]
+            commands = vals.get("review_ids") or ()
+            reviews = [c for c in commands if not (c[0] == 5 or (c[0] == 6 and not c[2]))]
             if reviews or vals.get("validation_status", "no") not in ("no", False):
                 raise AccessError(
                     self.env._(

@@ -50,10 +50,14 @@ class BusinessKpiReport(models.Model):
       leaves nothing owed and the installment is not counted). *Paid on time*: the
       other amounts reconciled with it (payments, bank statement lines, write-off
       and exchange difference entries) whose reconciliation date
-      (``account_partial_reconcile.max_date``) is on or before the due date, capped
-      at what is owed. An invoice cancelled or reset to draft is not posted and owes
-      nothing. ``payment_ontime_count`` ÷ ``payment_due_count``: installments paid
-      in full on time ÷ installments owed; ``payment_ontime_amount_rate``: amount
+      (``account_partial_reconcile.max_date``) is on or before the legal deadline of
+      the due date, capped at what is owed: a due date that is not a working day of
+      the company's calendar (a statutory holiday, a rest day) moves to the first
+      working day after it (民法典 第二百零三条, ``res.company._business_days_off_sql``),
+      unless the company's ``legal_deadline_shift`` is off (第二百零四条). An invoice
+      cancelled or reset to draft is not posted and owes nothing.
+      ``payment_ontime_count`` ÷ ``payment_due_count``: installments paid in full on
+      time ÷ installments owed; ``payment_ontime_amount_rate``: amount
       paid on time ÷ amount owed, so partial payments count partly.
     - ``invoice_ontime_rate`` (开票及时率): of the sale orders' done customer deliveries
       of the month (local day and month of ``date_done``; salesperson = the
@@ -133,6 +137,7 @@ class BusinessKpiReport(models.Model):
         "business.stock.backlog": ["company_id", "user_id", "month", "explained_on_time"],
         "res.company": [
             "output_basis",
+            "legal_deadline_shift",
             "resource_calendar_id",
             "target_threshold",
             "payment_ontime_threshold",
@@ -141,7 +146,28 @@ class BusinessKpiReport(models.Model):
             "satisfaction_threshold",
             "backlog_explained_threshold",
         ],
-        "resource.calendar": ["tz"],
+        # the working days of the company calendar (legal deadlines of the installments)
+        "resource.calendar": ["tz", "two_weeks_calendar"],
+        "resource.calendar.attendance": [
+            "calendar_id",
+            "dayofweek",
+            "date_from",
+            "date_to",
+            "hour_from",
+            "hour_to",
+            "day_period",
+            "display_type",
+            "resource_id",
+            "week_type",
+        ],
+        "resource.calendar.leaves": [
+            "calendar_id",
+            "resource_id",
+            "time_type",
+            "date_from",
+            "date_to",
+        ],
+        "business.calendar.workday": ["calendar_id", "date"],
         "res.users": ["share", "groups_id"],
     }
 
@@ -304,9 +330,11 @@ class BusinessKpiReport(models.Model):
     @api.model
     def _kpi_part_payment(self):
         # Per installment first (so that a month filter reaches the receivable lines
-        # before their partials are joined and summed), then per salesperson.
+        # before their partials are joined and summed), then per salesperson. The days
+        # off of the period are judged once (materialized), then joined by hash.
         return SQL(
             """
+            WITH off AS MATERIALIZED (%(days_off)s)
             SELECT i.company_id, i.user_id, i.month,
                    count(*) AS payment_due_count,
                    count(*) FILTER (WHERE i.paid >= i.owed) AS payment_ontime_count,
@@ -317,25 +345,53 @@ class BusinessKpiReport(models.Model):
                            -- owed: the installment less what credit notes took off
                            aml.balance - COALESCE(sum(apr.amount)
                                FILTER (WHERE cm.move_type = 'out_refund'), 0) AS owed,
-                           -- paid on time: any other settlement dated by the due date
+                           -- paid on time: any other settlement dated by the legal
+                           -- deadline of the due date (第二百零三条)
                            COALESCE(sum(apr.amount)
                                FILTER (WHERE cm.move_type <> 'out_refund'
-                                         AND apr.max_date <= aml.date_maturity), 0) AS paid
+                                         AND apr.max_date <= COALESCE(
+                                             off.deadline, aml.date_maturity)), 0) AS paid
                       FROM account_move_line aml
                       JOIN account_move am ON am.id = aml.move_id
                  LEFT JOIN account_partial_reconcile apr ON apr.debit_move_id = aml.id
                  LEFT JOIN account_move_line cl ON cl.id = apr.credit_move_id
                  LEFT JOIN account_move cm ON cm.id = cl.move_id
+                 -- a due date on a day off: its legal deadline
+                 LEFT JOIN off ON off.company_id = am.company_id AND off.day = aml.date_maturity
                      WHERE aml.display_type = 'payment_term' AND aml.balance > 0
                        AND aml.date_maturity IS NOT NULL
                        AND am.state = 'posted' AND am.move_type = 'out_invoice'
                        AND %(rows_in)s
-                  GROUP BY aml.id, am.id, 4) i
+                  GROUP BY aml.id, am.id, 4, off.deadline) i
              WHERE i.owed > 0
           GROUP BY 1, 2, 3
             """,
             month=self._kpi_month(SQL("aml.date_maturity")),
             rows_in=self._kpi_rows_in(SQL("aml.date_maturity")),
+            days_off=self._kpi_days_off(),
+        )
+
+    @api.model
+    def _kpi_days_off(self):
+        """The days off of the companies (``res.company._business_days_off_sql``) over
+        the searched period, else from the first to the last due date (read on the
+        month index of the installments)."""
+        start, end = self.env.context.get("business_kpi_range") or (None, None)
+        if start and end:
+            return self.env["res.company"]._business_days_off_sql(
+                fields.Date.to_date(start), fields.Date.to_date(end)
+            )
+        month = self._kpi_month(SQL("date_maturity"))
+        first, last = (
+            SQL(
+                "(SELECT %s(%s) FROM account_move_line WHERE display_type = 'payment_term')",
+                SQL(function),
+                month,
+            )
+            for function in ("min", "max")
+        )
+        return self.env["res.company"]._business_days_off_sql(
+            first, SQL("(%s + interval '1 month')::date", last)
         )
 
     @api.model

@@ -3,7 +3,7 @@ import logging
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, models
-from odoo.tools import SQL
+from odoo.tools import SQL, sql
 
 _logger = logging.getLogger(__name__)
 
@@ -130,6 +130,23 @@ class BusinessKpiReport(models.Model):
             # any calendar's: the one a company switches to meanwhile too
             "resource_calendar": {"days": everything % "TRUE", "events": ("UPDATE",)},
             "stock_location": {"days": everything % "TRUE", "events": ("UPDATE",)},
+            # the working days of a calendar (legal deadlines of the installments, see
+            # ``res.company._business_days_off_sql``): the weekly hours of a company's
+            # calendar change every month; a public holiday or a make-up workday (调休)
+            # changes the deadlines of the days up to a month before it
+            "resource_calendar_attendance": {
+                "days": everything
+                % "r.calendar_id IN (SELECT resource_calendar_id FROM res_company)",
+            },
+            "resource_calendar_leaves": {
+                "days": "SELECT generate_series(date_trunc('month', r.date_from"
+                " - interval '32 days'), r.date_to + interval '1 day', interval '1 month')"
+                " FROM r WHERE r.resource_id IS NULL",
+            },
+            "business_calendar_workday": {
+                "days": "SELECT generate_series(date_trunc('month', r.date::timestamp"
+                " - interval '32 days'), r.date::timestamp, interval '1 month') FROM r",
+            },
         }
 
     @api.model
@@ -229,6 +246,12 @@ class BusinessKpiReport(models.Model):
         month changed (the report's rules may have changed with the code)."""
         res = super().init()
         cr = self.env.cr
+        # a table the report reads may be created by this module after the report (on
+        # install, models are set up in the order of their inheritance, not of _depends)
+        for model_name in self._depends:
+            model = self.env[model_name]
+            if model._auto and not sql.table_exists(cr, model._table):
+                model._auto_init()
         live = self.with_context(business_kpi_live=True, business_kpi_range=None)
         measures = live._kpi_measures()
         cr.execute(
