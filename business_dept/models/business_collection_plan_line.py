@@ -161,7 +161,9 @@ class BusinessCollectionPlanLine(models.Model):
             self.partner_id = move_line.move_id.commercial_partner_id
             self.date_maturity = move_line.date_maturity
             self.amount = move_line.amount_residual
-            self.payment_method = move_line.move_id.commercial_partner_id.payment_method
+            self.payment_method = move_line.move_id.commercial_partner_id.with_company(
+                move_line.company_id
+            ).payment_method
 
     @api.constrains("move_line_id", "plan_id")
     def _check_salesperson(self):
@@ -325,7 +327,9 @@ class BusinessCollectionPlanLine(models.Model):
             "partner_id": move.commercial_partner_id.id,
             "date_maturity": move_line.date_maturity,
             "amount": move_line.amount_residual,
-            "payment_method": move.commercial_partner_id.payment_method,
+            "payment_method": move.commercial_partner_id.with_company(
+                move.company_id
+            ).payment_method,
             "planned_date": min(max(move_line.date_maturity, plan.month), month_end),
         }
         # the web client sends the read-only columns empty and the amount as 0: the

@@ -116,8 +116,15 @@ class BusinessCustomerStatement(models.Model):
         string="Salesperson",
         help="The customer's salesperson: the business manager who follows the statement.",
     )
-    payment_method = fields.Selection(related="partner_id.payment_method")
-    closing_day = fields.Integer(related="partner_id.closing_day")
+    payment_method = fields.Selection(
+        selection=lambda self: self.env["res.partner"]._fields["payment_method"].selection,
+        compute="_compute_customer_file",
+        help="The customer's payment method (付款方式) with the statement's company.",
+    )
+    closing_day = fields.Integer(
+        compute="_compute_customer_file",
+        help="The customer's closing day (关账日) with the statement's company.",
+    )
     date_from = fields.Date(string="From", required=True)
     date_to = fields.Date(string="To", required=True, index=True)
     state = fields.Selection(
@@ -218,6 +225,16 @@ class BusinessCustomerStatement(models.Model):
     note = fields.Text(groups=STAFF_GROUPS)
 
     # ------------------------------------------------------------------ computes
+    @api.depends("partner_id", "company_id")
+    def _compute_customer_file(self):
+        """The customer file of the statement's company (a shared customer has one per
+        company of the group). Read in sudo: a portal user of the customer, or a user
+        working in another of his companies, may not switch to the statement's company."""
+        for statement in self:
+            customer = statement.partner_id.sudo().with_company(statement.company_id)
+            statement.payment_method = customer.payment_method
+            statement.closing_day = customer.closing_day
+
     def _compute_amounts(self):
         sums = defaultdict(float)
         for statement, line_type, amount in self.env[
@@ -571,7 +588,7 @@ class BusinessCustomerStatement(models.Model):
                 SELECT p.id, c.date_from
                   FROM activity a
                   JOIN res_partner p ON p.id = a.partner_id AND p.id = p.commercial_partner_id
-                  JOIN period ON period.closing_day = COALESCE(p.closing_day, 0)
+                  JOIN period ON period.closing_day = COALESCE(%(closing_day)s, 0)
                  CROSS JOIN LATERAL (
                        SELECT COALESCE((SELECT MAX(s.date_to) + 1
                                           FROM business_customer_statement s
@@ -587,6 +604,9 @@ class BusinessCustomerStatement(models.Model):
                 """,
                 values=values,
                 company=company.id,
+                closing_day=self.env["res.partner"]._company_value_sql(
+                    "closing_day", "p", SQL("%s", company.id)
+                ),
                 date_to=date_to,
                 deliveries=self._delivery_rows_sql(company, None, date_to),
                 entries=self._entry_rows_sql(company, date_lo, date_to),

@@ -25,3 +25,4 @@ from . import test_invoice_delivery
 from . import test_collection_plan
 from . import test_agreement_ledger
 from . import test_customer_statement
+from . import test_company_customer_file
