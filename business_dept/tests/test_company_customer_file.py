@@ -250,3 +250,60 @@ class TestCustomerOwner(SalesRulesCase):
         free = self.env["res.partner"].create({"name": "Nobody's Co.", "is_company": True})
         free.with_user(self.manager2).write({"user_id": self.manager2.id, "closing_day": 3})
         self.assertEqual(free.user_id, self.manager2)
+
+
+@tagged("post_install", "-at_install")
+class TestSharedCustomerAccounting(SalesRulesCase):
+    """The statements of account (对账单) and collection plans of company B read the
+    closing day (关账日) and payment method (付款方式) the shared customer agreed with B."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_b = cls.env["res.company"].create(
+            {"name": "Ledger B Co.", "resource_calendar_id": cls.calendar.id}
+        )
+        cls.env["account.chart.template"].try_loading(
+            "generic_coa", company=cls.company_b, install_demo=False
+        )
+        cls.shared = cls.env["res.partner"].create(
+            {"name": "Shared Ledger Customer", "is_company": True, "user_id": cls.manager.id}
+        )
+        # B first, then A: a single value would be A's
+        cls.shared.with_company(cls.company_b).write(
+            {"closing_day": 10, "payment_method": "bank_draft"}
+        )
+        cls.shared.with_company(cls.company).write({"closing_day": 25, "payment_method": "cash"})
+        invoice = (
+            cls.env["account.move"]
+            .with_company(cls.company_b)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": cls.shared.id,
+                    "invoice_user_id": cls.manager.id,
+                    "invoice_date": date(2026, 2, 5),
+                    "invoice_date_due": date(2026, 2, 28),
+                    "invoice_line_ids": [
+                        (0, 0, {"name": "Valve", "quantity": 1, "price_unit": 500.0})
+                    ],
+                }
+            )
+        )
+        invoice.action_post()
+        cls.invoice = invoice
+
+    def test_statement_on_company_b_closing_day(self):
+        Statement = self.env["business.customer.statement"]
+        self.assertFalse(Statement._generate_statements(date(2026, 2, 25), self.company_b))
+        statements = Statement._generate_statements(date(2026, 2, 10), self.company_b)
+        self.assertEqual(statements.partner_id, self.shared)
+        self.assertEqual(statements.company_id, self.company_b)
+        self.assertEqual(statements.closing_day, 10)
+
+    def test_collection_plan_with_company_b_payment_method(self):
+        plans = self.env["business.collection.plan"]._generate_plans(
+            date(2026, 2, 1), self.company_b
+        )
+        line = plans.line_ids.filtered(lambda line: line.move_id == self.invoice)
+        self.assertEqual(line.payment_method, "bank_draft")
