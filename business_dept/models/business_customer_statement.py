@@ -296,22 +296,26 @@ class BusinessCustomerStatement(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        unnamed = [vals for vals in vals_list if vals.get("name", "/") == "/"]
-        if unnamed:
-            # the sequence looked up once for the thousands of a month's generation
+        unnamed = defaultdict(list)
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                unnamed[vals.get("company_id") or self.env.company.id].append(vals)
+        for company_id, company_vals in unnamed.items():
+            # the sequence of the statement's company (else the shared one), looked up
+            # once per company for the thousands of a month's generation
             sequence = (
                 self.env["ir.sequence"]
                 .sudo()
                 .search(
                     [
                         ("code", "=", "business.customer.statement"),
-                        ("company_id", "in", [self.env.company.id, False]),
+                        ("company_id", "in", [company_id, False]),
                     ],
                     order="company_id",
                     limit=1,
                 )
             )
-            for vals in unnamed:
+            for vals in company_vals:
                 vals["name"] = sequence._next() if sequence else "/"
         return super().create(vals_list)
 

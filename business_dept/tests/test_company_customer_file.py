@@ -295,11 +295,21 @@ class TestSharedCustomerAccounting(SalesRulesCase):
 
     def test_statement_on_company_b_closing_day(self):
         Statement = self.env["business.customer.statement"]
+        # company A numbers its statements with a sequence of its own
+        self.env["ir.sequence"].create(
+            {
+                "name": "Statements of A",
+                "code": "business.customer.statement",
+                "prefix": "A-ONLY/",
+                "company_id": self.company.id,
+            }
+        )
         self.assertFalse(Statement._generate_statements(date(2026, 2, 25), self.company_b))
         statements = Statement._generate_statements(date(2026, 2, 10), self.company_b)
         self.assertEqual(statements.partner_id, self.shared)
         self.assertEqual(statements.company_id, self.company_b)
         self.assertEqual(statements.closing_day, 10)
+        self.assertFalse(statements.name.startswith("A-ONLY/"))
 
     def test_collection_plan_with_company_b_payment_method(self):
         plans = self.env["business.collection.plan"]._generate_plans(
