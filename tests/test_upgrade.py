@@ -418,7 +418,8 @@ CHECKS_2_2 = {
         "p.customer_grade->>c.id::text, p.agreement_date->>c.id::text, "
         "p.agreement_expiry->>c.id::text, p.agreement_filename->>c.id::text "
         "FROM res_partner p CROSS JOIN res_company c WHERE p.name LIKE 'Upgrade %' "
-        "AND c.name LIKE 'Upgrade %' ORDER BY 1, 2",
+        "AND c.name LIKE 'Upgrade %' "
+        "AND NOT EXISTS (SELECT 1 FROM res_company rc WHERE rc.partner_id = p.id) ORDER BY 1, 2",
         [
             ("Upgrade Own B", "Upgrade A", None, None, None, None, None, None),
             ("Upgrade Own B", "Upgrade B", 10, "cash", None, None, None, None),
