@@ -317,3 +317,11 @@ class TestSharedCustomerAccounting(SalesRulesCase):
         )
         line = plans.line_ids.filtered(lambda line: line.move_id == self.invoice)
         self.assertEqual(line.payment_method, "bank_draft")
+
+    def test_invoice_delivery_reminder_on_company_b_closing_day(self):
+        """发票送达 before the closing day B agreed (the 10th), not A's (the 25th)."""
+        Move = self.env["account.move"]
+        monday = datetime(2026, 2, 9, 2, 0)  # 10:00 in Shanghai
+        moves = Move._business_invoice_delivery_reminders(self.company_b, now=monday)
+        self.assertEqual(moves, self.invoice)
+        self.assertEqual(self.invoice.activity_ids.date_deadline, date(2026, 2, 10))
