@@ -3,10 +3,12 @@ from datetime import date, datetime
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
 from .common_sales import SalesRulesCase
+from .test_kpi_rules import KpiRulesCase
 
 
 @tagged("post_install", "-at_install")
@@ -325,3 +327,39 @@ class TestSharedCustomerAccounting(SalesRulesCase):
         moves = Move._business_invoice_delivery_reminders(self.company_b, now=monday)
         self.assertEqual(moves, self.invoice)
         self.assertEqual(self.invoice.activity_ids.date_deadline, date(2026, 2, 10))
+
+
+@tagged("post_install", "-at_install")
+class TestKpiClosingDayPerCompany(KpiRulesCase):
+    """开票及时率 of company A reads the closing day the customer agreed with A (the 25th),
+    not the one he agreed with company B (the 20th)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._set_tz("Asia/Shanghai")
+        company_b = cls.env["res.company"].create({"name": "KPI B Co."})
+        cls.customer.with_company(cls.company).closing_day = 25
+        cls.customer.with_company(company_b).closing_day = 20
+
+    def test_invoicing_on_time_by_company_a_closing_day(self):
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "user_id": self.manager.id,
+                "order_line": [
+                    Command.create({"product_id": self.product.id, "product_uom_qty": 1})
+                ],
+            }
+        )
+        order.action_confirm()
+        picking = order.picking_ids
+        picking.move_ids.write({"quantity": 1, "picked": True})
+        picking._action_done()
+        picking.date_done = self._utc("Asia/Shanghai", 2024, 3, 10, 9, 0)
+        invoice = order._create_invoices()
+        invoice.invoice_date = "2024-03-20"
+        invoice.action_post()
+        invoice.invoice_delivered_date = "2024-03-25"
+        row = self._row(self.manager, date(2024, 3, 1))
+        self.assertEqual((row.delivery_count, row.delivery_ontime_count), (1, 1))
