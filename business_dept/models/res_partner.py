@@ -77,7 +77,6 @@ class ResPartner(models.Model):
     agreement_expiry = fields.Date(company_dependent=True)
     agreement_attachment_id = fields.Many2one(
         "ir.attachment",
-        string="Agreement Attachment",
         company_dependent=True,
         help="The signed framework agreement of this company.",
     )
