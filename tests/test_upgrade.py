@@ -21,6 +21,11 @@ sys.path.insert(0, os.path.join(REPO, "scripts"))
 
 import odoo_env  # noqa: E402
 
+# the main company's id as jsonb key (company-dependent fields, 18.0.2.3.0)
+MAIN_COMPANY = (
+    "(SELECT res_id FROM ir_model_data WHERE module = 'base' AND name = 'main_company')::text"
+)
+
 SETUP = """
 from datetime import datetime
 company = env.company
@@ -53,7 +58,10 @@ env.cr.commit()
 """
 
 CHECKS = {
-    "closing day": ("SELECT closing_day FROM res_partner WHERE name = 'Upgrade Customer'", [(25,)]),
+    "closing day": (
+        f"SELECT closing_day->>{MAIN_COMPANY} FROM res_partner WHERE name = 'Upgrade Customer'",
+        [(25,)],
+    ),
     "settings": (
         "SELECT review_working_days, backlog_months, target_threshold::int FROM res_company "
         "ORDER BY id LIMIT 1",
@@ -269,8 +277,8 @@ env.cr.commit()
 
 CHECKS_2_0 = {
     "customer file kept": (
-        "SELECT closing_day, payment_method, agreement_expiry::text FROM res_partner "
-        "WHERE name = 'Upgrade Customer'",
+        f"SELECT closing_day->>{MAIN_COMPANY}, payment_method->>{MAIN_COMPANY}, "
+        f"agreement_expiry->>{MAIN_COMPANY} FROM res_partner WHERE name = 'Upgrade Customer'",
         [(25, "bank_draft", "2027-12-31")],
     ),
     "unpaid due date filled in SQL": (
@@ -368,3 +376,112 @@ def test_upgrade_from_18_0_2_1_0(odoo):
     changed until the first refresh, which gives the live figures; a change marks
     its month; uninstalling removes the triggers, functions and tables."""
     upgrade_from(odoo, "18.0.2.1.0", SETUP_2_1, CHECKS_2_1, _store_then_uninstall(odoo))
+
+
+SETUP_2_2 = """
+import base64
+from datetime import date
+company_a = env.company
+company_a.write({"name": "Upgrade A", "quote_signoff_required": False,
+                 "agreement_required": False})
+company_b = env["res.company"].create({"name": "Upgrade B", "quote_signoff_required": False,
+                                       "agreement_required": False})
+Partner = env["res.partner"]
+product = env["product.product"].create({"name": "Upgrade Valve", "list_price": 100.0})
+def order(partner, company):
+    env["sale.order"].with_company(company).create({"partner_id": partner.id,
+        "company_id": company.id,
+        "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})]})
+# a partner of company B
+Partner.create({"name": "Upgrade Own B", "is_company": True, "company_id": company_b.id,
+                "closing_day": 10, "payment_method": "cash"})
+# shared, used by company B's orders only (its contact too)
+used_b = Partner.create({"name": "Upgrade Used B", "is_company": True, "closing_day": 25,
+    "customer_grade": "a", "agreement_date": date(2026, 1, 1),
+    "agreement_expiry": date(2027, 12, 31), "agreement_filename": "framework_b.pdf",
+    "agreement_document": base64.b64encode(b"framework of B")})
+contact = Partner.create({"name": "Upgrade Used B Buyer", "parent_id": used_b.id})
+order(contact, company_b)
+# shared, used by both companies
+both = Partner.create({"name": "Upgrade Used AB", "is_company": True,
+                       "payment_method": "transfer"})
+order(both, company_a)
+order(both, company_b)
+# shared, never used: the main company's
+Partner.create({"name": "Upgrade Unused", "is_company": True, "closing_day": 5})
+env.cr.commit()
+"""
+
+CHECKS_2_2 = {
+    "each value with the company that made it": (
+        "SELECT p.name, c.name, p.closing_day->>c.id::text, p.payment_method->>c.id::text, "
+        "p.customer_grade->>c.id::text, p.agreement_date->>c.id::text, "
+        "p.agreement_expiry->>c.id::text, p.agreement_filename->>c.id::text "
+        "FROM res_partner p CROSS JOIN res_company c WHERE p.name LIKE 'Upgrade %' "
+        "AND c.name LIKE 'Upgrade %' "
+        "AND NOT EXISTS (SELECT 1 FROM res_company rc WHERE rc.partner_id = p.id) ORDER BY 1, 2",
+        [
+            ("Upgrade Own B", "Upgrade A", None, None, None, None, None, None),
+            ("Upgrade Own B", "Upgrade B", 10, "cash", None, None, None, None),
+            ("Upgrade Unused", "Upgrade A", 5, None, None, None, None, None),
+            ("Upgrade Unused", "Upgrade B", None, None, None, None, None, None),
+            ("Upgrade Used AB", "Upgrade A", None, "transfer", None, None, None, None),
+            ("Upgrade Used AB", "Upgrade B", None, "transfer", None, None, None, None),
+            ("Upgrade Used B", "Upgrade A", None, None, None, None, None, None),
+            (
+                "Upgrade Used B",
+                "Upgrade B",
+                25,
+                None,
+                "a",
+                "2026-01-01",
+                "2027-12-31",
+                "framework_b.pdf",
+            ),
+            ("Upgrade Used B Buyer", "Upgrade A", None, None, None, None, None, None),
+            (
+                "Upgrade Used B Buyer",
+                "Upgrade B",
+                25,
+                None,
+                "a",
+                "2026-01-01",
+                "2027-12-31",
+                "framework_b.pdf",
+            ),
+        ],
+    ),
+    "the agreement document, an attachment of company B": (
+        "SELECT a.name, a.res_field IS NULL, c.name, "
+        "(p.agreement_attachment_id->>c.id::text)::int = a.id "
+        "FROM res_partner p JOIN ir_attachment a ON a.res_model = 'res.partner' "
+        "AND a.res_id = p.id JOIN res_company c ON c.id = a.company_id "
+        "WHERE p.name = 'Upgrade Used B'",
+        [("framework_b.pdf", True, "Upgrade B", True)],
+    ),
+    "the KPI triggers still watch the closing day": (
+        "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'business_kpi_mark_res_partner%'",
+        [(1,)],
+    ),
+}
+
+READ_PER_COMPANY = """
+partner = env["res.partner"].search([("name", "=", "Upgrade Used B")])
+for company in env["res.company"].search([("name", "like", "Upgrade %")], order="name"):
+    p = partner.with_company(company)
+    print("FILE", company.name, p.closing_day, p.agreement_state, bool(p.agreement_document))
+"""
+
+
+def test_upgrade_from_18_0_2_2_0(odoo):
+    """The customer file becomes per company: each closing day, payment method, grade
+    and framework agreement goes to the partner's company, else to the companies whose
+    documents used it, else to the main company; the agreement document becomes the
+    company's attachment."""
+
+    def after(db):
+        out = shell(odoo, db, READ_PER_COMPANY)
+        assert "FILE Upgrade A 0 none False" in out, out[-2000:]
+        assert "FILE Upgrade B 25 valid True" in out, out[-2000:]
+
+    upgrade_from(odoo, "18.0.2.2.0", SETUP_2_2, CHECKS_2_2, after)

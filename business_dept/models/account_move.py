@@ -292,7 +292,9 @@ class AccountMove(models.Model):
             ]
             for (start, stop), days in periods.items()
         ]
-        moves = self.search(
+        # the closing days of the company's customer files (a shared customer has one
+        # per company): searched, then read, in the company
+        moves = self.with_company(company).search(
             expression.AND(
                 [
                     [

@@ -6,15 +6,36 @@ from odoo.tools import SQL
 
 
 class BusinessAgreementLedger(models.Model):
-    """Agreement ledger (合同台账): the customers' framework agreements (购销框架协议) and the
-    sale orders' own contracts in one list, with their signed and expiry dates. A SQL view:
-    the even ids are customers, the odd ids orders."""
+    """Agreement ledger (合同台账): the customers' framework agreements (购销框架协议), one per
+    customer and company, and the sale orders' own contracts in one list, with their signed
+    and expiry dates. A SQL view: the even ids are customers' agreements, the odd ids
+    orders."""
 
     _name = "business.agreement.ledger"
     _description = "Agreement Ledger"
     _auto = False
     _order = "date_expiry, id"
     _rec_name = "reference"
+    _depends = {
+        "res.partner": [
+            "name",
+            "commercial_partner_id",
+            "active",
+            "user_id",
+            "agreement_date",
+            "agreement_expiry",
+        ],
+        "sale.order": [
+            "name",
+            "partner_id",
+            "user_id",
+            "company_id",
+            "state",
+            "contract_ref",
+            "contract_date",
+            "contract_expiry",
+        ],
+    }
 
     kind = fields.Selection(
         selection=[("framework", "Framework Agreement"), ("order", "Order Contract")],
@@ -40,40 +61,55 @@ class BusinessAgreementLedger(models.Model):
         help="Expiring = expires within the company's notice days (local today).",
     )
 
-    @api.depends("date_expiry")
-    @api.depends_context("company")
+    @api.depends("date_expiry", "company_id")
     def _compute_ledger_state(self):
+        """Each row by its own company's notice days and local day."""
         Partner = self.env["res.partner"]
-        today, notice_end = Partner._agreement_window()
         for row in self:
+            today, notice_end = Partner.sudo().with_company(row.company_id)._agreement_window()
             row.ledger_state = Partner._agreement_expiry_state(row.date_expiry, today, notice_end)
 
     def _search_ledger_state(self, operator, value):
         if operator not in ("=", "!=", "in", "not in"):
             raise NotImplementedError(operator)
-        today, notice_end = self.env["res.partner"]._agreement_window()
-        domains = {
-            "expired": [("date_expiry", "<", today)],
-            "expiring": [("date_expiry", ">=", today), ("date_expiry", "<=", notice_end)],
-            "valid": ["|", ("date_expiry", "=", False), ("date_expiry", ">", notice_end)],
-        }
         values = [value] if isinstance(value, str) else list(value)
-        domain = expression.OR([domains[v] for v in values if v in domains] or [[(0, "=", 1)]])
+        per_company = []
+        for company in self.env["res.company"].sudo().search([]):
+            today, notice_end = (
+                self.env["res.partner"].sudo().with_company(company)._agreement_window()
+            )
+            domains = {
+                "expired": [("date_expiry", "<", today)],
+                "expiring": [("date_expiry", ">=", today), ("date_expiry", "<=", notice_end)],
+                "valid": ["|", ("date_expiry", "=", False), ("date_expiry", ">", notice_end)],
+            }
+            states = expression.OR([domains[v] for v in values if v in domains] or [[(0, "=", 1)]])
+            per_company.append(expression.AND([[("company_id", "=", company.id)], states]))
+        domain = expression.OR(per_company)
         if operator in ("!=", "not in"):
             domain = ["!"] + expression.normalize_domain(domain)
         return domain
 
     @property
     def _table_query(self):
+        """A customer shared by the companies of a group has a framework agreement per
+        company (company-dependent fields, one jsonb key per company): one row each, with
+        that company. Its id is even: (customer id × 2²⁰ + company id) × 2."""
         return SQL(
             """
-            SELECT p.id * 2 AS id, 'framework' AS kind, p.name AS reference,
-                   p.id AS partner_id, NULL::integer AS order_id, p.user_id,
-                   p.company_id, p.agreement_date AS date_signed,
-                   p.agreement_expiry AS date_expiry
+            SELECT (p.id::bigint * 1048576 + fc.company_id) * 2 AS id, 'framework' AS kind,
+                   p.name AS reference, p.id AS partner_id, NULL::integer AS order_id,
+                   p.user_id, fc.company_id, fc.date_signed, fc.date_expiry
               FROM res_partner p
+             CROSS JOIN LATERAL (
+                   SELECT c.key::integer AS company_id,
+                          (p.agreement_date->>c.key)::date AS date_signed,
+                          (p.agreement_expiry->>c.key)::date AS date_expiry
+                     FROM jsonb_object_keys(COALESCE(p.agreement_date, '{}'::jsonb)
+                                            || COALESCE(p.agreement_expiry, '{}'::jsonb)) c(key)
+                   ) fc
              WHERE p.id = p.commercial_partner_id AND p.active
-               AND (p.agreement_date IS NOT NULL OR p.agreement_expiry IS NOT NULL)
+               AND (fc.date_signed IS NOT NULL OR fc.date_expiry IS NOT NULL)
             UNION ALL
             SELECT so.id * 2 + 1, 'order', COALESCE(so.contract_ref, so.name),
                    cp.commercial_partner_id, so.id, so.user_id, so.company_id,

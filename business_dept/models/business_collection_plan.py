@@ -276,7 +276,7 @@ class BusinessCollectionPlan(models.Model):
                    am.commercial_partner_id AS partner_id, aml.date_maturity,
                    aml.amount_residual AS amount,
                    COALESCE(am.invoice_user_id, cp.user_id) AS user_id,
-                   cp.payment_method
+                   %(payment_method)s AS payment_method
               FROM account_move_line aml
               JOIN account_move am ON am.id = aml.move_id
               JOIN res_partner cp ON cp.id = am.commercial_partner_id
@@ -297,6 +297,10 @@ class BusinessCollectionPlan(models.Model):
             companies=tuple(companies.ids),
             month=month,
             month_end=month_end,
+            # the payment method the customer agreed with the installment's company
+            payment_method=self.env["res.partner"]._company_value_sql(
+                "payment_method", "cp", SQL("aml.company_id")
+            ),
         )
         cr.execute(SQL("SELECT DISTINCT company_id, user_id FROM (%s) o", open_lines))
         pairs = set(cr.fetchall())

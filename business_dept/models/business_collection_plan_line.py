@@ -163,7 +163,9 @@ class BusinessCollectionPlanLine(models.Model):
             self.partner_id = move_line.move_id.commercial_partner_id
             self.date_maturity = move_line.date_maturity
             self.amount = move_line.amount_residual
-            self.payment_method = move_line.move_id.commercial_partner_id.payment_method
+            self.payment_method = move_line.move_id.commercial_partner_id.with_company(
+                move_line.company_id
+            ).payment_method
             if self.plan_id.month:
                 self.planned_date = self._default_planned_date(move_line, self.plan_id)
 
@@ -372,7 +374,9 @@ class BusinessCollectionPlanLine(models.Model):
             "partner_id": move.commercial_partner_id.id,
             "date_maturity": move_line.date_maturity,
             "amount": move_line.amount_residual,
-            "payment_method": move.commercial_partner_id.payment_method,
+            "payment_method": move.commercial_partner_id.with_company(
+                move.company_id
+            ).payment_method,
             "planned_date": self._default_planned_date(move_line, plan),
         }
         # the web client sends the read-only columns empty and the amount as 0: the

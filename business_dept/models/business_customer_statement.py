@@ -118,8 +118,15 @@ class BusinessCustomerStatement(models.Model):
         string="Salesperson",
         help="The customer's salesperson: the business manager who follows the statement.",
     )
-    payment_method = fields.Selection(related="partner_id.payment_method")
-    closing_day = fields.Integer(related="partner_id.closing_day")
+    payment_method = fields.Selection(
+        selection=lambda self: self.env["res.partner"]._fields["payment_method"].selection,
+        compute="_compute_customer_file",
+        help="The customer's payment method (付款方式) with the statement's company.",
+    )
+    closing_day = fields.Integer(
+        compute="_compute_customer_file",
+        help="The customer's closing day (关账日) with the statement's company.",
+    )
     date_from = fields.Date(string="From", required=True)
     date_to = fields.Date(string="To", required=True, index=True)
     state = fields.Selection(
@@ -236,6 +243,16 @@ class BusinessCustomerStatement(models.Model):
     note = fields.Text(groups=STAFF_GROUPS)
 
     # ------------------------------------------------------------------ computes
+    @api.depends("partner_id", "company_id")
+    def _compute_customer_file(self):
+        """The customer file of the statement's company (a shared customer has one per
+        company of the group). Read in sudo: a portal user of the customer, or a user
+        working in another of his companies, may not switch to the statement's company."""
+        for statement in self:
+            customer = statement.partner_id.sudo().with_company(statement.company_id)
+            statement.payment_method = customer.payment_method
+            statement.closing_day = customer.closing_day
+
     def _compute_amounts(self):
         sums = defaultdict(float)
         for statement, line_type, amount in self.env[
@@ -298,22 +315,26 @@ class BusinessCustomerStatement(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        unnamed = [vals for vals in vals_list if vals.get("name", "/") == "/"]
-        if unnamed:
-            # the sequence looked up once for the thousands of a month's generation
+        unnamed = defaultdict(list)
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                unnamed[vals.get("company_id") or self.env.company.id].append(vals)
+        for company_id, company_vals in unnamed.items():
+            # the sequence of the statement's company (else the shared one), looked up
+            # once per company for the thousands of a month's generation
             sequence = (
                 self.env["ir.sequence"]
                 .sudo()
                 .search(
                     [
                         ("code", "=", "business.customer.statement"),
-                        ("company_id", "in", [self.env.company.id, False]),
+                        ("company_id", "in", [company_id, False]),
                     ],
                     order="company_id",
                     limit=1,
                 )
             )
-            for vals in unnamed:
+            for vals in company_vals:
                 vals["name"] = sequence._next() if sequence else "/"
         return super().create(vals_list)
 
@@ -596,7 +617,7 @@ class BusinessCustomerStatement(models.Model):
                 SELECT p.id, c.date_from
                   FROM activity a
                   JOIN res_partner p ON p.id = a.partner_id AND p.id = p.commercial_partner_id
-                  JOIN period ON period.closing_day = COALESCE(p.closing_day, 0)
+                  JOIN period ON period.closing_day = COALESCE(%(closing_day)s, 0)
                  CROSS JOIN LATERAL (
                        SELECT COALESCE((SELECT MAX(s.date_to) + 1
                                           FROM business_customer_statement s
@@ -612,6 +633,9 @@ class BusinessCustomerStatement(models.Model):
                 """,
                 values=values,
                 company=company.id,
+                closing_day=self.env["res.partner"]._company_value_sql(
+                    "closing_day", "p", SQL("%s", company.id)
+                ),
                 date_to=date_to,
                 deliveries=self._delivery_rows_sql(company, None, date_to),
                 entries=self._entry_rows_sql(company, date_lo, date_to),

@@ -1,8 +1,42 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.osv import expression
+from odoo.tools import SQL
+
+GROUP_ASSISTANT = "business_dept.group_business_assistant"
+GROUP_MANAGER = "business_dept.group_business_manager"
+
+# 新客户档案: the fields of the customer file that only its salesperson, a Business
+# Assistant or a Business Director change; the address is billing data (开票资料, the
+# invoice address) on the customer and on its invoice addresses only
+OWNED_FIELDS = frozenset(
+    {
+        "user_id",
+        "customer_grade",
+        "closing_day",
+        "payment_method",
+        "agreement_date",
+        "agreement_expiry",
+        "agreement_document",
+        "agreement_attachment_id",
+        "agreement_filename",
+        "vat",
+        "bank_ids",
+    }
+)
+# the customer file, one per company (company-dependent), shared by the customer's contacts
+CUSTOMER_FILE_FIELDS = (
+    "customer_grade",
+    "agreement_date",
+    "agreement_expiry",
+    "agreement_attachment_id",
+    "agreement_filename",
+    "closing_day",
+    "payment_method",
+)
+ADDRESS_FIELDS = frozenset({"street", "street2", "zip", "city", "state_id", "country_id"})
 
 
 class ResPartner(models.Model):
@@ -11,13 +45,16 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     closing_day = fields.Integer(
+        company_dependent=True,
         help="Day of the month on which the customer closes his books (关账日): invoices of "
-        "the month must reach him before it (开票及时率). Empty = the last day of the month.",
+        "the month must reach him before it (开票及时率). Empty = the last day of the month. "
+        "Each company of a group agrees its own with a shared customer.",
     )
 
     customer_grade = fields.Selection(
         selection=[("a", "A"), ("b", "B"), ("c", "C"), ("d", "D")],
-        help="客户分级: by scale, potential and credit.",
+        company_dependent=True,
+        help="客户分级: by scale, potential and credit, as this company judges the customer.",
     )
     payment_method = fields.Selection(
         selection=[
@@ -28,15 +65,27 @@ class ResPartner(models.Model):
             ("online", "Online Payment"),
             ("other", "Other"),
         ],
-        help="付款方式: how the customer pays, agreed in the customer file; the receivables "
-        "are chased accordingly.",
+        company_dependent=True,
+        help="付款方式: how the customer pays this company, agreed in the customer file; the "
+        "receivables are chased accordingly.",
     )
     agreement_date = fields.Date(
-        string="Agreement Signed", help="Signing date of the framework agreement (购销框架协议)."
+        string="Agreement Signed",
+        company_dependent=True,
+        help="Signing date of this company's framework agreement (购销框架协议) with the customer.",
     )
-    agreement_expiry = fields.Date()
-    agreement_document = fields.Binary(attachment=True)
-    agreement_filename = fields.Char(string="Agreement File Name")
+    agreement_expiry = fields.Date(company_dependent=True)
+    agreement_attachment_id = fields.Many2one(
+        "ir.attachment",
+        company_dependent=True,
+        help="The signed framework agreement of this company.",
+    )
+    agreement_document = fields.Binary(
+        compute="_compute_agreement_document",
+        inverse="_inverse_agreement_document",
+        help="The signed framework agreement (购销框架协议) of the current company.",
+    )
+    agreement_filename = fields.Char(string="Agreement File Name", company_dependent=True)
     agreement_state = fields.Selection(
         selection=[
             ("none", "No Agreement"),
@@ -50,7 +99,7 @@ class ResPartner(models.Model):
         help="合同台账: expiring = expires within the company's notice days (local today).",
     )
     agreement_expiry_reminded = fields.Date(
-        copy=False,
+        company_dependent=True,
         help="Expiry date already notified to the salesperson (one activity per expiry).",
     )
     billing_complete = fields.Boolean(
@@ -58,6 +107,30 @@ class ResPartner(models.Model):
         compute="_compute_billing_complete",
         help="开票资料: tax id, an invoice address and a bank account are all present.",
     )
+
+    @api.depends("agreement_attachment_id")
+    @api.depends_context("company")
+    def _compute_agreement_document(self):
+        for partner in self:
+            # the attachment is read with the partner's own read right
+            partner.agreement_document = partner.agreement_attachment_id.sudo().datas
+
+    def _inverse_agreement_document(self):
+        """The document is an attachment of the customer, kept per company (a Binary field
+        cannot be company-dependent)."""
+        for partner in self:
+            attachment = self.env["ir.attachment"]
+            if partner.agreement_document:
+                attachment = attachment.create(
+                    {
+                        "name": partner.agreement_filename or "framework_agreement",
+                        "datas": partner.agreement_document,
+                        "res_model": "res.partner",
+                        "res_id": partner.commercial_partner_id.id or partner.id,
+                        "company_id": self.env.company.id,
+                    }
+                )
+            partner.agreement_attachment_id = attachment
 
     @api.depends("vat", "bank_ids", "child_ids.type", "type", "street", "commercial_partner_id")
     def _compute_billing_complete(self):
@@ -144,24 +217,78 @@ class ResPartner(models.Model):
         return partners
 
     def write(self, vals):
+        self._business_check_owner(vals)
         tracked = self | self.parent_id
         incomplete = tracked.commercial_partner_id.filtered(lambda p: not p.billing_complete)
         result = super().write(vals)
         tracked.exists().commercial_partner_id._business_notify_billing(set(incomplete.ids))
         return result
 
+    def _business_check_owner(self, vals):
+        """A customer belongs to his salesperson (新客户档案): his salesperson, framework
+        agreement, closing day, payment method, grade and billing data (开票资料) are changed
+        by the customer's salesperson, a Business Assistant or a Business Director; another
+        Business Manager is refused whatever contact rights he has. A customer without a
+        salesperson is anybody's to take."""
+        user = self.env.user
+        if (
+            self.env.su
+            or not (OWNED_FIELDS | ADDRESS_FIELDS).intersection(vals)
+            or not user.has_group(GROUP_MANAGER)
+            or user.has_group(GROUP_ASSISTANT)
+        ):
+            return
+        for partner in self:
+            owner = partner.commercial_partner_id.user_id
+            if not owner or owner == user:
+                continue
+            changed = partner._business_changed_fields(vals)
+            if changed:
+                raise AccessError(
+                    self.env._(
+                        "%(customer)s belongs to %(salesperson)s: only the customer's "
+                        "salesperson, a Business Assistant or a Business Director may change "
+                        "its %(fields)s (新客户档案).",
+                        customer=partner.commercial_partner_id.display_name,
+                        salesperson=owner.name,
+                        fields=", ".join(changed),
+                    )
+                )
+
+    def _business_changed_fields(self, vals):
+        """Labels of the owned fields that ``vals`` change on this partner (the address
+        only on the customer itself or an invoice address)."""
+        self.ensure_one()
+        names = set(vals) & OWNED_FIELDS
+        if self == self.commercial_partner_id or "invoice" in (self.type, vals.get("type")):
+            names |= set(vals) & ADDRESS_FIELDS
+        changed = []
+        for name in sorted(names):
+            field = self._fields[name]
+            if field.type not in ("one2many", "many2many", "binary"):
+                new = field.convert_to_cache(vals[name], self, validate=False)
+                if new == field.convert_to_cache(self[name], self, validate=False):
+                    continue
+            changed.append(field._description_string(self.env))
+        return changed
+
     @api.model
     def _commercial_fields(self):
         """The customer file is held on the commercial entity and shared by its contacts."""
-        return super()._commercial_fields() + [
-            "customer_grade",
-            "agreement_date",
-            "agreement_expiry",
-            "agreement_document",
-            "agreement_filename",
-            "closing_day",
-            "payment_method",
-        ]
+        return super()._commercial_fields() + list(CUSTOMER_FILE_FIELDS)
+
+    def _commercial_sync_from_company(self):
+        """A new contact (or one moved to another customer) gets the customer file of every
+        company, not only of the current one (company-dependent fields)."""
+        result = super()._commercial_sync_from_company()
+        commercial = self.commercial_partner_id
+        if commercial != self:
+            for company in self.env["res.company"].sudo().search([]) - self.env.company:
+                values = commercial.with_company(company)._update_fields_values(
+                    CUSTOMER_FILE_FIELDS
+                )
+                self.with_company(company).write(values)
+        return result
 
     def has_valid_agreement(self, on_date=None):
         """True when the framework agreement (购销框架协议) is signed on or before
@@ -174,6 +301,19 @@ class ResPartner(models.Model):
             customer.agreement_date
             and customer.agreement_date <= on_date
             and (not customer.agreement_expiry or customer.agreement_expiry >= on_date)
+        )
+
+    @api.model
+    def _company_value_sql(self, fname, alias, company_id):
+        """SQL of the company-dependent field ``fname`` of the partner ``alias`` for the
+        company whose id is the SQL ``company_id`` (a customer shared by the companies
+        of a group has one value per company, stored as jsonb), cast to its type."""
+        field = self._fields[fname]
+        return SQL(
+            "(%s->>(%s)::text)::%s",
+            SQL.identifier(alias, fname),
+            company_id,
+            SQL(field._column_type[1]),
         )
 
     def _business_notify_billing(self, incomplete_ids):
@@ -214,43 +354,38 @@ class ResPartner(models.Model):
     @api.model
     def _cron_business_agreement_expiry(self):
         """Daily: framework agreements (购销框架协议) expiring within the company's notice
-        days give the customer's salesperson an activity, once per expiry date. Each
-        customer is judged by its company's setting and local day (customers shared by all
-        companies: the cron's company)."""
-        today, notice_end = self._agreement_window()
-        companies = self.env["res.company"].search([])
-        widest = max(companies.mapped("agreement_expiry_notice_days") or [0])
-        candidates = self.search(
-            [
-                # customers (commercial partners), with or without a signed date
-                "|",
-                ("is_company", "=", True),
-                ("parent_id", "=", False),
-                ("user_id", "!=", False),
-                ("agreement_expiry", ">=", today - timedelta(days=1)),
-                ("agreement_expiry", "<=", today + timedelta(days=widest + 1)),
-            ]
-        )
+        days give the customer's salesperson an activity, once per expiry date. Each company
+        judges its own agreements (a customer shared by several companies has one per
+        company) by its setting and local day."""
         due = self.browse()
-        for partner in candidates:
-            company = partner.company_id or self.env.company
-            local_today = company._business_local_today()
-            last = local_today + timedelta(days=company.agreement_expiry_notice_days)
-            if (
-                local_today <= partner.agreement_expiry <= last
-                and partner.agreement_expiry_reminded != partner.agreement_expiry
-            ):
-                due |= partner
-        for partner in due:
-            partner.activity_schedule(
-                "business_dept.mail_activity_type_agreement_expiry",
-                date_deadline=partner.agreement_expiry,
-                user_id=partner.user_id.id,
-                summary=self.env._(
-                    "The framework agreement expires on %(date)s: renew it",
-                    date=partner.agreement_expiry,
-                ),
+        for company in self.env["res.company"].search([]):
+            partners = self.with_company(company)
+            today, notice_end = partners._agreement_window()
+            candidates = partners.search(
+                [
+                    # customers (commercial partners) of the company or shared
+                    "|",
+                    ("is_company", "=", True),
+                    ("parent_id", "=", False),
+                    ("company_id", "in", [False, company.id]),
+                    ("user_id", "!=", False),
+                    ("agreement_expiry", ">=", today),
+                    ("agreement_expiry", "<=", notice_end),
+                ]
             )
-            partner.agreement_expiry_reminded = partner.agreement_expiry
+            for partner in candidates:
+                if partner.agreement_expiry_reminded == partner.agreement_expiry:
+                    continue
+                partner.activity_schedule(
+                    "business_dept.mail_activity_type_agreement_expiry",
+                    date_deadline=partner.agreement_expiry,
+                    user_id=partner.user_id.id,
+                    summary=self.env._(
+                        "The framework agreement expires on %(date)s: renew it",
+                        date=partner.agreement_expiry,
+                    ),
+                )
+                partner.agreement_expiry_reminded = partner.agreement_expiry
+                due |= partner
         self.env["business.agreement.ledger"]._cron_order_contract_expiry()
-        return due
+        return due.with_env(self.env)

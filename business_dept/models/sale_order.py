@@ -506,7 +506,9 @@ class SaleOrder(models.Model):
         self.ensure_one()
         if not self.company_id.agreement_required or (self.contract_ref and self.contract_document):
             return False
-        customer = self.partner_id.commercial_partner_id
+        # the agreement of the order's company: a customer shared by the companies of a
+        # group has one per company
+        customer = self.partner_id.commercial_partner_id.with_company(self.company_id)
         confirmed_on = self._prepare_confirmation_values().get("date_order") or self.date_order
         day = self.company_id._business_local_date(confirmed_on)
         if customer.has_valid_agreement(day):

@@ -64,7 +64,9 @@ class BusinessKpiReport(models.Model):
       order's), the share with a posted customer invoice of the order delivered to the
       customer (发票送达, ``invoice_delivered_date``, the company's local day) from the
       first day of the delivery month up to the customer's closing date (关账日,
-      ``closing_day`` of the commercial partner, empty = last day of the month; a
+      ``closing_day`` of the commercial partner for the delivery's company (a
+      customer shared by the companies of a group has one per company), empty = last
+      day of the month; a
       delivery done, on its local day, after the month's closing day is due by next
       month's closing day).
     - ``review_ontime_rate`` (订单评审表及时率): orders whose review was received in the
@@ -430,7 +432,8 @@ class BusinessKpiReport(models.Model):
                                                       THEN %(closing)s ELSE %(next_closing)s END
                    )) AS delivery_ontime_count
               FROM (SELECT p.id, p.company_id, so.user_id, p.sale_id,
-                           %(month)s AS month, %(day)s AS done_date, rp.closing_day
+                           %(month)s AS month, %(day)s AS done_date,
+                           %(closing_day)s AS closing_day
                       FROM stock_picking p
                       JOIN stock_location dest ON dest.id = p.location_dest_id
                       JOIN sale_order so ON so.id = p.sale_id
@@ -446,6 +449,10 @@ class BusinessKpiReport(models.Model):
             tz=self._kpi_tz(),
             closing=closing,
             next_closing=next_closing,
+            # the closing day the customer agreed with the delivery's company
+            closing_day=self.env["res.partner"]._company_value_sql(
+                "closing_day", "rp", SQL("p.company_id")
+            ),
         )
 
     @api.model

@@ -32,3 +32,4 @@ from . import test_rpc_probe
 from . import test_customer_statement_billing
 from . import test_lifecycle
 from . import test_legal_deadlines
+from . import test_company_customer_file
