@@ -260,8 +260,10 @@ class BusinessCollectionPlan(models.Model):
         the month.
 
         The salesperson of an installment is the invoice's salesperson, else the
-        customer's (commercial partner's) salesperson; installments with neither are left
-        out.
+        customer's (commercial partner's) salesperson, the first of them still active: a
+        salesperson who left (archived) plans nothing, his installments go to the
+        customer's salesperson, else to the company's Business Director
+        (``res.company._business_director``); installments with none of them are left out.
 
         :return: the plans of the month (new and existing) of ``companies``
         """
@@ -275,12 +277,16 @@ class BusinessCollectionPlan(models.Model):
             SELECT aml.id AS move_line_id, aml.company_id, am.id AS move_id,
                    am.commercial_partner_id AS partner_id, aml.date_maturity,
                    aml.amount_residual AS amount,
-                   COALESCE(am.invoice_user_id, cp.user_id) AS user_id,
+                   %(salesperson)s AS user_id,
                    %(payment_method)s AS payment_method
               FROM account_move_line aml
               JOIN account_move am ON am.id = aml.move_id
               JOIN res_partner cp ON cp.id = am.commercial_partner_id
               JOIN account_account acc ON acc.id = aml.account_id
+              LEFT JOIN res_users iu ON iu.id = am.invoice_user_id AND iu.active
+              LEFT JOIN res_users cu ON cu.id = cp.user_id AND cu.active
+              LEFT JOIN (VALUES %(directors)s) d(company_id, user_id)
+                ON d.company_id = aml.company_id
              WHERE aml.company_id IN %(companies)s
                AND aml.parent_state = 'posted'
                AND am.move_type = 'out_invoice'
@@ -288,13 +294,17 @@ class BusinessCollectionPlan(models.Model):
                AND NOT aml.reconciled
                AND aml.amount_residual > 0
                AND aml.date_maturity <= %(month_end)s
-               AND COALESCE(am.invoice_user_id, cp.user_id) IS NOT NULL
+               AND %(salesperson)s IS NOT NULL
                AND NOT EXISTS (
                    SELECT 1 FROM business_collection_plan_line l
                      JOIN business_collection_plan p ON p.id = l.plan_id
                     WHERE l.move_line_id = aml.id AND p.month = %(month)s)
             """,
             companies=tuple(companies.ids),
+            salesperson=SQL("COALESCE(iu.id, cu.id, d.user_id)"),
+            directors=SQL(", ").join(
+                SQL("(%s, %s::int)", c.id, c._business_director().id or None) for c in companies
+            ),
             month=month,
             month_end=month_end,
             # the payment method the customer agreed with the installment's company

@@ -338,10 +338,12 @@ class BusinessCollectionPlanLine(models.Model):
 
     # ---------------------------------------------------------- installment
     def _responsible(self):
-        """Salesperson of the line's invoice: the invoice's, else the customer's."""
+        """Salesperson of the line's invoice: the invoice's, else the customer's, the
+        first still active; else the company's Business Director (the owner left)."""
         self.ensure_one()
         move = self.sudo().move_id
-        return move.invoice_user_id or move.commercial_partner_id.user_id
+        people = move.invoice_user_id | move.commercial_partner_id.user_id
+        return people.filtered("active")[:1] or move.company_id._business_director()
 
     @api.model
     def _default_planned_date(self, move_line, plan):

@@ -194,6 +194,15 @@ class ResCompany(models.Model):
     # A stored datetime is UTC; the day or month it belongs to is decided in the
     # company's time zone: the time zone of its working calendar, else the user's.
     # These helpers (Python) and ``_business_local_sql`` (SQL) own that rule.
+    def _business_director(self):
+        """The Business Director (业务总监) who takes over the work of a person who left: an
+        active director of the company, one who is not General Manager first."""
+        self.ensure_one()
+        directors = self.env.ref("business_dept.group_business_director").sudo().users
+        directors = directors.filtered(lambda u: u.active and not u.share and self in u.company_ids)
+        gm = self.env.ref("business_dept.group_general_manager")
+        return (directors.filtered(lambda u: gm not in u.groups_id) or directors)[:1]
+
     def _business_tz(self):
         """Name of the company's time zone."""
         self.ensure_one()

@@ -33,3 +33,4 @@ from . import test_customer_statement_billing
 from . import test_lifecycle
 from . import test_legal_deadlines
 from . import test_company_customer_file
+from . import test_owners_who_left
