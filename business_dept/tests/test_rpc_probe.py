@@ -19,6 +19,7 @@ The policy (README, Roles and Security):
 5. a Business Manager changes nothing of another manager's records by their buttons.
 """
 
+import contextlib
 import inspect
 import logging
 
@@ -70,7 +71,8 @@ class TestRpcProbe(SalesRulesCase):
         cls.callers["portal", "own"] = new_test_user(
             cls.env, login="t_probe_portal", groups="base.group_portal", company_id=cls.company.id
         )
-        cls.counts = {"models": 0, "methods": 0, "fields": 0, "records": 0, "calls": 0}
+        kinds = ("models", "methods", "fields", "records", "calls", "refused")
+        cls.counts = dict.fromkeys(kinds, 0)
 
     # ------------------------------------------------------------------ discovery
     def _models(self):
@@ -158,20 +160,17 @@ class TestRpcProbe(SalesRulesCase):
         self.counts["calls"] += 1
         before = self._snapshot(record)
         changed = {}
-        try:
-            with self.env.cr.savepoint():
-                try:
-                    with self.env.cr.savepoint():
-                        check_method_name(method)
-                        Model = self.env[record._name].with_user(user)
-                        call_kw(Model, method, args, kwargs or {})
-                except Exception:  # noqa: BLE001 - a refusal is fine, an effect is not
-                    pass
-                after = self._snapshot(record)
-                changed = {k: (before[k], after[k]) for k in before if before[k] != after[k]}
-                raise _Rollback
-        except _Rollback:
-            pass
+        with contextlib.suppress(_Rollback), self.env.cr.savepoint():
+            try:
+                with self.env.cr.savepoint():
+                    check_method_name(method)
+                    Model = self.env[record._name].with_user(user)
+                    call_kw(Model, method, args, kwargs or {})
+            except Exception:  # noqa: BLE001 - a refusal is fine, an effect is not
+                self.counts["refused"] += 1
+            after = self._snapshot(record)
+            changed = {k: (before[k], after[k]) for k in before if before[k] != after[k]}
+            raise _Rollback
         self.env.invalidate_all()
         return changed
 
@@ -312,27 +311,24 @@ class TestRpcProbe(SalesRulesCase):
         domain = [("model", "=", review.model), ("res_id", "=", review.res_id)]
         before = Review.search_count(domain)
         created = False
-        try:
-            with self.env.cr.savepoint():
-                try:
-                    with self.env.cr.savepoint():
-                        check_method_name("create")
-                        vals = {
-                            "model": review.model,
-                            "res_id": review.res_id,
-                            "definition_id": review.definition_id.id,
-                            "status": "approved",
-                            "done_by": user.id,
-                        }
-                        Caller = self.env["tier.review"].with_user(user)
-                        call_kw(Caller, "create", [vals], {})
-                except Exception:  # noqa: BLE001 - a refusal is the expected answer
-                    pass
-                self.env.flush_all()
-                created = Review.search_count(domain) != before
-                raise _Rollback
-        except _Rollback:
-            pass
+        with contextlib.suppress(_Rollback), self.env.cr.savepoint():
+            try:
+                with self.env.cr.savepoint():
+                    check_method_name("create")
+                    vals = {
+                        "model": review.model,
+                        "res_id": review.res_id,
+                        "definition_id": review.definition_id.id,
+                        "status": "approved",
+                        "done_by": user.id,
+                    }
+                    Caller = self.env["tier.review"].with_user(user)
+                    call_kw(Caller, "create", [vals], {})
+            except Exception:  # noqa: BLE001 - a refusal is the expected answer
+                self.counts["refused"] += 1
+            self.env.flush_all()
+            created = Review.search_count(domain) != before
+            raise _Rollback
         self.env.invalidate_all()
         return created
 
