@@ -77,20 +77,19 @@ class TierValidation(models.AbstractModel):
             return super()._tier_validation_check_write_remove_reviews(vals)
 
     def _validate_tier(self, tiers=False):
-        self.ensure_one()
-        reviews = self._business_entitled_reviews(tiers)
-        if not reviews:
-            return None
-        with tier_engine():
-            return super()._validate_tier(reviews)
+        return self._business_act(super()._validate_tier, tiers)
 
     def _rejected_tier(self, tiers=False):
+        return self._business_act(super()._rejected_tier, tiers)
+
+    def _business_act(self, act, tiers):
+        """Validate or reject (``act``) the reviews the current user is entitled to now."""
         self.ensure_one()
         reviews = self._business_entitled_reviews(tiers)
         if not reviews:
             return None
         with tier_engine():
-            return super()._rejected_tier(reviews)
+            return act(reviews)
 
     def _update_counter(self, review_counter):
         with tier_engine():
