@@ -171,7 +171,7 @@ class BusinessInsertOrder(models.Model):
             raise AccessError(self.env._("Only a Business Manager may request an insert order."))
         self._check_state("draft")
         self._check_servable()
-        self.sudo().write({"state": "submitted", "requested_by_id": self.env.uid})
+        self._business_workflow_write({"state": "submitted", "requested_by_id": self.env.uid})
         self.request_validation()
         return True
 
@@ -220,7 +220,7 @@ class BusinessInsertOrder(models.Model):
                     self.env._("Only the requester or a Business Director may cancel it.")
                 )
         self._check_state("draft", "submitted")
-        self.sudo().write({"state": "cancelled"})
+        self._business_workflow_write({"state": "cancelled"})
         return True
 
     def _displaced_orders(self):
@@ -272,11 +272,11 @@ class BusinessInsertOrder(models.Model):
 
     def _business_tier_validated(self, reviews):
         if self.validation_status == "validated" and self.state == "submitted":
-            self.sudo().with_context(skip_validation_check=True).state = "approved"
+            self._business_workflow_write({"state": "approved"})
             self._apply()
 
     def _business_tier_rejected(self, reviews, comment):
-        self.sudo().with_context(skip_validation_check=True).state = "rejected"
+        self._business_workflow_write({"state": "rejected"})
         self.message_post(body=self.env._("Insert order rejected: %(reason)s", reason=comment))
 
     def _apply(self):

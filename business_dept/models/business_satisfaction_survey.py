@@ -112,7 +112,7 @@ class BusinessSatisfactionSurvey(models.Model):
             raise UserError(self.env._("Only a draft survey can be finished."))
         if any(not any(survey[fname] for fname in SCORE_FIELDS) for survey in self):
             raise UserError(self.env._("Rate at least one dimension before finishing."))
-        self.sudo().write({"state": "done"})
+        self._business_workflow_write({"state": "done"})
         for survey in self:
             if survey.user_id and survey.score < survey.company_id.satisfaction_threshold:
                 survey.activity_schedule(
@@ -134,7 +134,7 @@ class BusinessSatisfactionSurvey(models.Model):
             raise AccessError(self.env._("Only a Business Director resets a finished survey."))
         if any(survey.state != "done" for survey in self):
             raise UserError(self.env._("Only a finished survey can be reset to draft."))
-        self.sudo().write({"state": "draft"})
+        self._business_workflow_write({"state": "draft"})
         for survey in self:
             survey.message_post(
                 body=self.env._(

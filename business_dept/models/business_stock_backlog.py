@@ -143,7 +143,9 @@ class BusinessStockBacklog(models.Model):
                         product=backlog.product_id.display_name,
                     )
                 )
-        self.sudo().write({"state": "explained", "explained_date": fields.Date.context_today(self)})
+        self._business_workflow_write(
+            {"state": "explained", "explained_date": fields.Date.context_today(self)}
+        )
         self.activity_feedback(["mail.mail_activity_data_todo"])
         self.request_validation()
         return True
@@ -182,7 +184,7 @@ class BusinessStockBacklog(models.Model):
 
     def _business_tier_validated(self, reviews):
         if self.validation_status == "validated":
-            self.sudo().with_context(skip_validation_check=True).write(
+            self._business_workflow_write(
                 {
                     "state": "reviewed",
                     "reviewed_by_id": self.env.user.id,
@@ -193,9 +195,7 @@ class BusinessStockBacklog(models.Model):
     def _business_tier_rejected(self, reviews, comment):
         """Sent back to the manager with the comment."""
         self._business_tier_restart()
-        self.sudo().with_context(skip_validation_check=True).write(
-            {"state": "to_explain", "explained_date": False}
-        )
+        self._business_workflow_write({"state": "to_explain", "explained_date": False})
         self._schedule_reminder()
 
     def _check_explained(self):

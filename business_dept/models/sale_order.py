@@ -355,7 +355,7 @@ class SaleOrder(models.Model):
         certified = self.filtered(
             lambda o: o.signoff_date or o.review_start_date or o.review_received_date
         )
-        certified.sudo().write(
+        certified._business_workflow_write(
             {
                 "signoff_user_id": False,
                 "signoff_date": False,
@@ -420,7 +420,7 @@ class SaleOrder(models.Model):
                 raise UserError(
                     self.env._("The review of %(order)s is already signed.", order=order.name)
                 )
-        self.sudo().write({"review_start_date": fields.Datetime.now()})
+        self._business_workflow_write({"review_start_date": fields.Datetime.now()})
         return True
 
     def action_review_receive(self):
@@ -442,7 +442,7 @@ class SaleOrder(models.Model):
                     self.env._("The review of %(order)s is already received.", order=order.name)
                 )
         for order in self:
-            order.sudo().write(
+            order._business_workflow_write(
                 {
                     "review_received_date": fields.Datetime.now(),
                     "review_assistant_id": order.review_assistant_id.id or self.env.uid,
@@ -568,7 +568,7 @@ class SaleOrder(models.Model):
     def _business_tier_validated(self, reviews):
         signoff = self.env.ref("business_dept.tier_definition_quotation_signoff")
         if signoff in reviews.definition_id:
-            self.sudo().write(
+            self._business_workflow_write(
                 {"signoff_user_id": self.env.uid, "signoff_date": fields.Datetime.now()}
             )
 
@@ -639,7 +639,7 @@ class SaleOrder(models.Model):
                 "General Manager must sign it off again."
             )
             order._business_tier_restart(note)
-        quotations.filtered("signoff_date").sudo().write(
+        quotations.filtered("signoff_date")._business_workflow_write(
             {"signoff_user_id": False, "signoff_date": False}
         )
         self._business_request_signoff()
