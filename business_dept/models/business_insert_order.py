@@ -39,7 +39,7 @@ class BusinessInsertOrder(models.Model):
     currency_id = fields.Many2one(related="sale_order_id.currency_id")
     amount_total = fields.Monetary(related="sale_order_id.amount_total", string="Order Amount")
     requested_by_id = fields.Many2one(
-        "res.users", default=lambda self: self.env.user, readonly=True
+        "res.users", default=lambda self: self.env.user, readonly=True, copy=False
     )
     requested_date = fields.Datetime(
         string="Requested Delivery Date",

@@ -97,10 +97,11 @@ class BusinessStockBacklog(models.Model):
         default="to_explain",
         required=True,
         tracking=True,
+        copy=False,
     )
     explained_date = fields.Date(readonly=True, copy=False)
     explained_on_time = fields.Boolean(compute="_compute_explained_on_time", store=True)
-    reviewed_by_id = fields.Many2one("res.users", readonly=True)
+    reviewed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     reviewed_date = fields.Date(readonly=True, copy=False)
 
     @api.depends("month")

@@ -18,7 +18,9 @@ class TestLifecycle(SalesRulesCase):
     - order reviewed (signed, received), cancelled, reset, confirmed: no review date kept;
     - insert order requested on a cancelled order: refused, the order's state named;
     - insert order requested on a fully delivered order: refused, nothing left to deliver;
-    - insert order submitted, then its order cancelled: approval refused, order untouched.
+    - insert order submitted, then its order cancelled: approval refused, order untouched;
+    - insert order approved, duplicated: the copy is a draft of whoever copied it, no review;
+    - backlog explanation reviewed, duplicated: the copy is to explain, reviewed by nobody.
     """
 
     mail_enabled = True
@@ -132,3 +134,33 @@ class TestLifecycle(SalesRulesCase):
             request.with_user(self.director).action_approve(comment="OK")
         self.assertEqual(request.state, "submitted")
         self.assertEqual(order.commitment_date, commitment)
+
+    def test_insert_order_duplicated_carries_no_approval(self):
+        order = self.confirmed()
+        request = self.insert_request(order)
+        request.action_submit()
+        request.with_user(self.director).action_approve(comment="OK")
+        self.assertEqual(request.state, "approved")
+        copy = request.with_user(self.director).copy()
+        self.assertEqual(copy.state, "draft")
+        self.assertEqual(copy.requested_by_id, self.director)
+        self.assertFalse(copy.review_ids)
+        self.assertEqual(copy.validation_status, "no")
+
+    def test_backlog_duplicated_carries_no_review(self):
+        backlog = self.env["business.stock.backlog"].create(
+            {
+                "product_id": self.product.id,
+                "month": fields.Date.today().replace(day=1),
+                "user_id": self.manager.id,
+                "reason": "Customer cancelled",
+                "action_plan": "Sell to another customer",
+            }
+        )
+        backlog.with_user(self.manager).action_explain()
+        backlog.with_user(self.director).action_review()
+        self.assertEqual(backlog.state, "reviewed")
+        copy = backlog.copy()
+        self.assertEqual(copy.state, "to_explain")
+        self.assertFalse(copy.reviewed_by_id or copy.reviewed_date or copy.explained_date)
+        self.assertFalse(copy.review_ids)
