@@ -141,7 +141,9 @@ class TestLifecycle(SalesRulesCase):
         request.action_submit()
         request.with_user(self.director).action_approve(comment="OK")
         self.assertEqual(request.state, "approved")
-        copy = request.with_user(self.director).copy()
+        copy = request.with_user(self.director).copy(
+            {"requested_date": request.requested_date - timedelta(days=2)}
+        )
         self.assertEqual(copy.state, "draft")
         self.assertEqual(copy.requested_by_id, self.director)
         self.assertFalse(copy.review_ids)
@@ -160,7 +162,7 @@ class TestLifecycle(SalesRulesCase):
         backlog.with_user(self.manager).action_explain()
         backlog.with_user(self.director).action_review()
         self.assertEqual(backlog.state, "reviewed")
-        copy = backlog.copy()
+        copy = backlog.copy({"month": (backlog.month - timedelta(days=1)).replace(day=1)})
         self.assertEqual(copy.state, "to_explain")
         self.assertFalse(copy.reviewed_by_id or copy.reviewed_date or copy.explained_date)
         self.assertFalse(copy.review_ids)
