@@ -15,7 +15,7 @@ INSERT INTO business_collection_plan_line
         amount, planned_date, payment_method, collected_by_planned, collected_by_month_end)
 SELECT p.id, aml.company_id, p.user_id, p.month, aml.id, am.id, am.commercial_partner_id,
        aml.date_maturity, aml.amount_residual, GREATEST(aml.date_maturity, p.month),
-       cp.payment_method, 0, 0
+       cp.payment_method->>aml.company_id::text, 0, 0
   FROM account_move_line aml
   JOIN account_move am ON am.id = aml.move_id
   JOIN res_partner cp ON cp.id = am.commercial_partner_id

@@ -259,7 +259,10 @@ def _clone_partners(cr, size, tpl):
             "name": name,
             "complete_name": name,
             "commercial_partner_id": SQL("%s + p.g", base),
-            "closing_day": SQL("mod(p.g, 29)"),
+            # company-dependent (jsonb): the closing day agreed with the bench's company
+            "closing_day": SQL(
+                "jsonb_build_object(%s, mod(p.g, 29))", str(tpl["customer"].env.company.id)
+            ),
         },
     )
     tpl["cust0"] = base

@@ -92,9 +92,9 @@ WITH tz AS (
   GROUP BY 1
 ), delivery AS (            -- 开票及时率: deliveries of the (local) month, invoice delivered (发票送达) by the closing day
     SELECT so.user_id, p.sale_id, l.done,
-           %(month)s::date + LEAST(COALESCE(NULLIF(rp.closing_day, 0), 31),
+           %(month)s::date + LEAST(COALESCE(NULLIF((rp.closing_day->>p.company_id::text)::int, 0), 31),
                EXTRACT(DAY FROM %(next_month)s::date - 1)::int) - 1 AS closing,
-           %(next_month)s::date + LEAST(COALESCE(NULLIF(rp.closing_day, 0), 31),
+           %(next_month)s::date + LEAST(COALESCE(NULLIF((rp.closing_day->>p.company_id::text)::int, 0), 31),
                EXTRACT(DAY FROM %(next_month)s::date + interval '1 month' - interval '1 day')::int)
                - 1 AS next_closing
       FROM stock_picking p

@@ -320,7 +320,7 @@ CHECKS_2_1 = {
     "every table the KPIs read is watched": (
         "SELECT count(DISTINCT tgrelid), count(*) FROM pg_trigger "
         "WHERE tgname LIKE 'business_kpi_mark_%'",
-        [(15, 39)],
+        [(18, 48)],
     ),
     "every month marked changed": (
         "SELECT month::text FROM business_kpi_report_dirty",
