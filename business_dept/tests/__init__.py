@@ -31,3 +31,4 @@ from . import test_approvals_follow_people
 from . import test_rpc_probe
 from . import test_customer_statement_billing
 from . import test_lifecycle
+from . import test_month_simulation
