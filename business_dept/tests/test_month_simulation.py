@@ -7,8 +7,9 @@ out in one or several steps (or the rest is cancelled), some come back
 (``stock.return.picking``); invoices are made from what was delivered, some cancelled,
 some reset and dated again, some partly credited; installments (payment terms of two
 installments) are paid in part or in full, on time or late; the assistant records the day
-invoices reached the customer (发票送达). Times are Shanghai wall-clock times spread
-over the month, some just after local midnight.
+invoices reached the customer (发票送达); the General Manager signs order reviews and the
+assistant receives them, across a public holiday. Times are Shanghai wall-clock times
+spread over the month, some just after local midnight.
 
 The oracle (``_oracle_*``, one method per figure) then computes the figures in plain Python
 from the ORM records, from the rules' text in SPEC.md §8 (not from the report's SQL), and
@@ -16,10 +17,12 @@ the report (``business.kpi.report``) must agree: read with the stored figures, l
 after the stored figures are refreshed; so must the customer statements (对账单) the
 assistant generates for each closing date (balances, invoiced, paid).
 
-Known disagreement, reported and not asserted: 开票及时率 counts a delivery on time when any
-invoice of its order reached the customer in the window, also an earlier invoice for other
-goods; the oracle's reading of "whose invoice" is logged beside it
-(``_text_disagreements``).
+Known disagreements, reported and not asserted (the readings are logged side by side,
+``_text_disagreements``): 开票及时率 counts a delivery on time when any invoice of its
+order reached the customer in the window, also an earlier invoice for other goods (the
+rule's text: "whose invoice"); 订单评审表及时率 judges the receipt against the end of the
+working hours of the deadline day, so an order received that evening is late though its
+receipt date (接收日期, the seed's basis) is the deadline day.
 
 Seeds ``SEEDS`` run in CI; ``BUSINESS_DEPT_SIM_SEEDS=1,2,3`` runs others by hand.
 """
@@ -32,6 +35,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
+from freezegun import freeze_time
 from pytz import timezone, utc
 
 from odoo import Command
@@ -43,7 +47,7 @@ from .common import KpiCase
 _logger = logging.getLogger(__name__)
 
 SHANGHAI = timezone("Asia/Shanghai")
-SEEDS = (2, 4, 7)
+SEEDS = (3, 10, 12)
 MONTH = date(2026, 3, 1)
 # the months compared: a month either side of what the simulation can reach
 MONTHS = [MONTH + relativedelta(months=n) for n in range(-1, 5)]
@@ -56,6 +60,8 @@ MEASURES = (
     "delivery_count",
     "delivery_ontime_count",
     "new_customers",
+    "review_count",
+    "review_ontime_count",
 )
 
 # what the operation log of the CI seeds must show (each kind of event at least once)
@@ -73,6 +79,8 @@ EVENTS = (
     "invoice cancelled",
     "delivered to the customer",
     "paid",
+    "review signed",
+    "review received",
 )
 
 
@@ -104,6 +112,15 @@ class TestMonthSimulation(KpiCase):
         super().setUpClass()
         calendar = cls.env["resource.calendar"].create(
             {"name": "Shanghai", "tz": "Asia/Shanghai", "company_id": cls.company.id}
+        )
+        # a public holiday (Friday 20 March): order reviews run over it
+        cls.env["resource.calendar.leaves"].create(
+            {
+                "name": "Sim holiday",
+                "calendar_id": calendar.id,
+                "date_from": _utc(datetime(2026, 3, 20, 0, 0)),
+                "date_to": _utc(datetime(2026, 3, 20, 23, 59)),
+            }
         )
         cls.company.write(
             {
@@ -284,6 +301,25 @@ class TestMonthSimulation(KpiCase):
             self._note(when, f"{order.name} order cancelled")
             return
         self._at(self._later(when, 0, 6), self._op_deliver, order)
+        if self.rng.random() < 0.7:
+            self._at(self._later(when, 0, 2), self._op_review_sign, order)
+
+    def _op_review_sign(self, when, order):
+        """The General Manager signs the order review (its start), at that time."""
+        if order.state != "sale":
+            return
+        with freeze_time(_utc(when)):
+            order.with_user(self.gm).action_review_sign()
+        self._note(when, f"{order.name} review signed")
+        self._at(self._later(when, 1, 8), self._op_review_receive, order)
+
+    def _op_review_receive(self, when, order):
+        """The assistant hands the reviewed order to the manager: the receipt time."""
+        if order.state != "sale" or not order.review_start_date:
+            return
+        with freeze_time(_utc(when)):
+            order.with_user(self.assistant).action_review_receive()
+        self._note(when, f"{order.name} review received")
 
     def _op_deliver(self, when, order):
         """Ship what is open, all or part of each line (a backorder keeps the rest)."""
@@ -555,8 +591,45 @@ class TestMonthSimulation(KpiCase):
                 key = (first.user_id.id, _first(_local(first.date_order).date()))
                 figures[key]["new_customers"] += 1
 
+    def _working_day_ends(self):
+        """{weekday: local end of its working hours} and the public holidays (local days)
+        of the company's calendar."""
+        calendar = self.company.resource_calendar_id
+        ends = defaultdict(float)
+        for attendance in calendar.attendance_ids:
+            day = int(attendance.dayofweek)
+            ends[day] = max(ends[day], attendance.hour_to)
+        holidays = set()
+        for leave in calendar.leave_ids.filtered(lambda x: not x.resource_id):
+            day, last = _local(leave.date_from).date(), _local(leave.date_to).date()
+            while day <= last:
+                holidays.add(day)
+                day += timedelta(days=1)
+        return ends, holidays
+
+    def _oracle_review(self, figures):
+        """订单评审表及时率: reviews received in the month (local); on time when received by
+        the end of the working hours of the N-th working day after the day the General
+        Manager signed (rest days and public holidays do not count)."""
+        ends, holidays = self._working_day_ends()
+        days = self.company.review_working_days
+        for order in self._orders().filtered("review_received_date"):
+            day, left = _local(order.review_start_date).date(), days
+            while left:
+                day += timedelta(days=1)
+                left -= day.weekday() in ends and day not in holidays
+            hours = ends[day.weekday()]
+            deadline = datetime.combine(day, datetime.min.time()) + timedelta(hours=hours)
+            received = _local(order.review_received_date)
+            key = (order.user_id.id, _first(received.date()))
+            figures[key]["review_count"] += 1
+            figures[key]["review_ontime_count"] += int(received <= deadline)
+            # the receipt date (接收日期) of the deadline day, after working hours
+            figures[key]["review_ontime_by_day"] += int(received.date() <= day)
+
     def _oracle(self, basis):
-        figures = defaultdict(lambda: dict.fromkeys((*MEASURES, "delivery_ontime_text"), 0.0))
+        extra = ("delivery_ontime_text", "review_ontime_by_day")
+        figures = defaultdict(lambda: dict.fromkeys((*MEASURES, *extra), 0.0))
         if basis == "invoiced":
             self._oracle_output_invoiced(figures)
         else:
@@ -564,6 +637,7 @@ class TestMonthSimulation(KpiCase):
         self._oracle_payment(figures)
         self._oracle_invoicing(figures)
         self._oracle_new_customers(figures)
+        self._oracle_review(figures)
         return figures
 
     def _periods(self):
@@ -660,6 +734,16 @@ class TestMonthSimulation(KpiCase):
         """Deliveries the report counts on time thanks to another invoice of the order
         (reported, not asserted: which invoice is "the delivery's" is still open)."""
         for key, figures in sorted(expected.items()):
+            late = figures["review_ontime_by_day"] - figures["review_ontime_count"]
+            if late:
+                _logger.info(
+                    "seed %s: user %s month %s: %d reviews received on their deadline day "
+                    "after working hours, late (by the receipt date: on time)",
+                    seed,
+                    key[0],
+                    key[1],
+                    late,
+                )
             extra = figures["delivery_ontime_count"] - figures["delivery_ontime_text"]
             if extra:
                 _logger.info(
