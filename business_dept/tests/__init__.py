@@ -34,3 +34,4 @@ from . import test_lifecycle
 from . import test_legal_deadlines
 from . import test_company_customer_file
 from . import test_owners_who_left
+from . import test_month_simulation
