@@ -513,7 +513,17 @@ class TestMonthSimulation(KpiCase):
     def _oracle_payment(self, figures):
         """回款及时率: each installment of a posted invoice, in the month it falls due,
         counted on what is owed once credit notes are taken off; paid on time by the
-        payments dated on or before its due date."""
+        payments dated on or before its deadline: its due date, or when that is a day off
+        of the company's calendar the first working day after it (民法典 第二百零三条)."""
+        ends, holidays = self._working_day_ends()
+
+        def deadline(due):
+            if not self.company.legal_deadline_shift:
+                return due
+            while due.weekday() not in ends or due in holidays:
+                due += timedelta(days=1)
+            return due
+
         for invoice in self._invoices(("out_invoice",)):
             terms = invoice.line_ids.filtered(lambda line: line.display_type == "payment_term")
             for line in terms:
@@ -522,7 +532,7 @@ class TestMonthSimulation(KpiCase):
                     counterpart = partial.credit_move_id
                     if counterpart.move_id.move_type == "out_refund":
                         credited += partial.amount
-                    elif counterpart.date <= line.date_maturity:
+                    elif counterpart.date <= deadline(line.date_maturity):
                         paid += partial.amount
                 owed = line.balance - credited
                 if float_compare(owed, 0.0, precision_digits=2) <= 0:
