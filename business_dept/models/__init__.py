@@ -3,6 +3,7 @@ from . import res_config_settings
 from . import res_partner
 from . import res_users
 from . import res_groups
+from . import mail_activity
 from . import business_workflow_guard
 from . import business_tier_validation
 from . import tier_review

@@ -24,6 +24,10 @@ OWNED_FIELDS = frozenset(
         "agreement_filename",
         "vat",
         "bank_ids",
+        # who the customer is: moved under another company, made a person, archived
+        "parent_id",
+        "is_company",
+        "active",
     }
 )
 # the customer file, one per company (company-dependent), shared by the customer's contacts
@@ -209,6 +213,8 @@ class ResPartner(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         parents = self.browse([vals["parent_id"] for vals in vals_list if vals.get("parent_id")])
+        # a contact or an address added under a customer is a change of his file
+        parents._business_check_owner({"child_ids": True})
         incomplete = parents.commercial_partner_id.filtered(lambda p: not p.billing_complete)
         partners = super().create(vals_list)
         (partners | parents).commercial_partner_id._business_notify_billing(
@@ -233,7 +239,7 @@ class ResPartner(models.Model):
         user = self.env.user
         if (
             self.env.su
-            or not (OWNED_FIELDS | ADDRESS_FIELDS).intersection(vals)
+            or not (OWNED_FIELDS | ADDRESS_FIELDS | {"child_ids"}).intersection(vals)
             or not user.has_group(GROUP_MANAGER)
             or user.has_group(GROUP_ASSISTANT)
         ):
@@ -259,6 +265,8 @@ class ResPartner(models.Model):
         """Labels of the owned fields that ``vals`` change on this partner (the address
         only on the customer itself or an invoice address)."""
         self.ensure_one()
+        if "child_ids" in vals:
+            return [self._fields["child_ids"]._description_string(self.env)]
         names = set(vals) & OWNED_FIELDS
         if self == self.commercial_partner_id or "invoice" in (self.type, vals.get("type")):
             names |= set(vals) & ADDRESS_FIELDS

@@ -332,3 +332,73 @@ class TestForgedApprovals(SalesRulesCase):
         request.with_user(self.director).action_approve(comment="OK")
         request.with_user(self.gm).action_approve(comment="OK")
         self.assertEqual(request.state, "approved")
+
+    # ------------------------------------------------------------------ the reviewer's to-do
+    def test_review_todo_is_the_reviewers_own(self):
+        order = self.quotation()
+        review_type = self.env.ref("business_dept.mail_activity_type_tier_review")
+        todo = order.activity_ids.filtered(
+            lambda a: a.activity_type_id == review_type and a.user_id == self.gm
+        )
+        self.assertTrue(todo)
+        for method, args in (
+            ("action_feedback", [todo.ids]),
+            ("write", [todo.ids, {"user_id": self.manager.id}]),
+            ("unlink", [todo.ids]),
+        ):
+            with self.subTest(method=method):
+                self.assertRpcRefused(self.manager, "mail.activity", method, *args)
+        self.assertTrue(todo.exists())
+        self.assertFalse(
+            order.message_ids.filtered(
+                lambda m: m.author_id == self.manager.partner_id and "Review" in (m.body or "")
+            )
+        )
+        # the General Manager's sign-off closes it
+        order.with_user(self.gm).action_signoff()
+        self.assertFalse(todo.exists())
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerTakeover(SalesRulesCase):
+    """A customer belongs to his salesperson (新客户档案): another Business Manager neither
+    moves him under another company, archives him, nor adds him an address."""
+
+    def test_other_manager_cannot_take_the_customer(self):
+        own = self.env["res.partner"].create(
+            {
+                "name": "Ningbo Trading",
+                "is_company": True,
+                "user_id": self.manager2.id,
+                "street": "Ningbo Road 1",
+            }
+        )
+        customer = self.customer  # the salesperson is self.manager
+        Partner = self.env["res.partner"].with_user(self.manager2)
+        for vals in (
+            {"parent_id": own.id},
+            {"is_company": False, "parent_id": own.id},
+            {"active": False},
+        ):
+            with self.subTest(vals=vals), self.assertRaises(AccessError):
+                Partner.browse(customer.id).write(vals)
+        with self.assertRaises(AccessError):
+            Partner.create(
+                {
+                    "name": "Fake billing",
+                    "type": "invoice",
+                    "parent_id": customer.id,
+                    "street": "Fake Road 1",
+                }
+            )
+        self.assertFalse(customer.parent_id)
+        self.assertTrue(customer.active)
+        self.assertFalse(customer.child_ids)
+        # his own salesperson and the assistant still do it
+        self.env["res.partner"].with_user(self.manager).create(
+            {"name": "Billing", "type": "invoice", "parent_id": customer.id}
+        )
+        self.env["res.partner"].with_user(self.assistant).create(
+            {"name": "Warehouse", "type": "delivery", "parent_id": customer.id}
+        )
+        self.assertEqual(len(customer.child_ids), 2)
