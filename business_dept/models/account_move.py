@@ -321,9 +321,10 @@ class AccountMove(models.Model):
         )
         moves = moves.filtered(lambda m: m.id not in reminded)
         for move in moves:
-            user = move.invoice_user_id or move.commercial_partner_id.user_id
-            if not user:
+            people = move.invoice_user_id | move.commercial_partner_id.user_id
+            if not people:
                 continue
+            user = move.company_id._business_owner(people)
             deadline = deadlines[move.commercial_partner_id.closing_day or 0]
             move.activity_schedule(
                 activity_type_id=activity_type.id,

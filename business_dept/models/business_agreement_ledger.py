@@ -156,7 +156,9 @@ class BusinessAgreementLedger(models.Model):
             order.activity_schedule(
                 "mail.mail_activity_data_todo",
                 date_deadline=order.contract_expiry,
-                user_id=order.user_id.id,
+                user_id=order.company_id._business_owner(
+                    order.user_id | order.partner_id.commercial_partner_id.user_id
+                ).id,
                 summary=self.env._(
                     "The contract of %(order)s expires on %(date)s: renew it",
                     order=order.name,

@@ -342,8 +342,9 @@ class BusinessCollectionPlanLine(models.Model):
         first still active; else the company's Business Director (the owner left)."""
         self.ensure_one()
         move = self.sudo().move_id
-        people = move.invoice_user_id | move.commercial_partner_id.user_id
-        return people.filtered("active")[:1] or move.company_id._business_director()
+        return move.company_id._business_owner(
+            move.invoice_user_id | move.commercial_partner_id.user_id
+        )
 
     @api.model
     def _default_planned_date(self, move_line, plan):

@@ -297,7 +297,10 @@ class BusinessInsertOrder(models.Model):
         for other in displaced.sudo():
             other.activity_schedule(
                 "mail.mail_activity_data_todo",
-                user_id=(other.user_id or self.env.user).id,
+                user_id=other.company_id._business_owner(
+                    other.user_id | other.partner_id.commercial_partner_id.user_id
+                ).id
+                or self.env.user.id,
                 summary=self.env._(
                     "Delivery may come later: insert order %(name)s", name=self.name
                 ),

@@ -117,7 +117,9 @@ class BusinessSatisfactionSurvey(models.Model):
             if survey.user_id and survey.score < survey.company_id.satisfaction_threshold:
                 survey.activity_schedule(
                     "mail.mail_activity_data_todo",
-                    user_id=survey.user_id.id,
+                    user_id=survey.company_id._business_owner(
+                        survey.user_id | survey.partner_id.commercial_partner_id.user_id
+                    ).id,
                     summary=self.env._("Customer satisfaction under the threshold"),
                     note=self.env._(
                         "%(customer)s scored %(score)s points, under %(threshold)s.",

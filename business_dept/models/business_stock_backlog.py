@@ -208,6 +208,23 @@ class BusinessStockBacklog(models.Model):
         for company in self.env["res.company"].search([]):
             self._generate_backlog(company)
 
+    @api.model
+    def _business_hand_over(self, users, gone):
+        """A backlog still to explain (库存积压说明) by a manager who left (archived, or no
+        longer in the company) goes to the salesperson of the last order of the product
+        sold by someone still at work, else to the Business Director; its to-do follows
+        (``mail.activity._business_hand_over``). ``gone``: users being archived."""
+        backlogs = self.sudo().search([("user_id", "in", users.ids), ("state", "=", "to_explain")])
+        for company, records in backlogs.grouped("company_id").items():
+            left = records.filtered(
+                lambda b, company=company: not company._business_at_work(b.user_id, gone)
+            )
+            sellers = self._last_salespeople(company, left.product_id, gone)
+            for backlog in left:
+                owner = sellers.get(backlog.product_id.id) or company._business_director(gone).id
+                if owner:
+                    backlog.user_id = owner
+
     def _schedule_reminder(self):
         for backlog in self.filtered("user_id"):
             backlog.activity_schedule(
@@ -218,30 +235,41 @@ class BusinessStockBacklog(models.Model):
             )
 
     @api.model
-    def _last_salespeople(self, company, products):
-        """{product id: salesperson of the last confirmed order that sold it}, among
-        the users still allowed in ``company``."""
+    def _last_salespeople(self, company, products, gone=None):
+        """{product id: salesperson of the last confirmed order that sold it}, among the
+        users still at work in ``company`` (active, allowed in it); a product whose sellers
+        all left goes to the company's Business Director (离职交接). ``gone``: users being
+        archived, no longer at work."""
         if not products:
             return {}
         self.env["sale.order.line"].flush_model(["product_id", "order_id"])
         self.env["sale.order"].flush_model(["state", "user_id", "date_order", "company_id"])
+        self.env["res.users"].flush_model(["active"])
         self.env.cr.execute(
             SQL(
                 """
-                SELECT DISTINCT ON (sol.product_id) sol.product_id, so.user_id
+                SELECT DISTINCT ON (sol.product_id) sol.product_id, so.user_id,
+                       COALESCE(u.active AND cu.cid IS NOT NULL AND u.id != ALL(%s), FALSE)
+                       AS at_work
                   FROM sale_order_line sol
                   JOIN sale_order so ON so.id = sol.order_id
-                  JOIN res_company_users_rel cu
+                  JOIN res_users u ON u.id = so.user_id
+             LEFT JOIN res_company_users_rel cu
                     ON cu.user_id = so.user_id AND cu.cid = so.company_id
-                 WHERE so.state = 'sale' AND so.company_id = %s AND so.user_id IS NOT NULL
+                 WHERE so.state = 'sale' AND so.company_id = %s
                    AND sol.product_id IN %s
-              ORDER BY sol.product_id, so.date_order DESC, so.id DESC
+              ORDER BY sol.product_id, 3 DESC, so.date_order DESC, so.id DESC
                 """,
+                (gone or self.env["res.users"]).ids,
                 company.id,
                 tuple(products.ids),
             )
         )
-        return dict(self.env.cr.fetchall())
+        rows = self.env.cr.fetchall()
+        director = company._business_director(gone).id or False
+        return {
+            product_id: user_id if at_work else director for product_id, user_id, at_work in rows
+        }
 
     @api.model
     def _backlog_quantities(self, company, today):

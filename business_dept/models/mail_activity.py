@@ -1,7 +1,10 @@
-from odoo import models
+from odoo import api, models
 from odoo.exceptions import AccessError
 
 from .tier_review import in_tier_engine
+
+# the documents whose to-dos follow their owner when he leaves (离职交接)
+HANDED_OVER_MODELS = ("sale.order", "account.move", "res.partner")
 
 # the approval engine's own to-dos: a reviewer's, the administrators' when nobody reviews
 ENGINE_TYPES = (
@@ -44,3 +47,52 @@ class MailActivity(models.Model):
                     user=others[0].user_id.name,
                 )
             )
+
+    # ------------------------------------------------------------ 离职交接
+    @api.model
+    def _business_hand_over(self, users, gone):
+        """Work of a person who left (archived, or no longer allowed in the document's
+        company): his open to-dos on the department's documents (orders, invoices,
+        customers, the addon's records) go to the document's owner of now, the first still
+        at work of its salesperson and its customer's salesperson, else the company's
+        Business Director (``gone``: users being archived). Review to-dos follow the
+        reviewers of now instead (``business.tier.validation._business_tier_follow_people``)."""
+        engine = [self.env.ref(xmlid).id for xmlid in ENGINE_TYPES]
+        activities = self.sudo().search(
+            [
+                ("user_id", "in", users.ids),
+                ("activity_type_id", "not in", engine),
+                "|",
+                ("res_model", "in", HANDED_OVER_MODELS),
+                ("res_model", "=like", "business.%"),
+            ]
+        )
+        for activity in activities:
+            record = self.env[activity.res_model].sudo().browse(activity.res_id).exists()
+            if not record:
+                continue
+            company = record._fields.get("company_id") and record.company_id
+            company = company or activity.user_id.company_id
+            if company._business_at_work(activity.user_id, gone):
+                continue  # still at work in the document's company
+            people = self._business_people_of(record.with_company(company))
+            owner = company._business_owner(people, gone)
+            if owner:
+                activity.write({"user_id": owner.id})
+
+    @api.model
+    def _business_people_of(self, record):
+        """The people a document belongs to, first first: its salesperson (the invoice's,
+        the order's, the record's responsible), then its customer's salesperson."""
+        people = self.env["res.users"]
+        for fname in ("invoice_user_id", "user_id"):
+            field = record._fields.get(fname)
+            if field and field.comodel_name == "res.users":
+                people |= record[fname]
+        if record._name == "res.partner":
+            partner = record
+        elif "partner_id" in record._fields:
+            partner = record.partner_id
+        else:
+            partner = self.env["res.partner"]
+        return people | partner.commercial_partner_id.user_id

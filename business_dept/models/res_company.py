@@ -194,14 +194,29 @@ class ResCompany(models.Model):
     # A stored datetime is UTC; the day or month it belongs to is decided in the
     # company's time zone: the time zone of its working calendar, else the user's.
     # These helpers (Python) and ``_business_local_sql`` (SQL) own that rule.
-    def _business_director(self):
+    def _business_director(self, gone=None):
         """The Business Director (业务总监) who takes over the work of a person who left: an
-        active director of the company, one who is not General Manager first."""
+        active director of the company, one who is not General Manager first. ``gone``:
+        users being archived."""
         self.ensure_one()
         directors = self.env.ref("business_dept.group_business_director").sudo().users
-        directors = directors.filtered(lambda u: u.active and not u.share and self in u.company_ids)
+        directors = self._business_at_work(directors, gone)
         gm = self.env.ref("business_dept.group_general_manager")
         return (directors.filtered(lambda u: gm not in u.groups_id) or directors)[:1]
+
+    def _business_owner(self, people, gone=None):
+        """Who does the work of ``people`` in the company (离职交接): the first of them still
+        at work in it, else the Business Director. Nothing is planned for or assigned to a
+        person who left. ``gone``: users being archived (not at work any more)."""
+        self.ensure_one()
+        return self._business_at_work(people, gone)[:1] or self._business_director(gone)
+
+    def _business_at_work(self, users, gone=None):
+        """Those of ``users`` at work in the company: active, internal, allowed in it."""
+        self.ensure_one()
+        return users.sudo().filtered(
+            lambda u: u.active and not u.share and self in u.company_ids and u not in (gone or ())
+        )
 
     def _business_tz(self):
         """Name of the company's time zone."""

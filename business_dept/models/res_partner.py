@@ -387,7 +387,7 @@ class ResPartner(models.Model):
                 partner.activity_schedule(
                     "business_dept.mail_activity_type_agreement_expiry",
                     date_deadline=partner.agreement_expiry,
-                    user_id=partner.user_id.id,
+                    user_id=company._business_owner(partner.user_id).id,
                     summary=self.env._(
                         "The framework agreement expires on %(date)s: renew it",
                         date=partner.agreement_expiry,

@@ -2,6 +2,8 @@ from odoo import api, models
 
 # a change of these moves the reviews of the department to the reviewers of now
 REVIEWER_FIELDS = ("groups_id", "active", "company_ids", "company_id", "in_group_", "sel_groups_")
+# a change of these hands a person's work over when he leaves (离职交接)
+LEAVING_FIELDS = ("active", "company_ids", "company_id")
 
 
 class ResUsers(models.Model):
@@ -24,7 +26,24 @@ class ResUsers(models.Model):
         result = super().write(vals)
         if reviewers or self._business_reviewers():
             self.env["business.tier.validation"]._business_tier_follow_people()
+        if any(fname in LEAVING_FIELDS for fname in vals):
+            self._business_hand_over()
         return result
+
+    def action_archive(self):
+        # Odoo deletes an archived user's to-dos: the department's are handed over first
+        self._business_hand_over(leaving=True)
+        return super().action_archive()
+
+    def _business_hand_over(self, leaving=False):
+        """Users archived or moved out of a company (``leaving``: being archived): what they
+        were to do there (backlog explanations, to-dos on the department's documents) goes
+        to who is at work now. Collection plans are made for active people only
+        (``business.collection.plan``)."""
+        users = self.with_context(active_test=False)
+        gone = users if leaving else users.browse()
+        self.env["business.stock.backlog"]._business_hand_over(users, gone)
+        self.env["mail.activity"]._business_hand_over(users, gone)
 
     def _business_reviewers(self):
         """Those of the users a tier definition names (as its user or by its group)."""

@@ -667,7 +667,8 @@ class SaleOrder(models.Model):
         director = self.env.ref("business_dept.group_business_director")
         assistants = group.users.filtered(lambda u: director not in u.groups_id)
         for order in orders:
-            for user in order.review_assistant_id or assistants[:1] or order.user_id:
+            people = order.review_assistant_id | assistants | order.user_id
+            for user in order.company_id._business_owner(people):
                 order.activity_schedule(
                     "business_dept.mail_activity_type_review_due",
                     date_deadline=order.company_id._business_local_date(

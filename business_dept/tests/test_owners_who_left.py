@@ -1,5 +1,6 @@
 from datetime import date
 
+from odoo import Command
 from odoo.tests import tagged
 
 from . import test_collection_plan
@@ -39,3 +40,63 @@ class TestOwnersWhoLeft(test_collection_plan.CollectionPlanCase):
         self.assertFalse(
             self.env["business.collection.plan"].search([("user_id.active", "=", False)])
         )
+
+
+@tagged("post_install", "-at_install")
+class TestWorkHandedOver(test_collection_plan.CollectionPlanCase):
+    """离职交接: a person archived or moved out of the company hands his open to-dos on the
+    department's documents over at once, to the document's salesperson still at work, else to
+    the Business Director; a reminder job never assigns a person who left."""
+
+    def _todo(self, record, user, summary="Call the customer"):
+        return record.activity_schedule(
+            "mail.mail_activity_data_todo", user_id=user.id, summary=summary
+        )
+
+    def _open_of(self, user):
+        return self.env["mail.activity"].search([("user_id", "=", user.id)])
+
+    def test_archived_salesperson_hands_over(self):
+        # manager2 invoices manager's customer: the customer's salesperson takes over
+        invoice = self._invoice(700.0, "2026-03-18", due="2026-04-12", user=self.manager2)
+        on_invoice = self._todo(invoice, self.manager2)
+        # manager2's own customer: nobody else is at work on it, the director takes over
+        on_other = self._todo(self.other, self.manager2)
+        on_customer = self._todo(self.customer2, self.manager2, "Renew the agreement")
+        # a to-do of a person still at work stays his
+        kept = self._todo(self.due, self.manager)
+        self.manager2.action_archive()
+        director = self.company._business_director()
+        self.assertEqual(on_invoice.user_id, self.manager)
+        self.assertEqual((on_other.user_id, on_customer.user_id), (director, director))
+        self.assertEqual(kept.user_id, self.manager)
+        self.assertFalse(self._open_of(self.manager2))
+
+    def test_moved_to_another_company_hands_over(self):
+        elsewhere = self.env["res.company"].create({"name": "Elsewhere Co."})
+        on_invoice = self._todo(self.due, self.manager)
+        self.manager.write(
+            {"company_ids": [Command.set(elsewhere.ids)], "company_id": elsewhere.id}
+        )
+        self.assertEqual(on_invoice.user_id, self.company._business_director())
+        self.assertTrue(self.manager.active)
+
+    def test_reminder_jobs_skip_who_left(self):
+        """The invoice delivery reminder (发票送达) of an archived salesperson's invoice goes
+        to the customer's salesperson; a framework agreement expiry reminder of a customer
+        whose salesperson left goes to the director."""
+        invoice = self._invoice(700.0, "2026-03-18", due="2026-04-12", user=self.manager2)
+        self.customer2.agreement_expiry = "2026-04-10"
+        self.customer.closing_day = 26  # two working days from 25 March: reminded today
+        self.manager2.action_archive()
+        self.env["account.move"]._business_invoice_delivery_reminders(self.company)
+        reminder = invoice.activity_ids.filtered(
+            lambda a: (
+                a.activity_type_id
+                == self.env.ref("business_dept.mail_activity_type_invoice_delivery")
+            )
+        )
+        self.assertEqual(reminder.user_id, self.manager)
+        self.env["res.partner"]._cron_business_agreement_expiry()
+        self.assertEqual(self.customer2.activity_ids.user_id, self.company._business_director())
+        self.assertFalse(self._open_of(self.manager2))

@@ -335,6 +335,23 @@ class TestStockBacklog(StockBacklogCase):
         old = self._generate().filtered(lambda b: b.product_id == self.old)
         self.assertEqual(old.user_id, self.manager)
 
+    def test_manager_who_left_hands_over(self):
+        """离职交接: the responsible manager is archived, his backlog still to explain and its
+        to-do go to the last seller still at work; when every seller left, to the Business
+        Director. Nothing is generated for a person who left."""
+        old = self._generate().filtered(lambda b: b.product_id == self.old)
+        self.assertEqual(old.user_id, self.manager2)
+        self.manager2.action_archive()
+        self.assertEqual(old.user_id, self.manager)
+        self.assertEqual(old.activity_ids.user_id, self.manager)
+        self.manager.action_archive()
+        director = self.company._business_director()
+        self.assertEqual((old.user_id, old.activity_ids.user_id), (director, director))
+        # next month's check: nobody who left is made responsible
+        june = self.Backlog._generate_backlog(self.company, today=date(2026, 6, 15))
+        self.assertEqual(june.filtered(lambda b: b.product_id == self.old).user_id, director)
+        self.assertFalse(june.filtered(lambda b: b.product_id == self.orphan).user_id)
+
     def test_explain_and_review(self):
         old = self._generate().filtered(lambda b: b.product_id == self.old)
         as_manager = old.with_user(self.manager2)
