@@ -255,6 +255,23 @@ class AccountMove(models.Model):
             self._business_invoice_delivery_reminders(company)
 
     @api.model
+    def _business_closing_window(self, today, horizon):
+        """The closing dates from ``today`` to ``horizon``: ({closing day (0 = month end):
+        its closing date in the window}, {(previous closing date, closing date): closing
+        days}), for one search."""
+        deadlines, periods = {}, defaultdict(list)
+        for offset in range((horizon - today).days + 1):
+            day = today + timedelta(days=offset)
+            previous = day.replace(day=1) - timedelta(days=1)
+            for closing_day in range(32):
+                if closing_day in deadlines or self._business_closing_date(day, closing_day) != day:
+                    continue
+                deadlines[closing_day] = day
+                period = (self._business_closing_date(previous, closing_day), day)
+                periods[period].append(closing_day)
+        return deadlines, periods
+
+    @api.model
     def _business_invoice_delivery_reminders(self, company, now=None):
         """Posted customer invoices not delivered (发票送达) whose customer's closing day
         (关账日) falls from today to the second working day after today (company calendar
@@ -270,18 +287,7 @@ class AccountMove(models.Model):
         if not horizon:
             return self.browse()
         horizon = company._business_local_date(horizon)
-        # closing day (0 = month end) -> its closing date in the window, and the window's
-        # (previous closing date, closing date) -> closing days, for one search
-        deadlines, periods = {}, defaultdict(list)
-        for offset in range((horizon - today).days + 1):
-            day = today + timedelta(days=offset)
-            previous = day.replace(day=1) - timedelta(days=1)
-            for closing_day in range(32):
-                if closing_day in deadlines or self._business_closing_date(day, closing_day) != day:
-                    continue
-                deadlines[closing_day] = day
-                period = (self._business_closing_date(previous, closing_day), day)
-                periods[period].append(closing_day)
+        deadlines, periods = self._business_closing_window(today, horizon)
         if not periods:
             return self.browse()
         period_domains = [
@@ -307,19 +313,25 @@ class AccountMove(models.Model):
                 ]
             )
         )
+        return moves._business_remind_delivery(deadlines)
+
+    def _business_remind_delivery(self, deadlines):
+        """An activity to deliver each invoice (once per invoice) for its salesperson still
+        at work (离职交接), due on its customer's closing date (``deadlines``: closing day
+        -> date). :return: the invoices reminded"""
         activity_type = self.env.ref("business_dept.mail_activity_type_invoice_delivery")
         reminded = set(
             self.env["mail.activity"]
             .search(
                 [
                     ("res_model", "=", "account.move"),
-                    ("res_id", "in", moves.ids),
+                    ("res_id", "in", self.ids),
                     ("activity_type_id", "=", activity_type.id),
                 ]
             )
             .mapped("res_id")
         )
-        moves = moves.filtered(lambda m: m.id not in reminded)
+        moves = self.filtered(lambda m: m.id not in reminded)
         for move in moves:
             people = move.invoice_user_id | move.commercial_partner_id.user_id
             if not people:

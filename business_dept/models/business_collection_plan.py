@@ -268,11 +268,49 @@ class BusinessCollectionPlan(models.Model):
         :return: the plans of the month (new and existing) of ``companies``
         """
         month = month.replace(day=1)
-        month_end = month + relativedelta(months=1, days=-1)
         companies = companies or self.env["res.company"].search([])
         self.env.flush_all()
-        cr = self.env.cr
-        open_lines = SQL(
+        open_lines = self._open_installments_sql(month, companies)
+        self.env.cr.execute(SQL("SELECT DISTINCT company_id, user_id FROM (%s) o", open_lines))
+        pairs = set(self.env.cr.fetchall())
+        existing = self.search([("company_id", "in", companies.ids), ("month", "=", month)])
+        known = {(p.company_id.id, p.user_id.id) for p in existing}
+        # the salespeople follow their plan; no "assigned to you" mail each month
+        self.with_context(mail_auto_subscribe_no_notify=True).create(
+            [
+                {"company_id": company_id, "user_id": user_id, "month": month}
+                for company_id, user_id in sorted(pairs - known)
+            ]
+        )
+        # the draft plans drop the lines whose invoice is no longer posted (cancelled,
+        # reset to draft) or whose installment is gone
+        self.env["business.collection.plan.line"].search(
+            [
+                ("plan_id.state", "=", "draft"),
+                ("plan_id.month", "=", month),
+                ("plan_id.company_id", "in", companies.ids),
+                "|",
+                ("move_line_id", "=", False),
+                ("move_line_id.parent_state", "!=", "posted"),
+            ]
+        ).unlink()
+        self.env.flush_all()
+        line_ids = self._insert_plan_lines(month, companies, open_lines)
+        self.env["business.collection.plan.line"]._update_collected(line_ids)
+        self.env.invalidate_all()
+        plans = self.search([("company_id", "in", companies.ids), ("month", "=", month)])
+        # made late (the month has started): frozen at once, with its lines
+        plans.filtered(lambda p: p.state == "draft")._month_started().sudo().write(
+            {"state": "frozen"}
+        )
+        return plans
+
+    @api.model
+    def _open_installments_sql(self, month, companies):
+        """The open receivable installments of ``companies`` due by the end of ``month`` or
+        overdue, not yet in a plan of the month, with their salesperson (see
+        ``_generate_plans``) and the customer's payment method in the company."""
+        return SQL(
             """
             SELECT aml.id AS move_line_id, aml.company_id, am.id AS move_id,
                    am.commercial_partner_id AS partner_id, aml.date_maturity,
@@ -306,43 +344,19 @@ class BusinessCollectionPlan(models.Model):
                 SQL("(%s, %s::int)", c.id, c._business_director().id or None) for c in companies
             ),
             month=month,
-            month_end=month_end,
+            month_end=month + relativedelta(months=1, days=-1),
             # the payment method the customer agreed with the installment's company
             payment_method=self.env["res.partner"]._company_value_sql(
                 "payment_method", "cp", SQL("aml.company_id")
             ),
         )
-        cr.execute(SQL("SELECT DISTINCT company_id, user_id FROM (%s) o", open_lines))
-        pairs = set(cr.fetchall())
-        existing = self.search([("company_id", "in", companies.ids), ("month", "=", month)])
-        known = {(p.company_id.id, p.user_id.id) for p in existing}
-        # the salespeople follow their plan; no "assigned to you" mail each month
-        self.with_context(mail_auto_subscribe_no_notify=True).create(
-            [
-                {"company_id": company_id, "user_id": user_id, "month": month}
-                for company_id, user_id in sorted(pairs - known)
-            ]
-        )
-        self.env.flush_all()
-        # the draft plans drop the lines whose invoice is no longer posted (cancelled,
-        # reset to draft) or whose installment is gone
-        cr.execute(
-            SQL(
-                """
-                DELETE FROM business_collection_plan_line l
-                 USING business_collection_plan p
-                 WHERE p.id = l.plan_id AND p.state = 'draft' AND p.month = %(month)s
-                   AND p.company_id IN %(companies)s
-                   AND (l.move_line_id IS NULL OR NOT EXISTS (
-                        SELECT 1 FROM account_move_line aml
-                         WHERE aml.id = l.move_line_id AND aml.parent_state = 'posted'))
-                """,
-                month=month,
-                companies=tuple(companies.ids),
-            )
-        )
-        # the lines, in one statement, for the draft plans only
-        cr.execute(
+
+    @api.model
+    def _insert_plan_lines(self, month, companies, open_lines):
+        """The lines of the draft plans, in one statement into the addon's own table (20,000
+        installments in a second; the collected amounts follow in ``_update_collected``).
+        :return: the new line ids"""
+        self.env.cr.execute(
             SQL(
                 """
                 INSERT INTO business_collection_plan_line
@@ -370,16 +384,7 @@ class BusinessCollectionPlan(models.Model):
                 uid=self.env.uid,
             )
         )
-        line_ids = [row[0] for row in cr.fetchall()]
-        Line = self.env["business.collection.plan.line"]
-        Line._update_collected(line_ids)
-        self.env.invalidate_all()
-        plans = self.search([("company_id", "in", companies.ids), ("month", "=", month)])
-        # made late (the month has started): frozen at once, with its lines
-        plans.filtered(lambda p: p.state == "draft")._month_started().sudo().write(
-            {"state": "frozen"}
-        )
-        return plans
+        return [row[0] for row in self.env.cr.fetchall()]
 
     @api.model
     def _planned_dates_sql(self, month, companies):
@@ -437,34 +442,7 @@ class BusinessCollectionPlan(models.Model):
         Line = self.env["business.collection.plan.line"]
         due = Line.browse()
         for company in self.env["res.company"].search([]):
-            today = company._business_local_today()
-            calendar = company.resource_calendar_id
-            days = company.collection_reminder_days
-            last = today
-            if calendar and days:
-                deadline = calendar._business_deadlines([company._business_utc_start(today)], days)[
-                    0
-                ]
-                last = company._business_local_date(deadline) if deadline else today
-            elif days:
-                last = today + timedelta(days=days)
-            lines = Line.search(
-                [
-                    ("company_id", "=", company.id),
-                    ("planned_date", ">=", today),
-                    ("planned_date", "<=", last),
-                    ("move_id", "!=", False),
-                    # not settled, not cancelled: the installment is still owed
-                    ("move_line_id.parent_state", "=", "posted"),
-                    ("move_line_id.amount_residual", ">", 0),
-                ]
-            )
-            due |= lines.filtered(
-                lambda line: (
-                    line.reminded_date != line.planned_date
-                    and line.collected_by_planned < line.amount
-                )
-            )
+            due |= self._collection_lines_due(company)
         activity_type = self.env.ref("business_dept.mail_activity_type_collection")
         # one reminder per invoice at a time: an installment in two plans (due on the last
         # day of a month, overdue in the next) or an invoice already having an open
@@ -486,13 +464,37 @@ class BusinessCollectionPlan(models.Model):
                 first.setdefault(line.move_id.id, line)
         due = Line.browse([line.id for line in first.values()])
         due._schedule_collection_activities(activity_type)
-        if due:
-            self.env.cr.execute(
-                SQL(
-                    "UPDATE business_collection_plan_line SET reminded_date = planned_date"
-                    " WHERE id IN %s",
-                    tuple(due.ids),
-                )
-            )
-            due.invalidate_recordset(["reminded_date"])
+        for planned_date, lines in due.grouped("planned_date").items():
+            lines.sudo().write({"reminded_date": planned_date})
         return due
+
+    @api.model
+    def _collection_lines_due(self, company):
+        """Plan lines of ``company`` planned within its reminder days (working days of its
+        calendar from its local today), still owed and not reminded for that date."""
+        Line = self.env["business.collection.plan.line"]
+        today = company._business_local_today()
+        calendar = company.resource_calendar_id
+        days = company.collection_reminder_days
+        last = today
+        if calendar and days:
+            deadline = calendar._business_deadlines([company._business_utc_start(today)], days)[0]
+            last = company._business_local_date(deadline) if deadline else today
+        elif days:
+            last = today + timedelta(days=days)
+        lines = Line.search(
+            [
+                ("company_id", "=", company.id),
+                ("planned_date", ">=", today),
+                ("planned_date", "<=", last),
+                ("move_id", "!=", False),
+                # not settled, not cancelled: the installment is still owed
+                ("move_line_id.parent_state", "=", "posted"),
+                ("move_line_id.amount_residual", ">", 0),
+            ]
+        )
+        return lines.filtered(
+            lambda line: (
+                line.reminded_date != line.planned_date and line.collected_by_planned < line.amount
+            )
+        )

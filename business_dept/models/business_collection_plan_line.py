@@ -248,8 +248,10 @@ class BusinessCollectionPlanLine(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        # the chase results (note) are recorded during the month, even on a frozen plan
-        if set(vals) != {"note"}:
+        # the chase results (note) are recorded during the month, even on a frozen plan, and
+        # the reminder job marks the lines it reminded of
+        during_month = {"note", "reminded_date"} if self.env.su else {"note"}
+        if set(vals) - during_month:
             self.plan_id._check_draft()
         if not self.env.su and {"move_line_id", *self._INSTALLMENT_FIELDS} & set(vals):
             raise AccessError(

@@ -301,6 +301,35 @@ class BusinessStockBacklog(models.Model):
         """
         cutoff = today - relativedelta(months=company.backlog_months)
         until = company._business_utc_start(today + relativedelta(days=1))
+        self._backlog_flush()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH line AS (%(lines)s), receipt AS (
+                    SELECT product_id, lot_id, date, qty,
+                           SUM(qty) OVER (PARTITION BY product_id, lot_id
+                                              ORDER BY date, id) AS cumulated
+                      FROM line
+                     WHERE incoming
+                ), issued AS (
+                    SELECT product_id, lot_id, SUM(qty) AS qty
+                      FROM line
+                     WHERE NOT incoming
+                  GROUP BY product_id, lot_id
+                ), remaining AS (%(remaining)s)
+                SELECT product_id, SUM(qty), MIN(date)
+                  FROM remaining
+                 WHERE qty > 0
+              GROUP BY product_id
+              ORDER BY product_id
+                """,
+                lines=self._backlog_lines_sql(company, until),
+                remaining=self._backlog_remaining_sql(company, cutoff),
+            )
+        )
+        return self.env.cr.fetchall()
+
+    def _backlog_flush(self):
         self.env["stock.move.line"].flush_model(
             [
                 "state",
@@ -315,64 +344,56 @@ class BusinessStockBacklog(models.Model):
         )
         self.env["stock.location"].flush_model(["usage", "company_id"])
         self.env["product.template"].flush_model(["is_storable"])
-        local_date = self.env["res.company"]._business_local_sql(SQL("receipt.date"), SQL("tz.tz"))
+
+    @api.model
+    def _backlog_lines_sql(self, company, until):
+        """The done move lines of the company's storable products before ``until`` that
+        enter (``incoming``) or leave its internal locations."""
         src_internal = SQL(
             "COALESCE(src.usage = 'internal' AND src.company_id = %s, FALSE)", company.id
         )
         dst_internal = SQL(
             "COALESCE(dst.usage = 'internal' AND dst.company_id = %s, FALSE)", company.id
         )
-        self.env.cr.execute(
-            SQL(
-                """
-                WITH line AS (
-                    SELECT sml.id, sml.product_id, sml.lot_id, sml.date,
-                           sml.quantity_product_uom AS qty, %(dst_internal)s AS incoming
-                      FROM stock_move_line sml
-                      JOIN stock_location src ON src.id = sml.location_id
-                      JOIN stock_location dst ON dst.id = sml.location_dest_id
-                      JOIN product_product pp ON pp.id = sml.product_id
-                      JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                     WHERE sml.state = 'done' AND pt.is_storable
-                       AND sml.company_id = %(company)s AND sml.date < %(until)s
-                       AND %(src_internal)s <> %(dst_internal)s
-                ), receipt AS (
-                    SELECT product_id, lot_id, date, qty,
-                           SUM(qty) OVER (PARTITION BY product_id, lot_id
-                                              ORDER BY date, id) AS cumulated
-                      FROM line
-                     WHERE incoming
-                ), issued AS (
-                    SELECT product_id, lot_id, SUM(qty) AS qty
-                      FROM line
-                     WHERE NOT incoming
-                  GROUP BY product_id, lot_id
-                ), remaining AS (
-                    SELECT receipt.product_id, receipt.date,
-                           LEAST(receipt.qty,
-                                 GREATEST(receipt.cumulated - COALESCE(issued.qty, 0), 0)) AS qty
-                      FROM receipt
-                 LEFT JOIN issued ON issued.product_id = receipt.product_id
-                                 AND issued.lot_id IS NOT DISTINCT FROM receipt.lot_id
-                      JOIN %(tz)s tz ON tz.company_id = %(company)s
-                     WHERE (%(local_date)s)::date < %(cutoff)s
-                )
-                SELECT product_id, SUM(qty), MIN(date)
-                  FROM remaining
-                 WHERE qty > 0
-              GROUP BY product_id
-              ORDER BY product_id
-                """,
-                dst_internal=dst_internal,
-                src_internal=src_internal,
-                until=until,
-                tz=self.env["res.company"]._business_tz_sql(),
-                company=company.id,
-                local_date=local_date,
-                cutoff=cutoff,
-            )
+        return SQL(
+            """
+            SELECT sml.id, sml.product_id, sml.lot_id, sml.date,
+                   sml.quantity_product_uom AS qty, %(dst_internal)s AS incoming
+              FROM stock_move_line sml
+              JOIN stock_location src ON src.id = sml.location_id
+              JOIN stock_location dst ON dst.id = sml.location_dest_id
+              JOIN product_product pp ON pp.id = sml.product_id
+              JOIN product_template pt ON pt.id = pp.product_tmpl_id
+             WHERE sml.state = 'done' AND pt.is_storable
+               AND sml.company_id = %(company)s AND sml.date < %(until)s
+               AND %(src_internal)s <> %(dst_internal)s
+            """,
+            dst_internal=dst_internal,
+            src_internal=src_internal,
+            company=company.id,
+            until=until,
         )
-        return self.env.cr.fetchall()
+
+    @api.model
+    def _backlog_remaining_sql(self, company, cutoff):
+        """What remains of each receipt received before the local day ``cutoff``."""
+        local_date = self.env["res.company"]._business_local_sql(SQL("receipt.date"), SQL("tz.tz"))
+        return SQL(
+            """
+            SELECT receipt.product_id, receipt.date,
+                   LEAST(receipt.qty,
+                         GREATEST(receipt.cumulated - COALESCE(issued.qty, 0), 0)) AS qty
+              FROM receipt
+         LEFT JOIN issued ON issued.product_id = receipt.product_id
+                         AND issued.lot_id IS NOT DISTINCT FROM receipt.lot_id
+              JOIN %(tz)s tz ON tz.company_id = %(company)s
+             WHERE (%(local_date)s)::date < %(cutoff)s
+            """,
+            tz=self.env["res.company"]._business_tz_sql(),
+            company=company.id,
+            local_date=local_date,
+            cutoff=cutoff,
+        )
 
     @api.model
     def _generate_backlog(self, company, today=None):
