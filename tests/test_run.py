@@ -187,7 +187,7 @@ def test_first_run_then_reload(served):
     subprocess.run(
         [
             sys.executable,
-            os.path.join(REPO, "scripts", "odoo_env.py"),
+            os.path.join(REPO, "scripts", "odoo_cli.py"),
             "demo-setup",
             "--db",
             db,
@@ -206,3 +206,45 @@ def test_first_run_then_reload(served):
         )
         == "zh_TW"
     )
+
+
+def test_workers(served):
+    """``--workers N``: Odoo's multi-process server (N HTTP workers and a cron worker) on
+    the same demo database, serving the login page."""
+    db, __, first, log = served
+    wait_for(lambda: "Ready in" in log.read_text(), 1500, "the demo database", first)
+    port, gevent_port = odoo_env.free_port(), odoo_env.free_port()
+    proc = subprocess.Popen(
+        [
+            os.path.join(REPO, "scripts", "run"),
+            "--db",
+            db,
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+            "--",
+            "--gevent-port",
+            str(gevent_port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        wait_for(lambda: login_page_status(port) == 200, 300, "the multi-process server", proc)
+        children = subprocess.run(
+            ["ps", "-o", "args=", "--ppid", str(proc.pid)],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout
+        # two HTTP workers, the cron worker, the websocket (gevent) process
+        assert children.count("\n") >= 3, children
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(60)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
