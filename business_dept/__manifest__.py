@@ -56,6 +56,7 @@
         "wizard/business_customer_statement_generate_views.xml",
         "views/business_customer_statement_views.xml",
         "views/portal_statement_templates.xml",
+        "views/business_tier_substitute_views.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -6,6 +6,7 @@ from . import res_groups
 from . import mail_activity
 from . import business_workflow_guard
 from . import business_tier_validation
+from . import business_tier_substitute
 from . import tier_review
 from . import tier_validation
 from . import tier_definition

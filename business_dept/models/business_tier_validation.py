@@ -55,8 +55,12 @@ class BusinessTierValidation(models.AbstractModel):
         return self.env._(
             "%(tier)s approved by %(user)s.",
             tier=", ".join(reviews.mapped("name")),
-            user=self.env.user.name,
+            user=self._business_tier_actor(reviews),
         )
+
+    def _business_tier_actor(self, reviews):
+        """Who acted: the user, or "substitute for reviewer" (代理审批)."""
+        return reviews.sudo()[:1].business_done_by_label or self.env.user.name
 
     # ------------------------------------------------------------ reviews
     def _prepare_tier_review_vals(self, definition, sequence):

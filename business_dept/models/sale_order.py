@@ -561,7 +561,8 @@ class SaleOrder(models.Model):
         signoff = self.env.ref("business_dept.tier_definition_quotation_signoff")
         if signoff in reviews.definition_id:
             return self.env._(
-                "Quotation signed off by the General Manager %(user)s.", user=self.env.user.name
+                "Quotation signed off by the General Manager %(user)s.",
+                user=self._business_tier_actor(reviews),
             )
         return super()._business_tier_approved_body(reviews)
 

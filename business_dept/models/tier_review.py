@@ -14,7 +14,7 @@ from collections import defaultdict
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 _TIER_ENGINE = ContextVar("business_dept_tier_engine", default=False)
@@ -36,6 +36,28 @@ def in_tier_engine(env):
 
 class TierReview(models.Model):
     _inherit = "tier.review"
+
+    business_on_behalf_id = fields.Many2one(
+        "res.users",
+        string="On Behalf Of",
+        readonly=True,
+        help="The reviewer away for whom his substitute acted (代理审批).",
+    )
+    business_done_by_label = fields.Char(
+        string="Done By (Substitute)", compute="_compute_business_done_by_label"
+    )
+
+    @api.depends("done_by", "business_on_behalf_id")
+    def _compute_business_done_by_label(self):
+        for review in self:
+            if review.done_by and review.business_on_behalf_id:
+                review.business_done_by_label = self.env._(
+                    "%(substitute)s for %(reviewer)s",
+                    substitute=review.done_by.name,
+                    reviewer=review.business_on_behalf_id.name,
+                )
+            else:
+                review.business_done_by_label = review.done_by.name or False
 
     # ------------------------------------------------------------ written by the engine only
     @api.model_create_multi
@@ -122,8 +144,9 @@ class TierReview(models.Model):
 
     def _get_reviewers(self):
         """Who may act on this review now: the tier definition's users, active, of the
-        document's company; for the department's documents, never the requester (nobody
-        reviews his own request) nor who approved another tier of it."""
+        document's company; for the department's documents, also the substitutes of those
+        away (``business.tier.substitute``), and never the requester (nobody reviews his own
+        request) nor who approved another tier of it."""
         users = self._business_definition_reviewers().filtered("active")
         Model = self.env.get(self.model) if self.model else None
         record = Model.sudo().browse(self.res_id).exists() if Model is not None else None
@@ -131,9 +154,11 @@ class TierReview(models.Model):
             return users
         company_field = record._tier_validation_company_field
         company = company_field in record._fields and record[company_field]
-        if company:
-            users = users.filtered(lambda u: company in u.company_ids)
         if not hasattr(record, "_business_tier_requesters"):
-            return users
+            return users.filtered(lambda u: company in u.company_ids) if company else users
+        if company:
+            # 代理审批: the substitutes of the reviewers away stand in for them
+            users |= self.env["business.tier.substitute"]._business_substitutes(users, company)
+            users = users.filtered(lambda u: u.active and company in u.company_ids)
         others = record.review_ids.filtered(lambda r: r != self and r.status == "approved")
         return users - self.requested_by - record._business_tier_requesters() - others.done_by

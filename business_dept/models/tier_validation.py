@@ -89,7 +89,24 @@ class TierValidation(models.AbstractModel):
         if not reviews:
             return None
         with tier_engine():
+            self._business_record_on_behalf(reviews)
             return act(reviews)
+
+    def _business_record_on_behalf(self, reviews):
+        """A substitute acting (代理审批) acts for the reviewer away: the review says for whom."""
+        user = self.env.user
+        company_field = self._tier_validation_company_field
+        company = company_field in self._fields and self[company_field]
+        if not company:
+            return
+        Substitute = self.env["business.tier.substitute"]
+        for review in reviews.sudo():
+            named = review._business_definition_reviewers()
+            if user in named:
+                continue
+            absent = Substitute._business_stood_in_for(user, named, company)
+            if absent:
+                review.business_on_behalf_id = absent
 
     def _update_counter(self, review_counter):
         with tier_engine():

@@ -62,6 +62,8 @@ MATRIX = {
         **{role: "rw--" for role in ("assistant", "director", "gm")},
     },
     "business.customer.statement.generate": {"assistant": "rwc-", "director": "rwc-", "gm": "rwc-"},
+    # every internal user names his own substitute (who for whom: checked in Python)
+    "business.tier.substitute": {role: "rwcu" for role in ROLES if role != "portal"},
 }
 
 
