@@ -8,6 +8,7 @@ from . import business_workflow_guard
 from . import business_tier_validation
 from . import business_tier_substitute
 from . import tier_review
+from . import tier_review_escalation
 from . import tier_validation
 from . import tier_definition
 from . import sale_order

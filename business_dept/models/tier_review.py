@@ -148,6 +148,9 @@ class TierReview(models.Model):
         away (``business.tier.substitute``), and never the requester (nobody reviews his own
         request) nor who approved another tier of it."""
         users = self._business_definition_reviewers().filtered("active")
+        if self.business_escalated:
+            # late (``tier_review_escalation``): the next level reviews it too
+            users |= self.definition_id._business_escalation_users()
         Model = self.env.get(self.model) if self.model else None
         record = Model.sudo().browse(self.res_id).exists() if Model is not None else None
         if not record:

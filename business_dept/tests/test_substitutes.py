@@ -117,3 +117,79 @@ class TestSubstitutes(SalesRulesCase):
         substitution = self._away(self.assistant, self.finance)
         with self.assertRaises(AccessError):
             substitution.with_user(self.finance).write({"date_to": self.today})
+
+
+@tagged("post_install", "-at_install")
+class TestReviewEscalation(SalesRulesCase):
+    """催办、升级: a quotation waiting for the General Manager's sign-off reminds him after one
+    working day and also waits for the administrators after three, counted on the company
+    calendar (a weekend and a holiday do not count); a review already done is left alone."""
+
+    mail_enabled = True
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.write({"quote_signoff_required": True, "quote_signoff_min_amount": 0.0})
+        gm_group = cls.env.ref("business_dept.group_general_manager")
+        gm_group.write({"users": [Command.set(cls.gm.ids)]})
+        cls.definition = cls.env.ref("business_dept.tier_definition_quotation_signoff")
+        cls.definition.write({"business_remind_days": 1, "business_escalate_days": 3})
+        # Friday 2 October 2026 is in the National Day holiday (a day off of the calendar)
+        cls.env["resource.calendar.leaves"].create(
+            {
+                "name": "National Day",
+                "calendar_id": cls.calendar.id,
+                "date_from": cls.local(2026, 10, 2, 0, 0),
+                "date_to": cls.local(2026, 10, 2, 23, 59),
+            }
+        )
+        cls.Review = cls.env["tier.review"]
+
+    def _run(self, *when):
+        with freeze_time(self.local(*when)):
+            self.Review._cron_business_review_escalation()
+
+    def test_remind_then_escalate_in_working_days(self):
+        # pending from Thursday 1 October 2026, 10:00
+        with freeze_time(self.local(2026, 10, 1, 10, 0)):
+            order = self.make_order()
+        review = order.review_ids
+        self.assertEqual(review.business_pending_since, self.local(2026, 10, 1, 10, 0))
+        self._run(2026, 10, 2, 18, 0)  # the holiday: not a working day
+        self.assertFalse(review.business_reminded)
+        self._run(2026, 10, 5, 11, 0)  # Monday morning: its first working day not over
+        self.assertFalse(review.business_reminded)
+        self._run(2026, 10, 5, 18, 0)  # one working day waited
+        self.assertTrue(review.business_reminded)
+        self.assertFalse(review.business_escalated)
+        admin = self.env.ref("base.user_admin")
+        self._run(2026, 10, 7, 11, 0)  # the third working day not over
+        self.assertFalse(review.business_escalated)
+        self._run(2026, 10, 7, 18, 0)  # three working days: escalated
+        self.assertTrue(review.business_escalated)
+        self.assertIn(admin, review.reviewer_ids)
+        self.assertIn(admin, order.activity_ids.user_id)
+        self.assertTrue(
+            any("also waits" in (m.body or "") for m in order.message_ids),
+            "the requester is told",
+        )
+        order.with_user(admin).action_signoff()
+        self.assertEqual(review.status, "approved")
+
+    def test_no_escalation_for_a_review_done(self):
+        with freeze_time(self.local(2026, 10, 1, 10, 0)):
+            order = self.make_order()
+            order.with_user(self.gm).action_signoff()
+        self._run(2026, 10, 9, 11, 0)
+        self.assertFalse(order.review_ids.business_escalated)
+        self.assertFalse(order.review_ids.business_reminded)
+
+    def test_the_requester_is_never_an_escalation_reviewer(self):
+        """Escalated to a named deputy who made the quotation: not him."""
+        self.definition.business_escalate_user_id = self.manager
+        with freeze_time(self.local(2026, 10, 1, 10, 0)):
+            order = self.make_order(user=self.manager)
+        self._run(2026, 10, 9, 11, 0)
+        self.assertTrue(order.review_ids.business_escalated)
+        self.assertNotIn(self.manager, order.review_ids.reviewer_ids)
