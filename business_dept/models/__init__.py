@@ -9,6 +9,7 @@ from . import business_tier_validation
 from . import business_tier_substitute
 from . import tier_review
 from . import tier_review_escalation
+from . import tier_review_inbox
 from . import tier_validation
 from . import tier_definition
 from . import sale_order

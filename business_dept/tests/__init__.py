@@ -36,4 +36,4 @@ from . import test_company_customer_file
 from . import test_owners_who_left
 from . import test_month_simulation
 from . import test_read_only
-from . import test_substitutes
+from . import test_approvals_never_stall

@@ -19,6 +19,8 @@ READ_PATHS = [
     ("business_dept.business_insert_order_action", "director"),
     ("business_dept.business_sales_target_action", "manager"),
     ("business_dept.business_satisfaction_survey_action", "director"),
+    ("business_dept.tier_review_action_inbox", "gm"),
+    ("business_dept.business_tier_substitute_action", "manager"),
 ]
 
 

@@ -5,6 +5,7 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common_sales import SalesRulesCase
 
@@ -193,3 +194,84 @@ class TestReviewEscalation(SalesRulesCase):
         self._run(2026, 10, 9, 11, 0)
         self.assertTrue(order.review_ids.business_escalated)
         self.assertNotIn(self.manager, order.review_ids.reviewer_ids)
+
+
+@tagged("post_install", "-at_install")
+class TestApproverInbox(SalesRulesCase):
+    """待我审批: the reviews waiting for the General Manager, or for the one he stands in
+    for, in one list; approved many at once, each checked as one by one."""
+
+    mail_enabled = True
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.write({"quote_signoff_required": True, "quote_signoff_min_amount": 0.0})
+        gm_group = cls.env.ref("business_dept.group_general_manager")
+        gm_group.write({"users": [Command.set((cls.gm | cls.gm2).ids)]})
+        cls.inbox = cls.env.ref("business_dept.tier_review_action_inbox")
+
+    def _inbox_of(self, user):
+        """The action's domain, as the web client evaluates it for ``user``."""
+        domain = safe_eval(self.inbox.domain, {"uid": user.id})
+        return self.env["tier.review"].with_user(user).search(domain)
+
+    def test_inbox_and_many_at_once(self):
+        self.gm.notification_type = "email"
+        orders = [self.make_order(price=100.0 + n) for n in range(9)]
+        own = self.make_order(user=self.gm)  # the General Manager's own quotation
+        inbox = self._inbox_of(self.gm)
+        self.assertEqual(
+            {r.res_id for r in inbox if r.model == "sale.order"} & {o.id for o in [*orders, own]},
+            {o.id for o in orders},
+            "his own quotation waits for the other General Manager only",
+        )
+        row = inbox.filtered(lambda r: r.res_id == orders[0].id)
+        self.assertEqual(row.business_document, orders[0].name)
+        self.assertEqual(row.business_amount, orders[0].amount_total)  # company currency
+        self.assertEqual(row.requested_by, self.manager)
+        # a notification e-mail is queued for the reviewer who receives e-mails
+        notified = (
+            self.env["mail.notification"]
+            .sudo()
+            .search(
+                [
+                    ("res_partner_id", "=", self.gm.partner_id.id),
+                    ("notification_type", "=", "email"),
+                    ("mail_message_id.model", "=", "sale.order"),
+                    ("mail_message_id.res_id", "=", orders[0].id),
+                ]
+            )
+        )
+        self.assertTrue(notified, "the pending review's activity is e-mailed")
+        # ten selected (his own included, through RPC): nine approved, his own refused
+        reviews = self.env["tier.review"].search(
+            [("model", "=", "sale.order"), ("res_id", "in", [o.id for o in [*orders, own]])]
+        )
+        result = reviews.with_user(self.gm).action_business_approve()
+        self.assertEqual(result["params"]["type"], "warning")
+        self.assertIn(own.name, result["params"]["message"])
+        self.assertTrue(all(o.signoff_user_id == self.gm for o in orders))
+        self.assertFalse(own.signoff_user_id)
+        self.assertEqual(own.review_ids.status, "pending")
+
+    def test_substitute_sees_what_waits_for_the_one_away(self):
+        order = self.make_order()
+        self.assertFalse(self._inbox_of(self.director).filtered(lambda r: r.res_id == order.id))
+        self.env["business.tier.substitute"].with_user(self.gm).create(
+            {
+                "user_id": self.gm.id,
+                "substitute_id": self.director.id,
+                "date_from": self.company._business_local_today(),
+                "date_to": self.company._business_local_today() + timedelta(days=2),
+            }
+        )
+        rows = self._inbox_of(self.director).filtered(lambda r: r.res_id == order.id)
+        self.assertEqual(len(rows), 1)
+        rows.with_user(self.director).action_business_approve()
+        self.assertEqual(order.review_ids.business_on_behalf_id, self.gm)
+        # reject one in place: the comment dialog
+        other = self.make_order()
+        row = self._inbox_of(self.gm).filtered(lambda r: r.res_id == other.id)
+        action = row.with_user(self.gm).action_business_reject()
+        self.assertEqual(action["res_model"], "comment.wizard")
