@@ -45,9 +45,18 @@ class BusinessTierSubstitute(models.Model):
         help="Reviews the documents that wait for the reviewer away, in his name.",
     )
     date_from = fields.Date(
-        string="From", required=True, default=fields.Date.context_today, tracking=True
+        string="From",
+        required=True,
+        default=lambda self: self.env.company._business_local_today(),
+        tracking=True,
     )
-    date_to = fields.Date(string="To", required=True, tracking=True, help="The last day away.")
+    date_to = fields.Date(
+        string="To",
+        required=True,
+        default=lambda self: self.env.company._business_local_today(),
+        tracking=True,
+        help="The last day away.",
+    )
     note = fields.Char(string="Reason")
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True

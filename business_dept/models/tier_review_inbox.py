@@ -41,7 +41,7 @@ class TierReviewInbox(models.Model):
             document = review.sudo()._business_document_record()
             company = document and "company_id" in document._fields and document.company_id
             company = company or self.env.company
-            review.business_document = document.display_name if document else False
+            review.business_document = review._business_document_label(document)
             review.business_company_id = company
             review.business_currency_id = company.currency_id
             review.business_amount = review._business_amount_of(document, company)
@@ -52,6 +52,16 @@ class TierReviewInbox(models.Model):
                 if calendar and since and since < now
                 else 0
             )
+
+    @staticmethod
+    def _business_document_label(document):
+        """The document and its customer or carrier: what the reviewer recognises."""
+        if not document:
+            return False
+        partner = "partner_id" in document._fields and document.partner_id
+        if partner and partner.display_name not in document.display_name:
+            return f"{document.display_name} – {partner.display_name}"
+        return document.display_name
 
     @staticmethod
     def _business_amount_of(document, company):

@@ -227,7 +227,7 @@ class TestApproverInbox(SalesRulesCase):
             "his own quotation waits for the other General Manager only",
         )
         row = inbox.filtered(lambda r: r.res_id == orders[0].id)
-        self.assertEqual(row.business_document, orders[0].name)
+        self.assertEqual(row.business_document, f"{orders[0].name} – {self.customer.name}")
         self.assertEqual(row.business_amount, orders[0].amount_total)  # company currency
         self.assertEqual(row.requested_by, self.manager)
         # a notification e-mail is queued for the reviewer who receives e-mails

@@ -61,3 +61,31 @@ class TestHomeTours(BusinessDeptCase, HttpCase):
         self._tour("business_dept_quotation_signoff_zh_cn", self.gm, "quotation_signoff_zh_CN")
         self.assertEqual(order.signoff_user_id, self.gm)
         self.assertEqual(order.signoff_state, "signed")
+
+    def test_substitute_zh_cn(self):
+        """代理审批 in zh_CN: the General Manager names the director his substitute from the
+        Approval menu; the director approves the quotation from 待我审批, for him."""
+        self.company.quote_signoff_required = True
+        gm_group = self.env.ref("business_dept.group_general_manager")
+        gm_group.write({"users": [Command.set(self.gm.ids)]})
+        self.director.name = "代理总监"
+        customer = self.env["res.partner"].create(
+            {"name": "代理测试客户有限公司", "is_company": True, "user_id": self.manager.id}
+        )
+        product = self.env["product.product"].create({"name": "精密轴承", "list_price": 80.0})
+        order = (
+            self.env["sale.order"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "partner_id": customer.id,
+                    "order_line": [Command.create({"product_id": product.id, "price_unit": 80})],
+                }
+            )
+        )
+        self._tour("business_dept_substitute_name_zh_cn", self.gm, "substitute_name_zh_CN")
+        substitution = self.env["business.tier.substitute"].search([("user_id", "=", self.gm.id)])
+        self.assertEqual(substitution.substitute_id, self.director)
+        self._tour("business_dept_substitute_approve_zh_cn", self.director, "substitute_zh_CN")
+        self.assertEqual(order.signoff_user_id, self.director)
+        self.assertEqual(order.review_ids.business_on_behalf_id, self.gm)
