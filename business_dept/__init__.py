@@ -5,5 +5,5 @@ from . import wizard
 
 
 def uninstall_hook(env):
-    """Drop what the KPI report keeps in SQL outside the ORM (triggers, stored facts)."""
-    env["business.kpi.report"]._kpi_cache_drop()
+    """Drop the KPI report's indexes on the standard tables."""
+    env["business.kpi.report"]._kpi_drop_indexes()

@@ -316,31 +316,48 @@ for day, amount in ((date(2026, 3, 5), 1000.0), (date(2026, 4, 5), 300.0)):
 env.cr.commit()
 """
 
+# nothing of the addon on Odoo's tables but indexes (18.0.2.4.0): no trigger, no trigger
+# function, no cache table
+NO_TRIGGERS = {
+    "no trigger on any table": ("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal", []),
+    "no trigger function": (
+        "SELECT count(*) FROM pg_proc WHERE proname LIKE 'business_kpi_%'",
+        [(0,)],
+    ),
+    "no cache table": (
+        "SELECT to_regclass('business_kpi_report_fact') IS NULL, "
+        "to_regclass('business_kpi_report_dirty') IS NULL, "
+        "to_regclass('business_kpi_report_customer') IS NULL",
+        [(True, True, True)],
+    ),
+    "the nightly job replaces the 10-minute cron": (
+        "SELECT name FROM ir_model_data WHERE module = 'business_dept' AND model = 'ir.cron' "
+        "AND name LIKE 'ir_cron_business_kpi%'",
+        [("ir_cron_business_kpi_store_refresh",)],
+    ),
+}
+
 CHECKS_2_1 = {
-    "every table the KPIs read is watched": (
-        "SELECT count(DISTINCT tgrelid), count(*) FROM pg_trigger "
-        "WHERE tgname LIKE 'business_kpi_mark_%'",
-        [(18, 48)],
-    ),
-    "every month marked changed": (
-        "SELECT month::text FROM business_kpi_report_dirty",
-        [("-infinity",)],
-    ),
-    "nothing stored yet": ("SELECT count(*) FROM business_kpi_report_fact", [(0,)]),
+    **NO_TRIGGERS,
+    "nothing stored yet": ("SELECT count(*) FROM business_kpi_snapshot", [(0,)]),
 }
 
 STORE_AND_COMPARE = """
 Report = env["business.kpi.report"]
-print("MONTHS", Report._kpi_cache_refresh())
+print("ROWS", env["business.kpi.snapshot"]._kpi_store_refresh())
 env.cr.commit()
 fields = ["user_id", "month", "output_amount", "payment_due_count", "payment_ontime_count"]
 stored = Report.search_read([], fields, order="month, user_id")
 live = Report.with_context(business_kpi_live=True).search_read([], fields, order="month, user_id")
 print("SAME", stored == live, len(stored))
+env.invalidate_all()
+print("SOURCES", sorted(set(Report.search([]).mapped("kpi_source"))))
 invoice = env["account.move"].search([("invoice_date", "=", "2026-04-05")])
 invoice.button_draft()
 env.flush_all()
-print("CHANGED", Report._kpi_cache_changed())
+env.invalidate_all()
+april = Report.search([("month", "=", "2026-04-01")])
+print("APRIL", april.kpi_source, april.output_amount)
 env.cr.commit()
 """
 
@@ -353,18 +370,18 @@ env.cr.commit()
 def _store_then_uninstall(odoo):
     def after(db):
         out = shell(odoo, db, STORE_AND_COMPARE)
-        assert "MONTHS 2" in out and "SAME True 2" in out, out[-2000:]
-        assert "CHANGED (False, [" in out and "datetime.date(2026, 4, 1)" in out, out[-2000:]
+        assert "ROWS 2" in out and "SAME True 2" in out, out[-2000:]
+        assert "SOURCES ['stored']" in out, out[-2000:]
+        # a change of a stored month shows after the next night
+        assert "APRIL stored 300.0" in out, out[-2000:]
         shell(odoo, db, UNINSTALL)
         assert psql(
             db,
-            "SELECT (SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'business_kpi_%'), "
+            "SELECT (SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal), "
             "(SELECT count(*) FROM pg_proc WHERE proname LIKE 'business_kpi_%'), "
-            "to_regclass('business_kpi_report_fact') IS NULL, "
-            "to_regclass('business_kpi_report_dirty') IS NULL, "
-            "to_regclass('business_kpi_report_customer') IS NULL, "
+            "to_regclass('business_kpi_snapshot') IS NULL, "
             "(SELECT count(*) FROM pg_indexes WHERE indexname LIKE '%business_kpi%')",
-        ) == as_text([(0, 0, True, True, True, 0)])
+        ) == as_text([(0, 0, True, 0)])
         # the invoices are still written to without the addon
         psql(db, "UPDATE account_move SET ref = 'after uninstall'")
 
@@ -372,9 +389,9 @@ def _store_then_uninstall(odoo):
 
 
 def test_upgrade_from_18_0_2_1_0(odoo):
-    """The KPI report's stored figures: tables and triggers created, every month
-    changed until the first refresh, which gives the live figures; a change marks
-    its month; uninstalling removes the triggers, functions and tables."""
+    """The KPI report's store: nothing stored until the first night, which stores the
+    live figures of the closed months; a change of a stored month shows after the
+    next night; no trigger at any time; uninstalling removes the store and indexes."""
     upgrade_from(odoo, "18.0.2.1.0", SETUP_2_1, CHECKS_2_1, _store_then_uninstall(odoo))
 
 
@@ -459,10 +476,7 @@ CHECKS_2_2 = {
         "WHERE p.name = 'Upgrade Used B'",
         [("framework_b.pdf", True, "Upgrade B", True)],
     ),
-    "the KPI triggers still watch the closing day": (
-        "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'business_kpi_mark_res_partner%'",
-        [(1,)],
-    ),
+    **NO_TRIGGERS,
 }
 
 READ_PER_COMPANY = """
@@ -485,3 +499,62 @@ def test_upgrade_from_18_0_2_2_0(odoo):
         assert "FILE Upgrade B 25 valid True" in out, out[-2000:]
 
     upgrade_from(odoo, "18.0.2.2.0", SETUP_2_2, CHECKS_2_2, after)
+
+
+SETUP_2_3 = """
+from datetime import date
+env.company.write({"quote_signoff_required": False, "agreement_required": False,
+                   "output_basis": "invoiced"})
+partner = env["res.partner"].create({"name": "Upgrade Customer", "is_company": True})
+manager = env["res.users"].create({"name": "Upgrade Manager", "login": "upgrade_manager",
+    "groups_id": [(4, env.ref("business_dept.group_business_manager").id)]})
+director = env["res.users"].create({"name": "Upgrade Director", "login": "upgrade_director",
+    "groups_id": [(4, env.ref("business_dept.group_business_director").id)]})
+for day, amount in ((date(2026, 3, 5), 1000.0), (date(2026, 4, 5), 300.0)):
+    invoice = env["account.move"].create({"move_type": "out_invoice", "partner_id": partner.id,
+        "invoice_user_id": manager.id, "invoice_date": day, "invoice_date_due": day,
+        "invoice_line_ids": [(0, 0, {"name": "Valve", "quantity": 1, "price_unit": amount,
+                                     "tax_ids": []})]})
+    invoice.action_post()
+env["business.kpi.report"]._kpi_cache_refresh()
+# a figure only the stored facts have: moved into the store, not computed again
+env.cr.execute("UPDATE business_kpi_report_fact SET review_count = 7"
+               " WHERE month = '2026-04-01' AND user_id = %s", (manager.id,))
+env["business.kpi.snapshot"].with_user(director)._freeze(date(2026, 3, 1))
+env.cr.commit()
+"""
+
+CHECKS_2_3 = {
+    **NO_TRIGGERS,
+    "frozen and stored figures kept in the one store": (
+        "SELECT s.month::text, s.kpi_source, s.output_amount::float, s.review_count, "
+        "s.stored_date IS NOT NULL, f.login "
+        "FROM business_kpi_snapshot s JOIN res_users u ON u.id = s.user_id "
+        "LEFT JOIN res_users f ON f.id = s.frozen_by_id "
+        "WHERE u.login = 'upgrade_manager' ORDER BY s.month",
+        [
+            ("2026-03-01", "frozen", 1000, 0, True, "upgrade_director"),
+            ("2026-04-01", "stored", 300, 7, True, None),
+        ],
+    ),
+}
+
+READ_STORED = """
+rows = env["business.kpi.report"].search_read([("user_id.login", "=", "upgrade_manager")],
+    ["month", "kpi_source", "output_amount", "review_count"], order="month")
+for row in rows:
+    print("ROW", row["month"], row["kpi_source"], row["output_amount"], row["review_count"])
+"""
+
+
+def test_upgrade_from_18_0_2_3_0(odoo):
+    """The trigger cache is removed: no trigger on any table, no trigger function, no
+    cache table, the nightly job instead of the 10-minute cron; the stored facts and
+    the frozen snapshots are kept in the one store, which the report reads."""
+
+    def after(db):
+        out = shell(odoo, db, READ_STORED)
+        assert "ROW 2026-03-01 frozen 1000.0 0" in out, out[-2000:]
+        assert "ROW 2026-04-01 stored 300.0 7" in out, out[-2000:]
+
+    upgrade_from(odoo, "18.0.2.3.0", SETUP_2_3, CHECKS_2_3, after)

@@ -81,8 +81,7 @@ class AccountMove(models.Model):
         frozen_date, frozen_by = frozen
         return self.env._(
             "The KPIs of %(month)s were frozen on %(date)s by %(user)s: this document, "
-            "dated in that month, is not in the frozen figures (the live KPI report "
-            "counts it).",
+            "dated in that month, is not in the frozen figures the KPI report shows for it.",
             month=self.invoice_date.strftime("%Y-%m"),
             date=format_datetime(
                 self.env, frozen_date, tz=self.company_id._business_tz(), dt_format="short"
@@ -104,6 +103,7 @@ class AccountMove(models.Model):
                 [
                     ("company_id", "in", moves.company_id.ids),
                     ("month", "in", list({m.invoice_date.replace(day=1) for m in moves})),
+                    ("kpi_source", "=", "frozen"),
                 ],
                 order="frozen_date desc",
             )

@@ -137,9 +137,10 @@ class BusinessKpiMixin(models.AbstractModel):
 
     @api.model
     def _kpi_copy_fields(self):
-        """The stored figures a snapshot copies from the report."""
+        """The figures the store (``business.kpi.snapshot``) keeps of a report row: the
+        fields of this mixin."""
         return [
             name
-            for name, field in self._fields.items()
+            for name, field in self.env["business.kpi.mixin"]._fields.items()
             if field.store and not field.automatic and name not in ("id", "currency_id")
         ]

@@ -88,13 +88,14 @@ class KpiCase(BusinessDeptCase):
     """Fixture of the KPI tests: output counted on invoices, no sign-off nor
     agreement gate, and a product without taxes.
 
-    Each test starts with the figures of the class's data stored (as the cron
-    leaves them): what a test then changes is read through the months its change
-    marked (``business_kpi_report_cache``), the rest from the stored figures."""
+    Nothing is stored (the figures the nightly job stored of the database's own data
+    are removed): the report computes every month live until the nightly job
+    (``business.kpi.snapshot._kpi_store_refresh``) or a freeze stores a month."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.env["business.kpi.snapshot"].search([("kpi_source", "=", "stored")]).unlink()
         cls.company.write(
             {
                 "quote_signoff_required": False,
@@ -111,7 +112,3 @@ class KpiCase(BusinessDeptCase):
                 "taxes_id": [Command.clear()],
             }
         )
-
-    def setUp(self):
-        super().setUp()
-        self.assertIsNotNone(self.env["business.kpi.report"]._kpi_cache_refresh())

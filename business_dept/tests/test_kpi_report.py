@@ -308,11 +308,24 @@ class TestKpiReport(KpiMarchCase):
         self.assertAlmostEqual(frozen.output_amount, 7500.0, places=2)
         self.assertAlmostEqual(frozen.payment_ontime_amount_rate, 87.5, places=4)
         self.assertEqual(frozen.frozen_by_id, self.director)
-        # A late correction changes the live report, not the snapshot.
+        self.assertEqual(frozen.kpi_source, "frozen")
+        # A late correction changes the live figures, not the frozen month the report shows.
         self._invoice(1000.0, "2026-03-31", "2026-04-30")
-        self.assertAlmostEqual(self._row(self.manager).output_amount, 8500.0, places=2)
+        row = self._row(self.manager)
+        self.assertEqual(row.kpi_source, "frozen")
+        self.assertAlmostEqual(row.output_amount, 7500.0, places=2)
+        self.assertAlmostEqual(row.payment_ontime_amount_rate, 87.5, places=4)
+        self.assertEqual(row.stored_date, frozen.frozen_date)
+        live = self.Report.with_context(business_kpi_live=True)
+        self.env.invalidate_all()  # the live row has the frozen row's id
+        live_row = live.search([("user_id", "=", self.manager.id), ("month", "=", MARCH)])
+        self.assertEqual(live_row.kpi_source, "live")
+        self.assertAlmostEqual(live_row.output_amount, 8500.0, places=2)
         frozen.invalidate_recordset()
         self.assertAlmostEqual(frozen.output_amount, 7500.0, places=2)
+        # the nightly job leaves a frozen month alone
+        Snapshot.sudo()._kpi_store_refresh()
+        self.assertAlmostEqual(self._row(self.manager).output_amount, 7500.0, places=2)
         with self.assertRaises(UserError):
             Snapshot.with_user(self.director)._freeze(MARCH)
         with self.assertRaises(AccessError):

@@ -412,14 +412,18 @@ class TestKpiNoDataAndFrozen(KpiRulesCase):
         self.assertEqual(statuses["Payment On-time (%)"], "Below")
         self.assertEqual(statuses["Satisfaction"], "No data")
         self.assertIsNone(sheet["B11"].value)
-        # frozen: NULL stays NULL in the snapshot
+        # frozen: the report reads the month from the store, "no data" still NULL
         wizard = (
             self.env["business.kpi.summary"].with_user(self.director).create({"month": self.MARCH})
         )
         self.assertFalse(wizard.frozen_note)
         wizard.action_freeze()
-        Snapshot = self.env["business.kpi.snapshot"]
-        self.assertEqual(self._flags(Snapshot, self.manager), (True, False, 0.0, None))
+        self.assertEqual(self._row(self.manager, self.MARCH).kpi_source, "frozen")
+        self.assertEqual(self._flags(self.Report, self.manager), (True, False, 0.0, None))
+        snapshot = self.env["business.kpi.snapshot"].search(
+            [("user_id", "=", self.manager.id), ("month", "=", self.MARCH)]
+        )
+        self.assertEqual((snapshot.kpi_source, snapshot.survey_count), ("frozen", 0))
         # a draft dated in the frozen month shows a warning on its form
         draft = (
             self.env["account.move"]
@@ -441,8 +445,13 @@ class TestKpiNoDataAndFrozen(KpiRulesCase):
         self.assertTrue(note)
         self.assertIn("2024-03", note.body)
         self.assertEqual(late.state, "posted")
-        # the live report counts it; the summary of the frozen month does not
-        self.assertAlmostEqual(self._row(self.manager, self.MARCH).output_amount, 12000.0)
+        # the live figures count it; the report and the summary of the frozen month do not
+        self.env.invalidate_all()  # the live row has the frozen row's id
+        live = self.Report.with_context(business_kpi_live=True).search(
+            [("user_id", "=", self.manager.id), ("month", "=", self.MARCH)]
+        )
+        self.assertAlmostEqual(live.output_amount, 12000.0)
+        self.assertAlmostEqual(self._row(self.manager, self.MARCH).output_amount, 9000.0)
         wizard, book = self._xlsx(self.director, self.MARCH)
         self.assertIn("frozen", wizard.frozen_note)
         dept = book["Department"]

@@ -37,6 +37,10 @@ class TestLegalDeadlineKpi(KpiRulesCase):
         self.assertEqual(row.payment_due_count, 1)
         return row.payment_ontime_rate, row.payment_ontime_amount_rate
 
+    def _store(self):
+        """The nightly job stores the closed months (a closed month shows a change after it)."""
+        self.env["business.kpi.snapshot"]._kpi_store_refresh()
+
     def _settings(self, **values):
         """The administrator changes the company's settings in Settings."""
         self.env["res.config.settings"].create(values).execute()
@@ -59,11 +63,16 @@ class TestLegalDeadlineKpi(KpiRulesCase):
         invoice = self._invoice(1000.0, "2026-09-01", self.manager, self.month_30)
         self._pay(invoice, 1000.0, "2026-10-08")
         self.assertEqual(self._ontime(OCTOBER), (100.0, 100.0))
-        self.env["business.kpi.report"]._kpi_cache_refresh()
+        self._store()
         self._settings(legal_deadline_shift=False)
         self.assertFalse(self.company.legal_deadline_shift)
+        # October is over: the report shows its stored figures until the nightly job
+        self.assertEqual(self._row(self.manager, OCTOBER).kpi_source, "stored")
+        self.assertEqual(self._ontime(OCTOBER), (100.0, 100.0))
+        self._store()
         self.assertEqual(self._ontime(OCTOBER), (0.0, 0.0))
         self._settings(legal_deadline_shift=True)
+        self._store()
         self.assertEqual(self._ontime(OCTOBER), (100.0, 100.0))
 
     def test_paid_second_working_day_late(self):
@@ -87,10 +96,11 @@ class TestLegalDeadlineKpi(KpiRulesCase):
         self.assertEqual(invoice.invoice_date_due, date(2026, 11, 7))
         self._pay(invoice, 1000.0, "2026-11-09")
         self.assertEqual(self._ontime(NOVEMBER), (100.0, 100.0))
-        self.env["business.kpi.report"]._kpi_cache_refresh()
+        self._store()
         self.env["business.calendar.workday"].create(
             {"calendar_id": self.calendar.id, "date": date(2026, 11, 7)}
         )
+        self._store()
         self.assertEqual(self._ontime(NOVEMBER), (0.0, 0.0))
 
     def test_saturday_worked_in_calendar(self):
@@ -98,11 +108,12 @@ class TestLegalDeadlineKpi(KpiRulesCase):
         9th, late; the stored figures watch the calendar's hours."""
         invoice = self._invoice(1000.0, "2026-10-08", self.manager, self.month_30)
         self._pay(invoice, 1000.0, "2026-11-09")
-        self.env["business.kpi.report"]._kpi_cache_refresh()
+        self._store()
         self.assertEqual(self._ontime(NOVEMBER), (100.0, 100.0))
         self.calendar.attendance_ids = [
             Command.create({"name": "Saturday", "dayofweek": "5", "hour_from": 8, "hour_to": 12})
         ]
+        self._store()
         self.assertEqual(self._ontime(NOVEMBER), (0.0, 0.0))
 
     def test_holidays_removed_after_figures_stored(self):
@@ -110,7 +121,7 @@ class TestLegalDeadlineKpi(KpiRulesCase):
         holidays, 1 October is an ordinary Thursday and the 8th is late."""
         invoice = self._invoice(1000.0, "2026-09-01", self.manager, self.month_30)
         self._pay(invoice, 1000.0, "2026-10-08")
-        self.env["business.kpi.report"]._kpi_cache_refresh()
+        self._store()
         self.assertEqual(self._ontime(OCTOBER), (100.0, 100.0))
         zone = timezone("Asia/Shanghai")
         national_day = self.env["resource.calendar.leaves"].search(
@@ -124,6 +135,7 @@ class TestLegalDeadlineKpi(KpiRulesCase):
         # the weekdays of the holiday (the weekend is off anyway)
         self.assertGreaterEqual(len(national_day), 5)
         national_day.unlink()
+        self._store()
         self.assertEqual(self._ontime(OCTOBER), (0.0, 0.0))
 
     def test_second_installment(self):
