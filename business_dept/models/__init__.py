@@ -33,5 +33,6 @@ from . import business_collection_plan
 from . import business_collection_plan_line
 from . import account_partial_reconcile
 from . import business_agreement_ledger
+from . import business_customer_statement_collector
 from . import business_customer_statement
 from . import business_customer_statement_line

@@ -5,10 +5,12 @@ from datetime import timedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, config, float_compare, format_date
+from odoo.tools import SQL, config, float_compare
 
-from ..report.xlsx_formats import xlsx_formats
+from .business_customer_statement_collector import LINE_COLUMNS
 
+COLLECTOR = "business.customer.statement.collector"
+DISPUTE_ACTIVITY = "business_dept.mail_activity_type_statement_dispute"
 GROUP_ASSISTANT = "business_dept.group_business_assistant"
 GROUP_MANAGER = "business_dept.group_business_manager"
 GROUP_FINANCE = "business_dept.group_business_finance"
@@ -34,21 +36,6 @@ STAFF_GROUPS = (
 )
 # the customer and the period: changed in draft only
 DRAFT_FIELDS = ("partner_id", "date_from", "date_to")
-# SQL columns of a statement line written by _fill_lines, in this order
-LINE_COLUMNS = (
-    "statement_id",
-    "company_id",
-    "line_type",
-    "name",
-    "date",
-    "stock_move_id",
-    "sale_line_id",
-    "quantity",
-    "price_unit",
-    "currency_id",
-    "amount_currency",
-    "amount",
-)
 
 
 class StatementChangedError(UserError):
@@ -462,25 +449,6 @@ class BusinessCustomerStatement(models.Model):
     def action_export_xlsx(self):
         return self.env.ref("business_dept.customer_statement_xlsx_report").report_action(self)
 
-    # ------------------------------------------------------------------ period
-    @api.model
-    def _period_end(self, day, closing_day):
-        """The customer's closing date (关账日) in the month of ``day``: a closing day of
-        31 in February is the last day of February; empty is the month end."""
-        return self.env["account.move"]._business_closing_date(day, closing_day)
-
-    @api.model
-    def _period_start(self, date_to, closing_day):
-        """First day of the period ending on ``date_to``: the day after the previous
-        month's closing date."""
-        previous = self._period_end(date_to.replace(day=1) - timedelta(days=1), closing_day)
-        return previous + timedelta(days=1)
-
-    @api.model
-    def _closing_days_ending(self, date_to):
-        """The closing days (0 = empty, the month end) whose period ends on ``date_to``."""
-        return [day for day in range(32) if self._period_end(date_to, day) == date_to]
-
     # ------------------------------------------------------------------ checks
     def _check_group(self, *groups):
         if self.env.su or any(self.env.user.has_group(group) for group in groups):
@@ -550,12 +518,13 @@ class BusinessCustomerStatement(models.Model):
         self._check_group(GROUP_ASSISTANT)
         date_to = fields.Date.to_date(date_to)
         companies = companies or self.env.companies
-        closing_days = self._closing_days_ending(date_to)
-        periods = {day: self._period_start(date_to, day) for day in closing_days}
+        Collector = self.env[COLLECTOR]
+        closing_days = Collector._closing_days_ending(date_to)
+        periods = {day: Collector._period_start(date_to, day) for day in closing_days}
         self.env.flush_all()
         new = self.browse()
         for company in companies:
-            rows = self._statement_candidates(company, date_to, periods)
+            rows = Collector._statement_candidates(company, date_to, periods)
             if not rows:
                 continue
             statements = (
@@ -579,352 +548,9 @@ class BusinessCustomerStatement(models.Model):
             new |= statements
         return new.with_env(self.env)
 
-    @api.model
-    def _statement_candidates(self, company, date_to, periods):
-        """(customer, first day) of the customers of ``company`` with activity in their
-        period ending on ``date_to`` and no statement for it. The period starts the day
-        after the customer's previous statement, else after the previous closing date. A
-        delivery not invoiced yet, done up to ``date_to``, is activity of the period (it is
-        carried forward until invoiced)."""
-        values = SQL(", ").join(SQL("(%s, %s::date)", day, start) for day, start in periods.items())
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT MIN(date_to) + 1 FROM (
-                    SELECT MAX(date_to) AS date_to FROM business_customer_statement
-                     WHERE company_id = %(company)s AND date_to < %(date_to)s
-                  GROUP BY partner_id) last
-                """,
-                company=company.id,
-                date_to=date_to,
-            )
-        )
-        earliest = self.env.cr.fetchone()[0]
-        date_lo = min([start for start in periods.values()] + ([earliest] if earliest else []))
-        self.env.cr.execute(
-            SQL(
-                """
-                WITH period(closing_day, date_from) AS (VALUES %(values)s),
-                -- computed once; then an index probe per customer with activity (the
-                -- customers' condition id = commercial_partner_id cannot be estimated: a
-                -- plan driven by the customers would read the activity once per customer)
-                activity AS MATERIALIZED (
-                    SELECT partner_id, MAX(day) AS day FROM (
-                        SELECT partner_id, %(date_to)s::date AS day FROM (%(deliveries)s) d
-                         UNION ALL
-                        SELECT partner_id, day FROM (%(entries)s) e) rows
-                  GROUP BY partner_id)
-                SELECT p.id, c.date_from
-                  FROM activity a
-                  JOIN res_partner p ON p.id = a.partner_id AND p.id = p.commercial_partner_id
-                  JOIN period ON period.closing_day = COALESCE(%(closing_day)s, 0)
-                 CROSS JOIN LATERAL (
-                       SELECT COALESCE((SELECT MAX(s.date_to) + 1
-                                          FROM business_customer_statement s
-                                         WHERE s.company_id = %(company)s AND s.partner_id = p.id
-                                           AND s.date_to < %(date_to)s),
-                                       period.date_from) AS date_from) c
-                 WHERE a.day >= c.date_from
-                   AND NOT EXISTS (
-                        SELECT 1 FROM business_customer_statement s
-                         WHERE s.company_id = %(company)s AND s.partner_id = p.id
-                           AND s.date_to = %(date_to)s)
-              ORDER BY p.id
-                """,
-                values=values,
-                company=company.id,
-                closing_day=self.env["res.partner"]._company_value_sql(
-                    "closing_day", "p", SQL("%s", company.id)
-                ),
-                date_to=date_to,
-                deliveries=self._delivery_rows_sql(company, None, date_to),
-                entries=self._entry_rows_sql(company, date_lo, date_to),
-            )
-        )
-        return self.env.cr.fetchall()
-
-    @api.model
-    def _delivery_rows_sql(self, company, date_lo, date_to):
-        """SQL rows of what is billed and not invoiced yet (开票产品明细) of ``company``,
-        dated from ``date_lo`` (None: any day before) to ``date_to``, local day of the
-        company's time zone: one row per delivered or returned stock move (its goods) and
-        per order line without goods (freight, service, down payment), with the quantity
-        of it not yet invoiced, negative for what is to be refunded.
-
-        Freight and down payments go with the order's goods: they are dated with its first
-        delivery (else the first day another line of it is billable); a down payment is
-        deducted once there is something to deduct it from."""
-        Company = self.env["res.company"]
-        return SQL(
-            """
-            SELECT rp.commercial_partner_id AS partner_id,
-                   (%(local_done)s)::date AS day,
-                   b.name AS name,
-                   so.id AS sale_order_id, b.picking_id AS picking_id,
-                   b.stock_move_id AS stock_move_id,
-                   sol.id AS sale_line_id, sol.product_id AS product_id,
-                   b.quantity AS quantity,
-                   sol.price_unit * (1 - COALESCE(sol.discount, 0) / 100.0) AS price_unit,
-                   so.currency_id AS currency_id,
-                   ROUND((b.quantity
-                          * sol.price_unit * (1 - COALESCE(sol.discount, 0) / 100.0))::numeric,
-                         cur.decimal_places) AS amount_currency,
-                   ROUND((b.quantity
-                          * sol.price_unit * (1 - COALESCE(sol.discount, 0) / 100.0)
-                          / COALESCE(NULLIF(so.currency_rate, 0), 1))::numeric,
-                         %(decimals)s) AS amount
-              FROM (
-                    SELECT b.*,
-                           CASE WHEN b.accessory THEN COALESCE(b.done_at, MIN(b.done_at)
-                                FILTER (WHERE b.quantity > 0 AND NOT b.accessory)
-                                OVER (PARTITION BY b.order_id))
-                                ELSE b.done_at END AS billed_at
-                      FROM ((%(goods)s) UNION ALL (%(returns)s) UNION ALL (%(others)s)) b
-                   ) b
-              JOIN sale_order_line sol ON sol.id = b.sale_line_id
-              JOIN sale_order so ON so.id = sol.order_id
-              JOIN res_currency cur ON cur.id = so.currency_id
-              JOIN res_partner rp ON rp.id = so.partner_id
-              JOIN %(tz_table)s tz ON tz.company_id = so.company_id
-             WHERE %(since)s AND b.billed_at < %(end)s
-               AND b.quantity != 0
-            """,
-            local_done=Company._business_local_sql(SQL("b.billed_at"), SQL("tz.tz")),
-            tz_table=Company._business_tz_sql(),
-            decimals=company.currency_id.decimal_places,
-            goods=self._goods_rows_sql(company),
-            returns=self._returns_rows_sql(company),
-            others=self._other_rows_sql(company),
-            since=SQL("b.billed_at >= %s", company._business_utc_start(date_lo))
-            if date_lo
-            else SQL("TRUE"),
-            end=company._business_utc_start(date_to + timedelta(days=1)),
-        )
-
-    @api.model
-    def _goods_rows_sql(self, company):
-        """SQL rows (order_id, sale_line_id, picking_id, stock_move_id, name, done_at,
-        quantity, accessory) of the goods delivered and not invoiced yet: the order line's
-        delivered quantity not yet invoiced (credit notes deducted) is allocated to its
-        done deliveries, the latest first, each judged by what belongs to it: its own
-        quantity less its own returns to refund (退货; a return kept by the customer's
-        exchange takes nothing off, as for the delivered quantity). The earliest
-        deliveries are the ones invoiced; a delivery fully invoiced gets nothing."""
-        return SQL(
-            """
-            SELECT sol.order_id AS order_id, sm.sale_line_id AS sale_line_id,
-                   sp.id AS picking_id, sm.id AS stock_move_id, sp.name::text AS name,
-                   sp.date_done AS done_at,
-                   LEAST(n.net, GREATEST(sol.qty_delivered - sol.qty_invoiced
-                                         - COALESCE(SUM(n.net) OVER later, 0), 0))
-                       AS quantity,
-                   FALSE AS accessory
-              FROM stock_move sm
-              JOIN stock_picking sp ON sp.id = sm.picking_id AND sp.state = 'done'
-                   AND sp.company_id = %(company)s
-              JOIN stock_picking_type t ON t.id = sp.picking_type_id AND t.code = 'outgoing'
-              JOIN sale_order_line sol ON sol.id = sm.sale_line_id
-                   AND sol.qty_delivered > sol.qty_invoiced
-         LEFT JOIN LATERAL (
-                    SELECT SUM(ret.quantity) AS quantity FROM stock_move ret
-                     WHERE ret.origin_returned_move_id = sm.id
-                       AND ret.state = 'done' AND ret.to_refund) r ON TRUE
-        CROSS JOIN LATERAL (SELECT sm.quantity - COALESCE(r.quantity, 0) AS net) n
-             WHERE sm.state = 'done' AND n.net > 0
-            WINDOW later AS (PARTITION BY sm.sale_line_id
-                             ORDER BY sp.date_done DESC, sm.id DESC
-                             ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
-            """,
-            company=company.id,
-        )
-
-    @api.model
-    def _returns_rows_sql(self, company):
-        """SQL rows (as ``_goods_rows_sql``) of the goods returned to refund (退货) after
-        they were invoiced: the order line's quantity invoiced beyond what it delivered
-        (returns to refund deducted), allocated to its done returns, the latest first,
-        each up to its quantity; negative quantities."""
-        return SQL(
-            """
-            SELECT sol.order_id, ret.sale_line_id, sp.id, ret.id, sp.name::text,
-                   sp.date_done,
-                   -LEAST(ret.quantity, GREATEST(sol.qty_invoiced - sol.qty_delivered
-                                                 - COALESCE(SUM(ret.quantity) OVER later, 0),
-                                                 0)),
-                   FALSE
-              FROM stock_move ret
-              JOIN stock_picking sp ON sp.id = ret.picking_id AND sp.state = 'done'
-                   AND sp.company_id = %(company)s
-              JOIN stock_location src ON src.id = ret.location_id AND src.usage = 'customer'
-              JOIN sale_order_line sol ON sol.id = ret.sale_line_id
-                   AND sol.qty_invoiced > sol.qty_delivered
-             WHERE ret.state = 'done' AND ret.to_refund
-               AND ret.origin_returned_move_id IS NOT NULL
-            WINDOW later AS (PARTITION BY ret.sale_line_id
-                             ORDER BY sp.date_done DESC, ret.id DESC
-                             ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
-            """,
-            company=company.id,
-        )
-
-    @api.model
-    def _other_rows_sql(self, company):
-        """SQL rows (as ``_goods_rows_sql``) of the confirmed order lines billed without
-        goods, Odoo's quantity to invoice of them (by their invoice policy): freight
-        added with *Add shipping*, services (delivered quantity set by hand, timesheets,
-        expenses), down payments to deduct (negative). A service is dated with its order;
-        freight and down payments (``accessory``) with the order's first delivery."""
-        return SQL(
-            """
-            SELECT so.id, sol.id, NULL::integer, NULL::integer,
-                   split_part(sol.name, E'\\n', 1),
-                   CASE WHEN sol.is_delivery OR sol.is_downpayment THEN f.date_done
-                        ELSE so.date_order END,
-                   sol.qty_to_invoice,
-                   COALESCE(sol.is_delivery OR sol.is_downpayment, FALSE)
-              FROM sale_order_line sol
-              JOIN sale_order so ON so.id = sol.order_id AND so.state = 'sale'
-                   AND so.company_id = %(company)s
-         LEFT JOIN LATERAL (
-                    SELECT MIN(p.date_done) AS date_done
-                      FROM stock_picking p
-                      JOIN stock_picking_type t ON t.id = p.picking_type_id
-                           AND t.code = 'outgoing'
-                     WHERE p.sale_id = so.id AND p.state = 'done') f
-                   ON sol.is_delivery OR sol.is_downpayment
-             WHERE sol.display_type IS NULL AND sol.qty_to_invoice != 0
-               AND sol.qty_delivered_method IS DISTINCT FROM 'stock_move'
-            """,
-            company=company.id,
-        )
-
-    @api.model
-    def _entry_rows_sql(self, company, date_lo, date_to):
-        """SQL rows of the posted entries on the customers' receivable of ``company``
-        dated from ``date_lo`` to ``date_to`` (accounting date): one row per entry and
-        customer, its effect in company currency and in the entry's currency."""
-        return SQL(
-            """
-            SELECT rp.commercial_partner_id AS partner_id, aml.date AS day,
-                   am.name AS name, am.id AS move_id,
-                   CASE WHEN am.move_type IN ('out_invoice', 'out_receipt') THEN 'invoice'
-                        WHEN am.move_type = 'out_refund' THEN 'refund'
-                        ELSE 'payment' END AS line_type,
-                   aml.currency_id AS currency_id,
-                   SUM(aml.amount_currency) AS amount_currency,
-                   SUM(aml.balance) AS amount
-              FROM account_move_line aml
-              JOIN account_account aa ON aa.id = aml.account_id
-                   AND aa.account_type = 'asset_receivable'
-              JOIN account_move am ON am.id = aml.move_id
-              JOIN res_partner rp ON rp.id = aml.partner_id
-             WHERE aml.parent_state = 'posted' AND aml.company_id = %(company)s
-               AND aml.date >= %(date_lo)s AND aml.date <= %(date_to)s
-          GROUP BY rp.commercial_partner_id, aml.date, am.name, am.id, am.move_type,
-                   aml.currency_id
-            """,
-            company=company.id,
-            date_lo=date_lo,
-            date_to=date_to,
-        )
-
-    def _statements_sql(self):
-        """The statements ``self`` as an SQL relation ``s(id, partner_id, company_id,
-        date_from, date_to)`` of their values (the planner knows how many: a table just
-        filled has no statistics yet)."""
-        return SQL(
-            """unnest(%s::int[], %s::int[], %s::int[], %s::date[], %s::date[])
-                   AS s(id, partner_id, company_id, date_from, date_to)""",
-            self.ids,
-            [st.partner_id.id for st in self],
-            [st.company_id.id for st in self],
-            [st.date_from for st in self],
-            [st.date_to for st in self],
-        )
-
-    def _rows_sql(self, company):
-        """SQL rows (in ``LINE_COLUMNS`` order) of the statements ``self`` of ``company``:
-        their deliveries not invoiced yet done up to their end (those of earlier periods
-        carried forward, at their delivery day) and their receivable entries, as of now."""
-        date_lo = min(self.mapped("date_from"))
-        date_hi = max(self.mapped("date_to"))
-        return SQL(
-            """
-            SELECT s.id, s.company_id, 'delivery', d.name, d.day, d.stock_move_id,
-                   d.sale_line_id, d.quantity, d.price_unit, d.currency_id,
-                   d.amount_currency, d.amount, NULL::integer
-              FROM (%(deliveries)s) d
-              JOIN %(statements)s ON s.partner_id = d.partner_id AND d.day <= s.date_to
-             UNION ALL
-            SELECT s.id, s.company_id, e.line_type, e.name, e.day, NULL, NULL, NULL,
-                   NULL, e.currency_id, e.amount_currency, e.amount, e.move_id
-              FROM (%(entries)s) e
-              JOIN %(statements)s ON s.partner_id = e.partner_id
-                   AND e.day BETWEEN s.date_from AND s.date_to
-            """,
-            deliveries=self._delivery_rows_sql(company, None, date_hi),
-            entries=self._entry_rows_sql(company, date_lo, date_hi),
-            statements=self._statements_sql(),
-        )
-
     def _fill_lines(self):
-        """(Re)write the lines and the balances of the statements from the deliveries and
-        the entries as they are now: three queries per company."""
-        self.env.flush_all()
-        uid = self.env.uid
-        for company in self.company_id:
-            statements = self.filtered(lambda s, c=company: s.company_id == c)
-            self.env.cr.execute(
-                SQL(
-                    "DELETE FROM business_customer_statement_line WHERE statement_id = ANY(%s)",
-                    statements.ids,
-                )
-            )
-            columns = SQL(", ").join(SQL.identifier(c) for c in LINE_COLUMNS + ("move_id",))
-            self.env.cr.execute(
-                SQL(
-                    """
-                    INSERT INTO business_customer_statement_line
-                           (%(columns)s, create_uid, write_uid, create_date, write_date)
-                    SELECT r.*, %(uid)s, %(uid)s, NOW() AT TIME ZONE 'UTC',
-                           NOW() AT TIME ZONE 'UTC'
-                      FROM (%(rows)s) r
-                    """,
-                    columns=columns,
-                    uid=uid,
-                    rows=statements._rows_sql(company),
-                )
-            )
-            self.env.cr.execute(
-                SQL(
-                    """
-                    UPDATE business_customer_statement st
-                       SET opening_balance = b.opening, closing_balance = b.closing
-                      FROM (SELECT s.id,
-                                   COALESCE(SUM(r.balance) FILTER (WHERE r.date < s.date_from),
-                                            0) AS opening,
-                                   COALESCE(SUM(r.balance), 0) AS closing
-                              FROM %(statements)s
-                         LEFT JOIN (SELECT rp.commercial_partner_id AS partner_id, aml.date,
-                                           aml.balance
-                                      FROM account_move_line aml
-                                      JOIN account_account aa ON aa.id = aml.account_id
-                                           AND aa.account_type = 'asset_receivable'
-                                      JOIN res_partner rp ON rp.id = aml.partner_id
-                                     WHERE aml.parent_state = 'posted'
-                                       AND aml.company_id = %(company)s
-                                       AND aml.date <= %(date_hi)s) r
-                                ON r.partner_id = s.partner_id AND r.date <= s.date_to
-                          GROUP BY s.id) b
-                     WHERE b.id = st.id
-                    """,
-                    statements=statements._statements_sql(),
-                    company=company.id,
-                    date_hi=max(statements.mapped("date_to")),
-                )
-            )
-        self.invalidate_recordset(["line_ids", "opening_balance", "closing_balance"])
-        self.env["business.customer.statement.line"].invalidate_model()
+        """(Re)write the lines and the balances of the statements as they are now."""
+        self.env[COLLECTOR]._fill_lines(self)
 
     @api.model
     def _cron_generate_statements(self):
@@ -963,7 +589,7 @@ class BusinessCustomerStatement(models.Model):
         period. Empty when nothing changed."""
         self.ensure_one()
         self.env.flush_all()
-        self.env.cr.execute(self._rows_sql(self.company_id))
+        self.env.cr.execute(self.env[COLLECTOR]._rows_sql(self, self.company_id))
         fresh = {}
         for row in self.env.cr.fetchall():
             values = dict(zip(LINE_COLUMNS + ("move_id",), row, strict=True))
@@ -1178,7 +804,7 @@ class BusinessCustomerStatement(models.Model):
             )
             if statement.user_id:
                 statement.sudo().activity_schedule(
-                    "mail.mail_activity_data_todo",
+                    DISPUTE_ACTIVITY,
                     user_id=statement.user_id.id,
                     summary=self.env._("Statement disputed by the customer"),
                 )
@@ -1200,16 +826,8 @@ class BusinessCustomerStatement(models.Model):
         return result
 
     def _close_dispute_activities(self):
-        """The 「Statement disputed by the customer」 to-dos are done once the statement is
-        sent again or confirmed (one search for all the statements). The summary is in
-        the language of whoever recorded the dispute."""
-        summaries = list(
-            {
-                self.with_context(lang=code).env._("Statement disputed by the customer")
-                for code, __ in self.env["res.lang"].get_installed()
-            }
-            | {"Statement disputed by the customer"}
-        )
+        """The 「Statement disputed by the customer」 activities are done once the
+        statement is sent again or confirmed (one search for all the statements)."""
         activities = (
             self.env["mail.activity"]
             .sudo()
@@ -1217,8 +835,7 @@ class BusinessCustomerStatement(models.Model):
                 [
                     ("res_model", "=", self._name),
                     ("res_id", "in", self.ids),
-                    ("activity_type_id", "=", self.env.ref("mail.mail_activity_data_todo").id),
-                    ("summary", "in", summaries),
+                    ("activity_type_id", "=", self.env.ref(DISPUTE_ACTIVITY).id),
                 ]
             )
         )
@@ -1356,9 +973,10 @@ class BusinessCustomerStatement(models.Model):
         finance = self.env.ref("business_dept.user_finance_demo")
         gm = self.env.ref("business_dept.user_general_manager_demo")
         today = company._business_local_today()
-        date_to = self._period_end(today, 25)
+        period_end = self.env[COLLECTOR]._period_end
+        date_to = period_end(today, 25)
         if date_to >= today:
-            date_to = self._period_end(date_to.replace(day=1) - timedelta(days=1), 25)
+            date_to = period_end(date_to.replace(day=1) - timedelta(days=1), 25)
         done_at = company._business_utc_start(date_to - timedelta(days=10)) + timedelta(hours=2)
         partners = self.env["res.partner"].browse(partner_ids)
         for index, partner in enumerate(partners):
@@ -1419,55 +1037,3 @@ class BusinessCustomerStatement(models.Model):
             invoices.action_post()
             invoices.with_user(assistant)._business_record_delivery(today)
         return statements
-
-    # ------------------------------------------------------------------ XLSX
-    def _xlsx_fill(self, workbook):
-        formats = xlsx_formats(workbook)
-        sheet = workbook.add_worksheet(self.name.replace("/", "-"))
-        title = self.env._("Statement of Account %(name)s", name=self.name)
-        sheet.write(0, 0, title, formats["title"])
-        sheet.write(
-            1,
-            0,
-            self.env._(
-                "%(customer)s, %(date_from)s - %(date_to)s",
-                customer=self.partner_id.display_name,
-                date_from=format_date(self.env, self.date_from),
-                date_to=format_date(self.env, self.date_to),
-            ),
-        )
-        sheet.write(2, 0, self.env._("Opening Balance"), formats["header"])
-        sheet.write_number(2, 1, self.opening_balance, formats["amount"])
-        sheet.write(2, 2, self.env._("Closing Balance"), formats["header"])
-        sheet.write_number(2, 3, self.closing_balance, formats["amount"])
-        headers = [
-            self.env._("Type"),
-            self.env._("Date"),
-            self.env._("Order"),
-            self.env._("Delivery / Entry"),
-            self.env._("Product"),
-            self.env._("Quantity"),
-            self.env._("Unit Price"),
-            self.env._("Currency"),
-            self.env._("Amount (Document Currency)"),
-            self.env._("Amount (Company Currency)"),
-        ]
-        sheet.write_row(4, 0, headers, formats["header"])
-        sheet.set_column(0, 4, 18)
-        sheet.set_column(5, 9, 14)
-        Line = self.env["business.customer.statement.line"]
-        types = dict(Line._fields["line_type"]._description_selection(self.env))
-        row = 5
-        for line in self.line_ids:
-            sheet.write(row, 0, types[line.line_type], formats["text"])
-            sheet.write_datetime(row, 1, fields.Datetime.to_datetime(line.date), formats["date"])
-            sheet.write(row, 2, line.sale_order_id.name or "", formats["text"])
-            sheet.write(row, 3, line.name or "", formats["text"])
-            sheet.write(row, 4, line.product_id.display_name or "", formats["text"])
-            if line.line_type == "delivery":  # an entry has no quantity nor unit price
-                sheet.write_number(row, 5, line.quantity, formats["amount"])
-                sheet.write_number(row, 6, line.price_unit, formats["amount"])
-            sheet.write(row, 7, line.currency_id.name or "", formats["text"])
-            sheet.write_number(row, 8, line.amount_currency, formats["amount"])
-            sheet.write_number(row, 9, line.amount, formats["amount"])
-            row += 1

@@ -140,21 +140,21 @@ class TestCustomerStatement(CustomerStatementCase):
     """Customer statement of account (客户对账单): period, lines, balances, generation."""
 
     def test_period_around_closing_days(self):
-        Statement = self.Statement
+        Periods = self.env["business.customer.statement.collector"]
         # closing day 25: 26 January - 25 February
-        self.assertEqual(Statement._closing_days_ending(FEB_25), [25])
-        self.assertEqual(Statement._period_start(FEB_25, 25), date(2026, 1, 26))
+        self.assertEqual(Periods._closing_days_ending(FEB_25), [25])
+        self.assertEqual(Periods._period_start(FEB_25, 25), date(2026, 1, 26))
         # closing day 31 in February: the last day of February, the period the month
         feb_28 = date(2026, 2, 28)
-        self.assertEqual(Statement._period_end(feb_28, 31), feb_28)
-        self.assertEqual(Statement._closing_days_ending(feb_28), [0, 28, 29, 30, 31])
-        self.assertEqual(Statement._period_start(feb_28, 31), date(2026, 2, 1))
+        self.assertEqual(Periods._period_end(feb_28, 31), feb_28)
+        self.assertEqual(Periods._closing_days_ending(feb_28), [0, 28, 29, 30, 31])
+        self.assertEqual(Periods._period_start(feb_28, 31), date(2026, 2, 1))
         # the March period of a closing day of 31 or 30 starts on 1 March
-        self.assertEqual(Statement._period_start(date(2026, 3, 31), 31), date(2026, 3, 1))
-        self.assertEqual(Statement._period_start(date(2026, 3, 30), 30), date(2026, 3, 1))
+        self.assertEqual(Periods._period_start(date(2026, 3, 31), 31), date(2026, 3, 1))
+        self.assertEqual(Periods._period_start(date(2026, 3, 30), 30), date(2026, 3, 1))
         # leap year: a closing day of 30 ends on 29 February
-        self.assertEqual(Statement._period_end(date(2028, 2, 1), 30), date(2028, 2, 29))
-        self.assertEqual(Statement._closing_days_ending(date(2028, 2, 28)), [28])
+        self.assertEqual(Periods._period_end(date(2028, 2, 1), 30), date(2028, 2, 29))
+        self.assertEqual(Periods._closing_days_ending(date(2028, 2, 28)), [28])
 
         # generated: the customer closing on the 31st gets his February statement on the
         # 28th, the one closing on the 25th does not
@@ -227,7 +227,7 @@ class TestCustomerStatement(CustomerStatementCase):
         """The daily scheduled action makes the statements of yesterday's closing day."""
         today = self.company._business_local_today()
         self.customer.closing_day = False
-        month_end = self.Statement._period_end(today, 0)
+        month_end = self.env["business.customer.statement.collector"]._period_end(today, 0)
         self.Statement._cron_generate_statements()
         self.assertFalse(self.statement(month_end))  # not the month end yet, or no activity
 
@@ -361,7 +361,9 @@ class TestCustomerStatement(CustomerStatementCase):
         # once all is invoiced, the period has no delivery left to invoice
         self.env.flush_all()
         self.env.cr.execute(
-            self.Statement._delivery_rows_sql(self.company, statement.date_from, FEB_25)
+            self.env["business.customer.statement.collector"]._delivery_rows_sql(
+                self.company, statement.date_from, FEB_25
+            )
         )
         self.assertFalse(self.env.cr.fetchall())
 
@@ -578,15 +580,24 @@ class TestCustomerStatement(CustomerStatementCase):
         statement = self.sent_statement()
         line = statement.delivery_line_ids[:1]
 
+        dispute_type = self.env.ref("business_dept.mail_activity_type_statement_dispute")
+
         def dispute_todos():
-            return statement.activity_ids.filtered(
-                lambda a: a.summary == "Statement disputed by the customer"
-            )
+            return statement.activity_ids.filtered(lambda a: a.activity_type_id == dispute_type)
 
         statement.with_user(self.manager).action_dispute({line.id: "Wrong quantity"})
         self.assertEqual(dispute_todos().user_id, self.manager)
+        self.assertEqual(dispute_todos().summary, "Statement disputed by the customer")
+        # found by its type, not its words: a to-do of the same text typed by someone
+        # is the salesperson's own, left open
+        own = statement.activity_schedule(
+            "mail.mail_activity_data_todo",
+            user_id=self.manager.id,
+            summary="Statement disputed by the customer",
+        )
         statement.with_user(self.assistant).action_send()
         self.assertFalse(dispute_todos())
+        self.assertTrue(own.exists())
         # marked done: its trace stays in the chatter
         self.assertTrue(statement.message_ids.filtered("mail_activity_type_id"))
         # the lines are collected again when sent
