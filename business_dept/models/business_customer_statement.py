@@ -718,38 +718,34 @@ class BusinessCustomerStatement(models.Model):
         return contacts
 
     def _send_email(self, recipients=None):
+        """Post the statement to ``recipients`` (else the customer) with its e-mail
+        template, in the customer's language: the template attaches the statement as PDF
+        and XLSX (its reports). A server without wkhtmltopdf cannot make PDFs (tests
+        render them as HTML): the XLSX alone is sent then."""
         self.ensure_one()
         template = self.env.ref("business_dept.mail_template_customer_statement")
         record = self.sudo()
-        # rendered for this model (the template's stored model name may be empty when it
-        # is loaded at install), in the customer's language
-        lang = record.partner_id.lang or self.env.lang
-        Render = self.env["mail.render.mixin"].sudo().with_context(lang=lang)
-        subject = Render._render_template(
-            template.with_context(lang=lang).subject, self._name, record.ids, "inline_template"
-        )[record.id]
-        body = Render._render_template(
-            template.with_context(lang=lang).body_html, self._name, record.ids, "qweb"
-        )[record.id]
-        Report = self.env["ir.actions.report"].sudo()
-        filename = record.name.replace("/", "-")
-        attachments = []
-        # a server without wkhtmltopdf cannot make PDFs (tests render them as HTML): the
-        # XLSX alone is sent then
-        if config["test_enable"] or Report.get_wkhtmltopdf_state() in ("ok", "upgrade"):
-            pdf, __ = Report._render_qweb_pdf("business_dept.report_customer_statement", record.ids)
-            attachments.append((f"{filename}.pdf", pdf))
-        xlsx, __ = Report._render_xlsx("business_dept.customer_statement_xlsx", record.ids, {})
-        attachments.append((f"{filename}.xlsx", xlsx))
         record._portal_ensure_token()
-        return record.message_post(
-            body=body,
-            subject=subject,
-            partner_ids=(recipients or record.partner_id).ids,
-            attachments=attachments,
+        values = {}
+        Report = self.env["ir.actions.report"].sudo()
+        if not config["test_enable"] and Report.get_wkhtmltopdf_state() not in ("ok", "upgrade"):
+            xlsx, __ = Report._render_xlsx("business_dept.customer_statement_xlsx", record.ids, {})
+            attachment = self.env["ir.attachment"].create(
+                {
+                    "name": f"{record.name.replace('/', '-')}.xlsx",
+                    "raw": xlsx,
+                    "res_model": "mail.compose.message",
+                    "res_id": 0,
+                }
+            )
+            values["attachment_ids"] = [Command.set(attachment.ids)]
+        return record.message_post_with_source(
+            template,
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
+            partner_ids=[Command.set((recipients or record.partner_id).ids)],
             author_id=self.env.user.partner_id.id,
+            **values,
         )
 
     def _confirm(self, channel, contact):
@@ -932,27 +928,6 @@ class BusinessCustomerStatement(models.Model):
             subtype_xmlid="mail.mt_note",
         )
         return True
-
-    def _portal_report_changed(self, partner, changes):
-        """The customer's contact tried to confirm the statement changed since sent: the
-        salesperson gets a to-do with the lines that changed (else a note in the chatter)."""
-        self.ensure_one()
-        note = self.env._(
-            "%(contact)s tried to confirm %(name)s on the portal, but it changed since it was "
-            "sent; send it again:\n%(changes)s",
-            contact=partner.name,
-            name=self.name,
-            changes="\n".join(f"- {change}" for change in changes),
-        )
-        if self.user_id:
-            self.sudo().activity_schedule(
-                "mail.mail_activity_data_todo",
-                user_id=self.user_id.id,
-                summary=self.env._("Customer tried to confirm a changed statement"),
-                note=note,
-            )
-        else:
-            self.sudo().message_post(body=note, subtype_xmlid="mail.mt_note")
 
     def _portal_dispute(self, partner, notes):
         """The customer's contact disputes lines on the portal, each with a note, posted

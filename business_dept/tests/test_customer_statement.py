@@ -264,9 +264,10 @@ class TestCustomerStatement(CustomerStatementCase):
         self.assertTrue(statement.sent_fingerprint)
         message = statement.message_ids.filtered(lambda m: self.customer in m.partner_ids)
         self.assertEqual(len(message), 1)
+        # the PDF report (rendered as HTML under tests, and named so) and the XLSX
         self.assertEqual(
             sorted(message.attachment_ids.mapped("name")),
-            sorted(f"{statement.name.replace('/', '-')}.{ext}" for ext in ("pdf", "xlsx")),
+            sorted(f"{statement.name.replace('/', '-')}.{ext}" for ext in ("html", "xlsx")),
         )
         # a confirmation recorded by the department needs the customer's reply
         with self.assertRaises(UserError):
@@ -650,6 +651,38 @@ class TestCustomerStatement(CustomerStatementCase):
         self.assertEqual(
             statement.line_ids.mapped("date"), sorted(statement.line_ids.mapped("date"))
         )
+
+    def test_sent_with_the_template_and_its_reports(self):
+        """The statement is sent with its e-mail template, in the customer's words; the
+        template's reports attach the statement as PDF and as XLSX, read back."""
+        template = self.env.ref("business_dept.mail_template_customer_statement")
+        self.assertEqual(
+            template.report_template_ids,
+            self.env.ref("business_dept.customer_statement_pdf_report")
+            | self.env.ref("business_dept.customer_statement_xlsx_report"),
+        )
+        statement = self.sent_statement()
+        message = statement.sent_message_id
+        self.assertEqual(message.partner_ids, self.customer)
+        self.assertEqual(message.author_id, self.assistant.partner_id)
+        self.assertEqual(
+            message.subject, f"{self.company.name} statement of account {statement.name}"
+        )
+        self.assertIn("Please find attached our statement of account", str(message.body))
+        self.assertIn(statement.get_portal_url(), str(message.body))
+        stem = statement.name.replace("/", "-")
+        by_name = {attachment.name: attachment for attachment in message.attachment_ids}
+        self.assertEqual(set(by_name), {f"{stem}.html", f"{stem}.xlsx"})
+        # the PDF report's document (HTML under tests): the statement and its deliveries
+        html = by_name[f"{stem}.html"].raw.decode()
+        self.assertIn(statement.name, html)
+        self.assertIn(self.pick_a.name, html)
+        sheet = openpyxl.load_workbook(io.BytesIO(by_name[f"{stem}.xlsx"].raw)).active
+        self.assertEqual(sheet.cell(1, 1).value, f"Statement of Account {statement.name}")
+        self.assertEqual(sheet.max_row, 5 + len(statement.line_ids))
+        # attached to the statement, where the customer's reply is told from them
+        self.assertEqual(set(message.attachment_ids.mapped("res_model")), {statement._name})
+        self.assertEqual(set(message.attachment_ids.mapped("res_id")), {statement.id})
 
     def test_send_without_email_address(self):
         """No email on the customer: refused naming it, nothing changed; with an invoice
