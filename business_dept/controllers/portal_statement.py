@@ -4,7 +4,7 @@ from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 
-from ..models.business_customer_statement import StatementChangedError
+from ..models.business_customer_statement_customer import StatementChangedError
 
 
 class BusinessStatementPortal(CustomerPortal):

@@ -35,4 +35,6 @@ from . import account_partial_reconcile
 from . import business_agreement_ledger
 from . import business_customer_statement_collector
 from . import business_customer_statement
+from . import business_customer_statement_customer
+from . import business_customer_statement_invoicing
 from . import business_customer_statement_line

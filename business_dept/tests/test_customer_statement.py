@@ -665,6 +665,7 @@ class TestCustomerStatement(CustomerStatementCase):
         message = statement.sent_message_id
         self.assertEqual(message.partner_ids, self.customer)
         self.assertEqual(message.author_id, self.assistant.partner_id)
+        self.assertEqual(message.email_from, self.assistant.partner_id.email_formatted)
         self.assertEqual(
             message.subject, f"{self.company.name} statement of account {statement.name}"
         )
