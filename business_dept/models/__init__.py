@@ -10,6 +10,7 @@ from . import tier_review
 from . import tier_validation
 from . import tier_definition
 from . import sale_order
+from . import sale_order_signoff
 from . import sale_order_line
 from . import business_sales_target
 from . import business_sales_target_line
