@@ -4,7 +4,7 @@ from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 
-from ..models.business_customer_statement import StatementChangedError
+from ..models.business_customer_statement_customer import StatementChangedError
 
 
 class BusinessStatementPortal(CustomerPortal):
@@ -107,9 +107,30 @@ class BusinessStatementPortal(CustomerPortal):
             request.env.invalidate_all()
             if isinstance(error, StatementChangedError):
                 # the customer is told in his words, the department gets the details
-                statement_sudo._portal_report_changed(partner, error.changes)
+                self._report_changed(statement_sudo, partner, error.changes)
             return self.portal_my_statement(statement_id, error=error.args[0])
         return request.redirect(f"{url}?message={action}")
+
+    def _report_changed(self, statement_sudo, partner, changes):
+        """The customer's contact tried to confirm the statement changed since sent: the
+        salesperson gets a to-do with the lines that changed (else a note in the chatter)."""
+        env = request.env
+        note = env._(
+            "%(contact)s tried to confirm %(name)s on the portal, but it changed since it was "
+            "sent; send it again:\n%(changes)s",
+            contact=partner.name,
+            name=statement_sudo.name,
+            changes="\n".join(f"- {change}" for change in changes),
+        )
+        if statement_sudo.user_id:
+            statement_sudo.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=statement_sudo.user_id.id,
+                summary=env._("Customer tried to confirm a changed statement"),
+                note=note,
+            )
+        else:
+            statement_sudo.message_post(body=note, subtype_xmlid="mail.mt_note")
 
     @http.route(
         ["/my/statements/<int:statement_id>/confirm"],

@@ -13,6 +13,7 @@ from . import tier_review_inbox
 from . import tier_validation
 from . import tier_definition
 from . import sale_order
+from . import sale_order_signoff
 from . import sale_order_line
 from . import business_sales_target
 from . import business_sales_target_line
@@ -36,5 +37,8 @@ from . import business_collection_plan
 from . import business_collection_plan_line
 from . import account_partial_reconcile
 from . import business_agreement_ledger
+from . import business_customer_statement_collector
 from . import business_customer_statement
+from . import business_customer_statement_customer
+from . import business_customer_statement_invoicing
 from . import business_customer_statement_line

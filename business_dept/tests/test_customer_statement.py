@@ -140,21 +140,21 @@ class TestCustomerStatement(CustomerStatementCase):
     """Customer statement of account (客户对账单): period, lines, balances, generation."""
 
     def test_period_around_closing_days(self):
-        Statement = self.Statement
+        Periods = self.env["business.customer.statement.collector"]
         # closing day 25: 26 January - 25 February
-        self.assertEqual(Statement._closing_days_ending(FEB_25), [25])
-        self.assertEqual(Statement._period_start(FEB_25, 25), date(2026, 1, 26))
+        self.assertEqual(Periods._closing_days_ending(FEB_25), [25])
+        self.assertEqual(Periods._period_start(FEB_25, 25), date(2026, 1, 26))
         # closing day 31 in February: the last day of February, the period the month
         feb_28 = date(2026, 2, 28)
-        self.assertEqual(Statement._period_end(feb_28, 31), feb_28)
-        self.assertEqual(Statement._closing_days_ending(feb_28), [0, 28, 29, 30, 31])
-        self.assertEqual(Statement._period_start(feb_28, 31), date(2026, 2, 1))
+        self.assertEqual(Periods._period_end(feb_28, 31), feb_28)
+        self.assertEqual(Periods._closing_days_ending(feb_28), [0, 28, 29, 30, 31])
+        self.assertEqual(Periods._period_start(feb_28, 31), date(2026, 2, 1))
         # the March period of a closing day of 31 or 30 starts on 1 March
-        self.assertEqual(Statement._period_start(date(2026, 3, 31), 31), date(2026, 3, 1))
-        self.assertEqual(Statement._period_start(date(2026, 3, 30), 30), date(2026, 3, 1))
+        self.assertEqual(Periods._period_start(date(2026, 3, 31), 31), date(2026, 3, 1))
+        self.assertEqual(Periods._period_start(date(2026, 3, 30), 30), date(2026, 3, 1))
         # leap year: a closing day of 30 ends on 29 February
-        self.assertEqual(Statement._period_end(date(2028, 2, 1), 30), date(2028, 2, 29))
-        self.assertEqual(Statement._closing_days_ending(date(2028, 2, 28)), [28])
+        self.assertEqual(Periods._period_end(date(2028, 2, 1), 30), date(2028, 2, 29))
+        self.assertEqual(Periods._closing_days_ending(date(2028, 2, 28)), [28])
 
         # generated: the customer closing on the 31st gets his February statement on the
         # 28th, the one closing on the 25th does not
@@ -227,7 +227,7 @@ class TestCustomerStatement(CustomerStatementCase):
         """The daily scheduled action makes the statements of yesterday's closing day."""
         today = self.company._business_local_today()
         self.customer.closing_day = False
-        month_end = self.Statement._period_end(today, 0)
+        month_end = self.env["business.customer.statement.collector"]._period_end(today, 0)
         self.Statement._cron_generate_statements()
         self.assertFalse(self.statement(month_end))  # not the month end yet, or no activity
 
@@ -264,9 +264,10 @@ class TestCustomerStatement(CustomerStatementCase):
         self.assertTrue(statement.sent_fingerprint)
         message = statement.message_ids.filtered(lambda m: self.customer in m.partner_ids)
         self.assertEqual(len(message), 1)
+        # the PDF report (rendered as HTML under tests, and named so) and the XLSX
         self.assertEqual(
             sorted(message.attachment_ids.mapped("name")),
-            sorted(f"{statement.name.replace('/', '-')}.{ext}" for ext in ("pdf", "xlsx")),
+            sorted(f"{statement.name.replace('/', '-')}.{ext}" for ext in ("html", "xlsx")),
         )
         # a confirmation recorded by the department needs the customer's reply
         with self.assertRaises(UserError):
@@ -361,7 +362,9 @@ class TestCustomerStatement(CustomerStatementCase):
         # once all is invoiced, the period has no delivery left to invoice
         self.env.flush_all()
         self.env.cr.execute(
-            self.Statement._delivery_rows_sql(self.company, statement.date_from, FEB_25)
+            self.env["business.customer.statement.collector"]._delivery_rows_sql(
+                self.company, statement.date_from, FEB_25
+            )
         )
         self.assertFalse(self.env.cr.fetchall())
 
@@ -578,15 +581,24 @@ class TestCustomerStatement(CustomerStatementCase):
         statement = self.sent_statement()
         line = statement.delivery_line_ids[:1]
 
+        dispute_type = self.env.ref("business_dept.mail_activity_type_statement_dispute")
+
         def dispute_todos():
-            return statement.activity_ids.filtered(
-                lambda a: a.summary == "Statement disputed by the customer"
-            )
+            return statement.activity_ids.filtered(lambda a: a.activity_type_id == dispute_type)
 
         statement.with_user(self.manager).action_dispute({line.id: "Wrong quantity"})
         self.assertEqual(dispute_todos().user_id, self.manager)
+        self.assertEqual(dispute_todos().summary, "Statement disputed by the customer")
+        # found by its type, not its words: a to-do of the same text typed by someone
+        # is the salesperson's own, left open
+        own = statement.activity_schedule(
+            "mail.mail_activity_data_todo",
+            user_id=self.manager.id,
+            summary="Statement disputed by the customer",
+        )
         statement.with_user(self.assistant).action_send()
         self.assertFalse(dispute_todos())
+        self.assertTrue(own.exists())
         # marked done: its trace stays in the chatter
         self.assertTrue(statement.message_ids.filtered("mail_activity_type_id"))
         # the lines are collected again when sent
@@ -639,6 +651,39 @@ class TestCustomerStatement(CustomerStatementCase):
         self.assertEqual(
             statement.line_ids.mapped("date"), sorted(statement.line_ids.mapped("date"))
         )
+
+    def test_sent_with_the_template_and_its_reports(self):
+        """The statement is sent with its e-mail template, in the customer's words; the
+        template's reports attach the statement as PDF and as XLSX, read back."""
+        template = self.env.ref("business_dept.mail_template_customer_statement")
+        self.assertEqual(
+            template.report_template_ids,
+            self.env.ref("business_dept.customer_statement_pdf_report")
+            | self.env.ref("business_dept.customer_statement_xlsx_report"),
+        )
+        statement = self.sent_statement()
+        message = statement.sent_message_id
+        self.assertEqual(message.partner_ids, self.customer)
+        self.assertEqual(message.author_id, self.assistant.partner_id)
+        self.assertEqual(message.email_from, self.assistant.partner_id.email_formatted)
+        self.assertEqual(
+            message.subject, f"{self.company.name} statement of account {statement.name}"
+        )
+        self.assertIn("Please find attached our statement of account", str(message.body))
+        self.assertIn(statement.get_portal_url(), str(message.body))
+        stem = statement.name.replace("/", "-")
+        by_name = {attachment.name: attachment for attachment in message.attachment_ids}
+        self.assertEqual(set(by_name), {f"{stem}.html", f"{stem}.xlsx"})
+        # the PDF report's document (HTML under tests): the statement and its deliveries
+        html = by_name[f"{stem}.html"].raw.decode()
+        self.assertIn(statement.name, html)
+        self.assertIn(self.pick_a.name, html)
+        sheet = openpyxl.load_workbook(io.BytesIO(by_name[f"{stem}.xlsx"].raw)).active
+        self.assertEqual(sheet.cell(1, 1).value, f"Statement of Account {statement.name}")
+        self.assertEqual(sheet.max_row, 5 + len(statement.line_ids))
+        # attached to the statement, where the customer's reply is told from them
+        self.assertEqual(set(message.attachment_ids.mapped("res_model")), {statement._name})
+        self.assertEqual(set(message.attachment_ids.mapped("res_id")), {statement.id})
 
     def test_send_without_email_address(self):
         """No email on the customer: refused naming it, nothing changed; with an invoice

@@ -1,5 +1,3 @@
-import re
-
 from babel.dates import format_skeleton
 from dateutil.relativedelta import relativedelta
 
@@ -7,8 +5,6 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import format_datetime
 from odoo.tools.misc import babel_locale_parse, get_lang
-
-from ..report.xlsx_formats import xlsx_formats
 
 
 class BusinessKpiSummary(models.TransientModel):
@@ -118,7 +114,7 @@ class BusinessKpiSummary(models.TransientModel):
         rows = self._kpi_model().search(self._domain())
         return rows.sorted(lambda row: (row.user_id.name or "", row.id))
 
-    # ----------------------------------------------------------------- XLSX
+    # ----------------------------------------------------------------- figures
     def _kpi_labels(self):
         report = self.env["business.kpi.report"]
         return {name: field._description_string(self.env) for name, field in report._fields.items()}
@@ -155,106 +151,3 @@ class BusinessKpiSummary(models.TransientModel):
             figures[rate] = value if base else None
             figures[flag] = None if not base else value >= company[threshold]
         return figures
-
-    @staticmethod
-    def _sheet_name(name, used):
-        name = re.sub(r"[\[\]:*?/\\]", " ", name or "-")[:28].strip() or "-"
-        candidate, index = name, 2
-        while candidate.lower() in used:
-            candidate, index = f"{name[:25]} {index}", index + 1
-        used.add(candidate.lower())
-        return candidate
-
-    def _fill_workbook(self, workbook):
-        self.ensure_one()
-        self._check_summary_access()
-        report = self._kpi_model()
-        company = self.company_id
-        formats = xlsx_formats(workbook)
-        labels = self._kpi_labels()
-        columns = report._kpi_columns()
-        rows = self._rows()
-        month = self.month.strftime("%Y-%m")
-        used = set()
-
-        def mark(value, ok):
-            if value is None:
-                return formats["text"]
-            return formats["ok"] if ok else formats["bad"]
-
-        # Department sheet: one line per salesperson, the thresholds, the total.
-        sheet = workbook.add_worksheet(self._sheet_name(self.env._("Department"), used))
-        sheet.set_column(0, 0, 24)
-        sheet.set_column(1, 3 + len(columns), 16)
-        sheet.write(0, 0, self.env._("Monthly Summary %(month)s", month=month), formats["title"])
-        sheet.write(1, 0, company.name)
-        frozen = self.env["business.kpi.snapshot"]._frozen(company, self.month)
-        if frozen:
-            sheet.write(2, 0, self._frozen_text(frozen))
-        headers = [self.env._("Salesperson"), labels["target_amount"], labels["output_amount"]]
-        headers += [labels[rate] for rate, *__ in columns] + [labels["new_customers"]]
-        for col, header in enumerate(headers):
-            sheet.write(3, col, header, formats["header"])
-        sheet.write(4, 0, self.env._("Threshold"), formats["header"])
-        for col, (__, __, threshold, __) in enumerate(columns, start=3):
-            sheet.write(4, col, company[threshold], formats["percent"])
-        line = 5
-        for row in rows:
-            name = row.user_id.name or self.env._("(none)")
-            self._write_line(sheet, line, name, self._row_figures(row), formats, mark)
-            line += 1
-        self._write_line(
-            sheet, line, self.env._("Department"), self._department_figures(), formats, mark
-        )
-
-        # One sheet per manager: each KPI with its threshold and mark.
-        for row in rows:
-            sheet = workbook.add_worksheet(self._sheet_name(row.user_id.name, used))
-            sheet.set_column(0, 0, 30)
-            sheet.set_column(1, 3, 16)
-            sheet.write(0, 0, f"{row.user_id.name or ''} {month}", formats["title"])
-            sheet.write_row(
-                2,
-                0,
-                [
-                    self.env._("KPI"),
-                    self.env._("Value"),
-                    self.env._("Threshold"),
-                    self.env._("Status"),
-                ],
-                formats["header"],
-            )
-            sheet.write(3, 0, labels["target_amount"], formats["text"])
-            sheet.write(3, 1, row.target_amount, formats["amount"])
-            sheet.write(4, 0, labels["output_amount"], formats["text"])
-            sheet.write(4, 1, row.output_amount, formats["amount"])
-            figures = self._row_figures(row)
-            line = 5
-            for rate, flag, threshold, __ in columns:
-                sheet.write(line, 0, labels[rate], formats["text"])
-                if figures[rate] is None:
-                    sheet.write_blank(line, 1, None, formats["text"])
-                else:
-                    sheet.write(line, 1, figures[rate], mark(figures[rate], figures[flag]))
-                sheet.write(line, 2, company[threshold], formats["percent"])
-                if figures[flag] is None:
-                    status = self.env._("No data")
-                else:
-                    status = self.env._("OK") if figures[flag] else self.env._("Below")
-                sheet.write(line, 3, status, mark(figures[rate], figures[flag]))
-                line += 1
-            sheet.write(line, 0, labels["new_customers"], formats["text"])
-            sheet.write(line, 1, row.new_customers, formats["text"])
-
-    def _write_line(self, sheet, line, name, figures, formats, mark):
-        sheet.write(line, 0, name, formats["text"])
-        sheet.write(line, 1, figures["target_amount"], formats["amount"])
-        sheet.write(line, 2, figures["output_amount"], formats["amount"])
-        col = 3
-        for rate, flag, __, __ in self.env["business.kpi.mixin"]._kpi_columns():
-            if figures[rate] is None:
-                sheet.write_blank(line, col, None, formats["text"])
-            else:
-                sheet.write(line, col, figures[rate], mark(figures[rate], figures[flag]))
-            col += 1
-        sheet.write(line, col, figures["new_customers"], formats["text"])
