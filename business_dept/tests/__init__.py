@@ -35,3 +35,4 @@ from . import test_legal_deadlines
 from . import test_company_customer_file
 from . import test_owners_who_left
 from . import test_month_simulation
+from . import test_printed_forms
