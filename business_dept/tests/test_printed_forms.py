@@ -445,3 +445,64 @@ class TestPrintedForms(SalesRulesCase):
         self.assertIn(self.day(order.signoff_date), text)
         # the General Manager's sign-off is in the 批准 box, 审核 stays empty
         self.assertLess(text.index("Approved by / Date"), text.index("t_gm"))
+
+    # ------------------------------------------------------------ 对账单
+    def test_customer_statement_signature(self):
+        self.product.taxes_id = False
+        self.customer.write({"closing_day": 25, "email": "buyer@customer.example.com"})
+        self.set_code("business_dept.customer_statement_pdf_report", "QR-BD-006")
+        order = self.make_order(qty=4, price=125.0)
+        order.action_confirm()
+        picking = order.picking_ids
+        for move in picking.move_ids:
+            move.quantity = move.product_uom_qty
+            move.picked = True
+        picking._action_done()
+        picking.date_done = self.local(2026, 2, 10, 9, 0)
+        Statement = self.env["business.customer.statement"]
+        Statement.with_user(self.assistant)._generate_statements(date(2026, 2, 25))
+        statement = Statement.search(
+            [("partner_id", "=", self.customer.id), ("date_to", "=", date(2026, 2, 25))]
+        )
+        self.assertEqual(len(statement), 1)
+        xmlid = "business_dept.customer_statement_pdf_report"
+        text = self.pdf_text(xmlid, statement, self.assistant)
+        self.assertIn("QR-BD-006", text)
+        self.assertIn("500.00", text)
+        self.assertIn("Customer Confirmation (Signature and Company Seal)", text)
+        self.assertNotIn("Confirmed by the customer", text)
+        self.assertNotIn("t_finance", text)
+        statement.with_user(self.assistant).action_send()
+        reply = self.env["ir.attachment"].create(
+            {"name": "reply.pdf", "raw": b"%PDF signed", "res_model": statement._name}
+        )
+        statement.with_user(self.assistant).reply_attachment_ids = reply
+        statement.with_user(self.assistant).action_confirm()
+        statement.with_user(self.finance).action_finance_approve()
+        self.assertEqual(statement.state, "approved")
+        text = self.pdf_text(xmlid, statement, self.assistant)
+        self.assertIn("Confirmed by the customer", text)
+        self.assertIn("t_finance", text)
+        self.assertIn(self.day(statement.review_ids.reviewed_date), text)
+        self.assertIn(self.day(statement.confirmed_date), text)
+        self.assertLess(text.index("Checked by / Date"), text.index("t_finance"))
+
+    # ------------------------------------------------------------ languages
+    def test_chinese_form(self):
+        """Printed in zh_CN with CJK fonts: Chinese text comes out of the PDF as typed."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.manager.lang = "zh_CN"
+        self.customer.name = "上海精密轴承有限公司"
+        order = self.make_order()
+        order.action_confirm()
+        order.with_user(self.gm).action_review_sign()
+        text = self.pdf_text("business_dept.order_review_report", order, self.manager)
+        self.assertIn("上海精密轴承有限公司", text)
+        self.assertIn(order.name, text)
+        self.assertIn(
+            format_date(
+                self.env(context={"lang": "zh_CN"}),
+                order.company_id._business_local_date(order.review_start_date),
+            ),
+            text,
+        )
