@@ -1,7 +1,7 @@
 """The department's printed forms (表单): one header and one signature block
 (编制/日期 · 审核/日期 · 批准/日期) for every form."""
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.tools import format_date
 
 
@@ -211,3 +211,52 @@ class ReportBusinessPrintedForm(models.AbstractModel):
             }
             for fname in names
         ]
+
+    @api.model
+    def _summary_pages(self, wizard):
+        """《月度总结报告》: the figures of the XLSX (the wizard's own), one page for the
+        department and one per manager: target vs actual, every KPI against its
+        threshold. 编制: who prints it (today); 审核: who froze the month, when frozen."""
+        wizard._check_summary_access()
+        company = wizard.company_id
+        columns = wizard._kpi_model()._kpi_columns()
+        labels = wizard._kpi_labels()
+        yes, below, no_data = self.env._("Met"), self.env._("Below"), self.env._("No data")
+
+        def page(name, figures):
+            kpis = []
+            for rate, flag, threshold, __ in columns:
+                unit = "" if threshold == "satisfaction_threshold" else "%"
+                value = figures.get(rate)
+                kpis.append(
+                    {
+                        "label": labels.get(rate, rate),
+                        "threshold": f"{company[threshold]:.1f}{unit}",
+                        "actual": "" if value is None else f"{value:.1f}{unit}",
+                        "status": no_data if value is None else (yes if figures[flag] else below),
+                        "ok": bool(value is not None and figures[flag]),
+                    }
+                )
+            return {
+                "name": name,
+                "target": figures.get("target_amount") or 0.0,
+                "output": figures.get("output_amount") or 0.0,
+                "new_customers": int(figures.get("new_customers") or 0),
+                "kpis": kpis,
+            }
+
+        pages = [page(self.env._("Department"), wizard._department_figures())]
+        pages += [page(row.user_id.name or "", wizard._row_figures(row)) for row in wizard._rows()]
+        labels_ = self._labels()
+        frozen = self.env["business.kpi.snapshot"]._frozen(company, wizard.month)
+        steps = [
+            self._step(labels_["prepared"], company, self.env.user, fields.Datetime.now()),
+            self._step(
+                labels_["checked"],
+                company,
+                frozen[1] if frozen else None,
+                frozen[0] if frozen else None,
+            ),
+            self._step(labels_["approved"], company),
+        ]
+        return {"pages": pages, "steps": steps, "month": wizard.month.strftime("%Y-%m")}

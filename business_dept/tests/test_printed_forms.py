@@ -506,3 +506,30 @@ class TestPrintedForms(SalesRulesCase):
             ),
             text,
         )
+
+    # ------------------------------------------------------------ 月度总结报告
+    def test_monthly_summary(self):
+        self.set_code("business_dept.kpi_summary_pdf_report", "QR-BD-009")
+        order = self.make_order(qty=2, price=300.0)
+        order.action_confirm()
+        month = self.company._business_local_today().replace(day=1)
+        wizard = self.env["business.kpi.summary"].with_user(self.director).create({"month": month})
+        text = self.pdf_text("business_dept.kpi_summary_pdf_report", wizard, self.director)
+        self.assertIn("Monthly Summary Report", text)
+        self.assertIn("QR-BD-009", text)
+        # one page for the department, one per manager, with the figures of the XLSX
+        self.assertIn(f"{month:%Y-%m} Department", text)
+        self.assertIn(f"{month:%Y-%m} t_manager", text)
+        figures = wizard._department_figures()
+        self.assertIn(f"{self.company.target_threshold:.1f}%", text)
+        self.assertIn(f"{self.company.satisfaction_threshold:.1f}", text)
+        for rate in ("achievement", "payment_ontime_rate", "invoice_ontime_rate"):
+            if figures[rate] is not None:
+                self.assertIn(f"{figures[rate]:.1f}%", text)
+        self.assertIn("No data", text)  # the manager has no review this month
+        self.assertIn("t_director", text)  # 编制: who printed it
+        self.assertIn(self.day(fields.Datetime.now()), text)
+        # the XLSX rule: only the business department reads the summary
+        outsider = wizard.with_user(self.salesman)
+        with self.assertRaises(AccessError):
+            outsider._check_summary_access()
