@@ -5,3 +5,5 @@ from . import customer_statement_xlsx
 from . import business_kpi_report_cache
 from . import business_printed_form
 from . import report_order_review
+from . import report_delivery_notice
+from . import report_delivery_notice_order

@@ -390,6 +390,21 @@ class TestPrintedForms(SalesRulesCase):
         text = self.pdf_text(xmlid, picking, self.manager)
         self.assertIn("t_director", text)
         self.assertIn(self.day(request.requested_date), text)
+        # printed from the order: its deliveries
+        text = self.pdf_text("business_dept.delivery_notice_order_report", order, self.manager)
+        self.assertIn(picking.name, text)
+        self.assertIn("Delivery Notice", text)
+        # a receipt is no delivery notice
+        warehouse = picking.picking_type_id.warehouse_id
+        receipt = self.env["stock.picking"].create(
+            {
+                "picking_type_id": warehouse.in_type_id.id,
+                "location_id": self.env.ref("stock.stock_location_suppliers").id,
+                "location_dest_id": warehouse.lot_stock_id.id,
+            }
+        )
+        with self.assertRaises(UserError):
+            self.html(xmlid, receipt, self.env.user)
 
     # ------------------------------------------------------------ 客户满意度调查表
     def test_satisfaction_survey(self):
@@ -489,23 +504,20 @@ class TestPrintedForms(SalesRulesCase):
 
     # ------------------------------------------------------------ languages
     def test_chinese_form(self):
-        """Printed in zh_CN with CJK fonts: Chinese text comes out of the PDF as typed."""
-        self.env["res.lang"]._activate_lang("zh_CN")
-        self.manager.lang = "zh_CN"
+        """Printed in zh_CN and zh_TW with CJK fonts: Chinese text comes out of the PDF as
+        typed, the dates in the language's format."""
         self.customer.name = "上海精密轴承有限公司"
         order = self.make_order()
         order.action_confirm()
         order.with_user(self.gm).action_review_sign()
-        text = self.pdf_text("business_dept.order_review_report", order, self.manager)
-        self.assertIn("上海精密轴承有限公司", text)
-        self.assertIn(order.name, text)
-        self.assertIn(
-            format_date(
-                self.env(context={"lang": "zh_CN"}),
-                order.company_id._business_local_date(order.review_start_date),
-            ),
-            text,
-        )
+        for lang in ("zh_CN", "zh_TW"):
+            self.env["res.lang"]._activate_lang(lang)
+            self.manager.lang = lang
+            text = self.pdf_text("business_dept.order_review_report", order, self.manager)
+            self.assertIn("上海精密轴承有限公司", text)
+            self.assertIn(order.name, text)
+            day = order.company_id._business_local_date(order.review_start_date)
+            self.assertIn(format_date(self.env(context={"lang": lang}), day), text)
 
     # ------------------------------------------------------------ 月度总结报告
     def test_monthly_summary(self):
