@@ -133,6 +133,31 @@ class ReportBusinessPrintedForm(models.AbstractModel):
 
     # ------------------------------------------------------------ forms
     @api.model
+    def _review_signer(self, order):
+        """Who signed the business column of the order review (the General Manager): the
+        button records him; an order signed before that field existed gives the author of
+        the tracked change of its review start."""
+        self._check_printable(order)
+        order = order.sudo()
+        if order.review_signed_user_id or not order.review_start_date:
+            return order.review_signed_user_id
+        field = self.env["ir.model.fields"]._get("sale.order", "review_start_date")
+        tracking = (
+            self.env["mail.tracking.value"]
+            .sudo()
+            .search(
+                [
+                    ("field_id", "=", field.id),
+                    ("mail_message_id.model", "=", "sale.order"),
+                    ("mail_message_id.res_id", "=", order.id),
+                ],
+                order="id desc",
+                limit=1,
+            )
+        )
+        return tracking.mail_message_id.author_id.user_ids[:1]
+
+    @api.model
     def _backlog_pages(self, backlogs):
         """库存积压原因及处理措施: one page per responsible manager and month, his written
         report (书面提交). 编制: the manager, when every product of the page is explained

@@ -101,6 +101,30 @@ class TestPrintedForms(SalesRulesCase):
         with self.assertRaises(AccessError):
             order.with_user(self.manager).write({"review_signed_user_id": self.manager.id})
 
+    def test_order_review_signed_before_the_field(self):
+        """An order whose review was signed before the signer was recorded: the tracked
+        change of its review start tells who signed."""
+        order = self.make_order()
+        order.action_confirm()
+        order.sudo().review_start_date = self.now
+        # the change as Odoo tracked it, by the General Manager
+        field = self.env["ir.model.fields"]._get("sale.order", "review_start_date")
+        self.env["mail.message"].create(
+            {
+                "model": "sale.order",
+                "res_id": order.id,
+                "author_id": self.gm.partner_id.id,
+                "message_type": "notification",
+                "tracking_value_ids": [
+                    Command.create({"field_id": field.id, "new_value_datetime": self.now})
+                ],
+            }
+        )
+        self.assertFalse(order.review_signed_user_id)
+        text = self.pdf_text("business_dept.order_review_report", order, self.manager)
+        self.assertIn("t_gm", text)
+        self.assertIn(self.day(self.now), text)
+
     def test_order_review_form_access(self):
         order = self.make_order()
         order.action_confirm()
