@@ -15,6 +15,7 @@ from . import tier_definition
 from . import sale_order
 from . import sale_order_signoff
 from . import sale_order_line
+from . import sale_order_review_form
 from . import business_sales_target
 from . import business_sales_target_line
 from . import business_satisfaction_survey

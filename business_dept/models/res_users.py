@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import api, fields, models
 
 # a change of these moves the reviews of the department to the reviewers of now
 REVIEWER_FIELDS = ("groups_id", "active", "company_ids", "company_id", "in_group_", "sel_groups_")
@@ -11,6 +11,24 @@ class ResUsers(models.Model):
     is archived or changes company takes or leaves the open reviews at once."""
 
     _inherit = "res.users"
+
+    # A signature image or personal seal (签名/印章), printed in the boxes of the signature
+    # block (编制/审核/批准) of the department's forms where the user's step is done.
+    business_signature = fields.Image(
+        string="Signature or Seal",
+        max_width=600,
+        max_height=300,
+        help="Image of your signature or personal seal (签名/印章), printed in the signature "
+        "block of the forms you prepared, checked or approved.",
+    )
+
+    @property
+    def SELF_READABLE_FIELDS(self):
+        return [*super().SELF_READABLE_FIELDS, "business_signature"]
+
+    @property
+    def SELF_WRITEABLE_FIELDS(self):
+        return [*super().SELF_WRITEABLE_FIELDS, "business_signature"]
 
     @api.model_create_multi
     def create(self, vals_list):
