@@ -68,7 +68,14 @@ class ReportBusinessPrintedForm(models.AbstractModel):
     def _review_step(self, label, company, review):
         review = review.sudo()
         if review.status == "approved":
-            return self._step(label, company, review.done_by, review.reviewed_date)
+            # 代理审批: "substitute for reviewer"
+            return self._step(
+                label,
+                company,
+                review.done_by,
+                review.reviewed_date,
+                name=review.business_done_by_label,
+            )
         if review.status == "rejected":
             return self._step(
                 label,
@@ -122,7 +129,7 @@ class ReportBusinessPrintedForm(models.AbstractModel):
         return [
             {
                 "tier": review.name or "",
-                "name": review.done_by.name or "",
+                "name": review.business_done_by_label or "",
                 "date": self._date(company, review.reviewed_date),
                 "status": status.get(review.status, ""),
                 "rejected": review.status == "rejected",
