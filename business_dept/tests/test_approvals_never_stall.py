@@ -10,21 +10,30 @@ from odoo.tools.safe_eval import safe_eval
 from .common_sales import SalesRulesCase
 
 
-@tagged("post_install", "-at_install")
-class TestSubstitutes(SalesRulesCase):
-    """代理审批: while the General Manager is away, the quotations that wait for his sign-off
-    wait for his substitute too, who signs "for" him; never his own request, never before
-    or after the period, never a chain."""
+class SignoffCase(SalesRulesCase):
+    """Quotations wait for the General Manager's sign-off; the given users are the General
+    Managers (``general_managers``: attribute names)."""
 
     mail_enabled = True
+    general_managers = ("gm",)
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.company.write({"quote_signoff_required": True, "quote_signoff_min_amount": 0.0})
-        gm_group = cls.env.ref("business_dept.group_general_manager")
-        # one General Manager: the one away
-        gm_group.write({"users": [Command.set(cls.gm.ids)]})
+        managers = [getattr(cls, name).id for name in cls.general_managers]
+        cls.env.ref("business_dept.group_general_manager").write({"users": [Command.set(managers)]})
+
+
+@tagged("post_install", "-at_install")
+class TestSubstitutes(SignoffCase):
+    """代理审批: while the General Manager is away, the quotations that wait for his sign-off
+    wait for his substitute too, who signs "for" him; never his own request, never before
+    or after the period, never a chain."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
         cls.Substitute = cls.env["business.tier.substitute"]
         cls.review_type = cls.env.ref("business_dept.mail_activity_type_tier_review")
         cls.today = cls.company._business_local_today()
@@ -121,19 +130,14 @@ class TestSubstitutes(SalesRulesCase):
 
 
 @tagged("post_install", "-at_install")
-class TestReviewEscalation(SalesRulesCase):
+class TestReviewEscalation(SignoffCase):
     """催办、升级: a quotation waiting for the General Manager's sign-off reminds him after one
     working day and also waits for the administrators after three, counted on the company
     calendar (a weekend and a holiday do not count); a review already done is left alone."""
 
-    mail_enabled = True
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.write({"quote_signoff_required": True, "quote_signoff_min_amount": 0.0})
-        gm_group = cls.env.ref("business_dept.group_general_manager")
-        gm_group.write({"users": [Command.set(cls.gm.ids)]})
         cls.definition = cls.env.ref("business_dept.tier_definition_quotation_signoff")
         cls.definition.write({"business_remind_days": 1, "business_escalate_days": 3})
         # Friday 2 October 2026 is in the National Day holiday (a day off of the calendar)
@@ -197,18 +201,15 @@ class TestReviewEscalation(SalesRulesCase):
 
 
 @tagged("post_install", "-at_install")
-class TestApproverInbox(SalesRulesCase):
+class TestApproverInbox(SignoffCase):
     """待我审批: the reviews waiting for the General Manager, or for the one he stands in
     for, in one list; approved many at once, each checked as one by one."""
 
-    mail_enabled = True
+    general_managers = ("gm", "gm2")
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.write({"quote_signoff_required": True, "quote_signoff_min_amount": 0.0})
-        gm_group = cls.env.ref("business_dept.group_general_manager")
-        gm_group.write({"users": [Command.set((cls.gm | cls.gm2).ids)]})
         cls.inbox = cls.env.ref("business_dept.tier_review_action_inbox")
 
     def _inbox_of(self, user):

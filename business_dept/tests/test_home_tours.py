@@ -40,14 +40,13 @@ class TestHomeTours(BusinessDeptCase, HttpCase):
                 self._tour(tour, user, f"home_{role}_zh_CN")
                 self.assertEqual(user.lang, "zh_CN")
 
-    def test_quotation_signoff_zh_cn(self):
-        """The General Manager, in zh_CN, signs a quotation off from his Reviews inbox."""
-        self.company.quote_signoff_required = True
+    def _quotation(self, customer_name):
+        """A quotation of the manager's new customer, waiting for the sign-off."""
         customer = self.env["res.partner"].create(
-            {"name": "上海测试客户有限公司", "is_company": True, "user_id": self.manager.id}
+            {"name": customer_name, "is_company": True, "user_id": self.manager.id}
         )
         product = self.env["product.product"].create({"name": "精密轴承", "list_price": 80.0})
-        order = (
+        return (
             self.env["sale.order"]
             .with_user(self.manager)
             .create(
@@ -57,6 +56,11 @@ class TestHomeTours(BusinessDeptCase, HttpCase):
                 }
             )
         )
+
+    def test_quotation_signoff_zh_cn(self):
+        """The General Manager, in zh_CN, signs a quotation off from his Reviews inbox."""
+        self.company.quote_signoff_required = True
+        order = self._quotation("上海测试客户有限公司")
         self.assertEqual(order.signoff_state, "to_sign")
         self._tour("business_dept_quotation_signoff_zh_cn", self.gm, "quotation_signoff_zh_CN")
         self.assertEqual(order.signoff_user_id, self.gm)
@@ -69,20 +73,7 @@ class TestHomeTours(BusinessDeptCase, HttpCase):
         gm_group = self.env.ref("business_dept.group_general_manager")
         gm_group.write({"users": [Command.set(self.gm.ids)]})
         self.director.name = "代理总监"
-        customer = self.env["res.partner"].create(
-            {"name": "代理测试客户有限公司", "is_company": True, "user_id": self.manager.id}
-        )
-        product = self.env["product.product"].create({"name": "精密轴承", "list_price": 80.0})
-        order = (
-            self.env["sale.order"]
-            .with_user(self.manager)
-            .create(
-                {
-                    "partner_id": customer.id,
-                    "order_line": [Command.create({"product_id": product.id, "price_unit": 80})],
-                }
-            )
-        )
+        order = self._quotation("代理测试客户有限公司")
         self._tour("business_dept_substitute_name_zh_cn", self.gm, "substitute_name_zh_CN")
         substitution = self.env["business.tier.substitute"].search([("user_id", "=", self.gm.id)])
         self.assertEqual(substitution.substitute_id, self.director)
