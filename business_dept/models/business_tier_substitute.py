@@ -38,7 +38,6 @@ class BusinessTierSubstitute(models.Model):
     )
     substitute_id = fields.Many2one(
         "res.users",
-        string="Substitute",
         required=True,
         domain=[("share", "=", False)],
         tracking=True,

@@ -10,7 +10,7 @@ class TierReviewEscalation(models.Model):
     for the next level (``tier.definition._business_escalation_users``) and the requester is
     told. OCA's own reminder counts calendar days and one review per rule per run."""
 
-    _inherit = "tier.review"
+    _inherit = "tier.review"  # pylint: disable=consider-merging-classes-inherited
 
     business_pending_since = fields.Datetime(string="Pending Since", readonly=True)
     business_reminded = fields.Boolean(readonly=True)

@@ -11,7 +11,7 @@ class TierReviewInbox(models.Model):
     approve / reject in place, one or many. Each approval runs the document's own checks, as
     from its form: nobody approves his own request, each tier by a different person."""
 
-    _inherit = "tier.review"
+    _inherit = "tier.review"  # pylint: disable=consider-merging-classes-inherited
 
     business_document = fields.Char(string="Document", compute="_compute_business_document")
     business_company_id = fields.Many2one(
