@@ -64,7 +64,15 @@ class BusinessLogisticsStatementLine(models.Model):
         help="The carrier's statement lists this waybill (with its amount): imported from "
         "its file, entered by hand, or a carrier amount typed on a collected delivery.",
     )
-    amount = fields.Monetary(string="Carrier Amount")
+    amount = fields.Monetary(
+        string="Carrier Amount", help="The carrier's amount, surcharges included."
+    )
+    surcharge = fields.Monetary(
+        help="The surcharges of the carrier's file (保价费, 附加费) included in the carrier amount."
+    )
+    weight = fields.Float(string="Carrier Weight", help="The weight the carrier billed (kg).")
+    pieces = fields.Integer(string="Carrier Pieces")
+    destination = fields.Char(help="The destination written on the carrier's file.")
     expected_amount = fields.Monetary(readonly=True)
     difference = fields.Monetary(compute="_compute_difference")
     agreed_amount = fields.Monetary(compute="_compute_agreed_amount", store=True)
