@@ -409,7 +409,7 @@ class _RowReader:
             self.refuse(CarrierFileError("negative", value=result), number, column, index)
         return result
 
-    def read(self, row, number):
+    def values(self, row, number):
         """The row as a dict, or ``CarrierFileError`` naming row and column."""
         try:
             waybill = to_waybill(self.cell(row, "waybill"))
@@ -472,7 +472,7 @@ def parse(content, filename, mapping, period=None):
         amount = row[amount_index] if amount_index < len(row) else None
         if is_blank(waybill) and is_blank(amount):
             continue
-        values = reader.read(row, number)
+        values = reader.values(row, number)
         values["key"] = normalize_waybill(values["waybill"], prefixes)
         rows.append(values)
     if not rows:

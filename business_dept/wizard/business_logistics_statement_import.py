@@ -130,36 +130,35 @@ class BusinessLogisticsStatementImport(models.TransientModel):
         )
 
     def _error_templates(self):
-        _ = self.env._
         return {
-            "empty": _("The file is empty."),
-            "xlsx": _("The file cannot be read as XLSX: %(error)s"),
-            "encoding_auto": _("The file is neither UTF-8 nor GB18030 text."),
-            "encoding": _("The file is not %(encoding)s text."),
-            "csv": _("The file cannot be read as CSV: %(error)s"),
-            "no_rows": _("The file has no rows."),
-            "no_header": _(
+            "empty": self.env._("The file is empty."),
+            "xlsx": self.env._("The file cannot be read as XLSX: %(error)s"),
+            "encoding_auto": self.env._("The file is neither UTF-8 nor GB18030 text."),
+            "encoding": self.env._("The file is not %(encoding)s text."),
+            "csv": self.env._("The file cannot be read as CSV: %(error)s"),
+            "no_rows": self.env._("The file has no rows."),
+            "no_header": self.env._(
                 "The file has no %(column)s column: none of its first %(count)s rows is "
                 "a header naming a waybill and an amount column."
             ),
-            "no_lines": _("The file has a header but no rows."),
-            "waybill_missing": _("the waybill is missing."),
-            "not_waybill": _("%(value)s is not a waybill."),
-            "not_waybill_number": _("%(value)s is not a waybill number."),
-            "digits_lost": _(
+            "no_lines": self.env._("The file has a header but no rows."),
+            "waybill_missing": self.env._("the waybill is missing."),
+            "not_waybill": self.env._("%(value)s is not a waybill."),
+            "not_waybill_number": self.env._("%(value)s is not a waybill number."),
+            "digits_lost": self.env._(
                 "%(value)s has more than %(digits)s digits and was stored as a number: "
                 "its last digits are lost. Format the column as text and send the file "
                 "again."
             ),
-            "scientific": _(
+            "scientific": self.env._(
                 "%(value)s is in scientific notation: the waybill lost its last digits. "
                 "Format the column as text and send the file again."
             ),
-            "not_amount": _("%(value)s is not an amount."),
-            "negative": _("the amount %(value)s is negative."),
-            "not_number": _("%(value)s is not a number."),
-            "not_date": _("%(value)s is not a date."),
-            "outside_period": _(
+            "not_amount": self.env._("%(value)s is not an amount."),
+            "negative": self.env._("the amount %(value)s is negative."),
+            "not_number": self.env._("%(value)s is not a number."),
+            "not_date": self.env._("%(value)s is not a date."),
+            "outside_period": self.env._(
                 "%(date)s is outside the statement period %(date_from)s - %(date_to)s."
             ),
         }
