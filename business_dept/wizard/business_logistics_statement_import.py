@@ -189,7 +189,7 @@ class BusinessLogisticsStatementImport(models.TransientModel):
                 amount = rounded[row["amount"]] = currency.round(row["amount"])
             key = normalize_waybill(row["waybill"], prefixes)
             resolution, note = (kept.get((key, amount)) or [(None, None)]).pop(0)
-            values = dict(row, amount=amount, resolution=resolution, note=note)
+            values = dict(row, key=key, amount=amount, resolution=resolution, note=note)
             if key in collected:
                 line_id, collected_date = collected.pop(key)
                 filled.append(dict(values, id=line_id, date=row["date"] or collected_date))
@@ -282,7 +282,10 @@ class BusinessLogisticsStatementImport(models.TransientModel):
 
     def _create_lines(self, rows):
         """The carrier's other rows as new lines, through ``create()`` in batches;
-        ``_match_lines`` then links and prices them."""
+        ``_match_lines`` then links and prices them.
+
+        The line's computed values (company, waybill key, listed by the carrier, agreed
+        amount) are precomputed: the INSERT holds them, without an UPDATE per line."""
         Line = self.env["business.logistics.statement.line"]
         common = {
             "statement_id": self.statement_id.id,
@@ -293,7 +296,8 @@ class BusinessLogisticsStatementImport(models.TransientModel):
         fnames += ("weight", "pieces", "destination", "surcharge")
         for start in range(0, len(rows), CREATE_BATCH):
             batch = rows[start : start + CREATE_BATCH]
-            Line.create([dict(common, **{f: row[f] or False for f in fnames}) for row in batch])
+            # empty values left out: each monetary value given costs a currency lookup
+            Line.create([dict(common, **{f: row[f] for f in fnames if row[f]}) for row in batch])
 
     def _carrier_file_name(self):
         return self.filename or self.env._("Carrier file")
