@@ -291,6 +291,9 @@ class BusinessLogisticsStatementImport(models.TransientModel):
             "statement_id": self.statement_id.id,
             "source": "import",
             "carrier_file": self._carrier_file_name(),
+            # given, so the precomputations read them from the values, not as defaults
+            "match_state": False,
+            "resolution": False,
         }
         fnames = ("waybill", "date", "amount", "resolution", "note")
         fnames += ("weight", "pieces", "destination", "surcharge")
