@@ -26,6 +26,8 @@ from . import account_move
 from . import business_logistics_agreement
 from . import business_logistics_zone
 from . import business_logistics_statement
+from . import business_logistics_statement_match
+from . import business_logistics_import_mapping
 from . import business_logistics_statement_line
 from . import stock_picking
 from . import stock_move

@@ -28,13 +28,18 @@ class BusinessLogisticsStatementLine(models.Model):
     company_id = fields.Many2one(
         related="statement_id.company_id", store=True, index=True, precompute=True
     )
-    currency_id = fields.Many2one(related="statement_id.currency_id")
+    # computed, not related: creating a batch of lines (an import) then does not look the
+    # currency up again for each amount given (Monetary.convert_to_column_insert); the
+    # amounts are rounded in the company's currency by who writes them
+    currency_id = fields.Many2one("res.currency", compute="_compute_currency_id")
     waybill = fields.Char(
         required=True, index=True, help="The carrier's tracking reference, as it is written."
     )
+    # precomputed: a batch of lines is inserted with them, not updated after (imports)
     waybill_key = fields.Char(
         compute="_compute_waybill_key",
         store=True,
+        precompute=True,
         index=True,
         help="The waybill as it is compared: upper case, full-width characters as ASCII, "
         "without spaces, hyphens or the carrier's prefix.",
@@ -61,13 +66,22 @@ class BusinessLogisticsStatementLine(models.Model):
         string="On Carrier Statement",
         compute="_compute_carrier_listed",
         store=True,
+        precompute=True,
         help="The carrier's statement lists this waybill (with its amount): imported from "
         "its file, entered by hand, or a carrier amount typed on a collected delivery.",
     )
-    amount = fields.Monetary(string="Carrier Amount")
+    amount = fields.Monetary(
+        string="Carrier Amount", help="The carrier's amount, surcharges included."
+    )
+    surcharge = fields.Monetary(
+        help="The surcharges of the carrier's file (保价费, 附加费) included in the carrier amount."
+    )
+    weight = fields.Float(string="Carrier Weight", help="The weight the carrier billed (kg).")
+    pieces = fields.Integer(string="Carrier Pieces")
+    destination = fields.Char(help="The destination written on the carrier's file.")
     expected_amount = fields.Monetary(readonly=True)
     difference = fields.Monetary(compute="_compute_difference")
-    agreed_amount = fields.Monetary(compute="_compute_agreed_amount", store=True)
+    agreed_amount = fields.Monetary(compute="_compute_agreed_amount", store=True, precompute=True)
     picking_id = fields.Many2one(
         "stock.picking", string="Delivery", index="btree_not_null", check_company=True
     )
@@ -95,6 +109,11 @@ class BusinessLogisticsStatementLine(models.Model):
     )
     note = fields.Char()
 
+    @api.depends("statement_id.currency_id")
+    def _compute_currency_id(self):
+        for statement, lines in self.grouped("statement_id").items():
+            lines.currency_id = statement.currency_id
+
     @api.depends("waybill", "statement_id.partner_id", "statement_id.company_id")
     def _compute_waybill_key(self):
         for statement, lines in self.grouped("statement_id").items():
@@ -104,10 +123,11 @@ class BusinessLogisticsStatementLine(models.Model):
 
     @api.depends("source", "carrier_file", "amount")
     def _compute_carrier_listed(self):
-        for line in self:
-            line.carrier_listed = (
-                line.source != "collected" or bool(line.carrier_file) or bool(line.amount)
-            )
+        listed = self.filtered(
+            lambda line: line.source != "collected" or line.carrier_file or line.amount
+        )
+        listed.carrier_listed = True  # one assignment for the batch of an import
+        (self - listed).carrier_listed = False
 
     @api.depends("amount", "expected_amount")
     def _compute_difference(self):
@@ -117,6 +137,7 @@ class BusinessLogisticsStatementLine(models.Model):
     @api.depends("amount", "expected_amount", "match_state", "resolution")
     def _compute_agreed_amount(self):
         """Same rule as the SQL of ``_match_lines``, for edits made in the form."""
+        nothing = []  # 0: assigned at once (the batch of an import)
         for line in self:
             if line.resolution == "accept_carrier":
                 line.agreed_amount = line.amount
@@ -125,7 +146,8 @@ class BusinessLogisticsStatementLine(models.Model):
             elif line.resolution != "disputed" and line.match_state == "matched":
                 line.agreed_amount = line.amount
             else:
-                line.agreed_amount = 0.0
+                nothing.append(line)
+        self.browse().concat(*nothing).agreed_amount = 0.0
 
     @api.constrains("amount")
     def _check_amount(self):

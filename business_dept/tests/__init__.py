@@ -11,6 +11,7 @@ from . import test_kpi_rules
 from . import test_kpi_stored_figures
 from . import test_logistics_reconciliation
 from . import test_logistics_waybills
+from . import test_carrier_mapping
 from . import test_quotation_signoff
 from . import test_framework_agreement
 from . import test_order_review

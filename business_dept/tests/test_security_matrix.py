@@ -36,6 +36,12 @@ MATRIX = {
     "business.logistics.statement": LOGISTICS,
     "business.logistics.statement.line": LOGISTICS,
     "business.logistics.statement.import": {"assistant": "rwcu", **BUSINESS_ONLY},
+    "business.logistics.import.mapping": {
+        "assistant": "rwc-",
+        "director": "rwcu",
+        "gm": "rwcu",
+        "finance": "r---",
+    },
     "business.calendar.workday": {role: "r---" for role in ROLES if role != "portal"},
     "business.insert.order": {"assistant": "r---", "manager": "rwc-", **BUSINESS_ONLY},
     "business.insert.order.reject": {"director": "rwc-", "gm": "rwc-"},
