@@ -1,9 +1,9 @@
 """The month's collection plans (应收款项跟催计划) of every salesperson, timed on the bench
 database's invoices (issue 12: 50 salespeople under 5 s at scale 1.0)."""
 
+from common import median_of, verdict, with_floor
 from dateutil.relativedelta import relativedelta
 
-from bench import median_of, verdict, with_floor
 from odoo.tools import SQL
 
 TARGET_S = 5.0

@@ -14,10 +14,9 @@ import subprocess
 import time
 
 import requests
+from common import KPI_FIELDS, TARGETS, median_of, verdict, with_floor
 from dateutil.relativedelta import relativedelta
 from lxml import etree
-
-from bench import KPI_FIELDS, TARGETS, median_of, verdict, with_floor
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GM_LOGIN = "bench_gm"
@@ -310,10 +309,10 @@ def measure_http(env, context, size, repeat, client):
     pivot = screens.get("kpi_pivot_month_by_salesperson")
     if pivot and pivot.get("status") == "ok":
         # not the floor: the least work for the month's figures themselves
-        from bench_measure import _baseline  # noqa: PLC0415
+        from baseline import kpi_floor  # noqa: PLC0415
 
         fields = [f for f in KPI_FIELDS if f in env["business.kpi.report"]._fields]
-        base_median, base_runs = median_of(repeat, lambda: _baseline(env, kpi_month, fields))
+        base_median, base_runs = median_of(repeat, lambda: kpi_floor(env, kpi_month, fields))
         pivot["reference_kpi_baseline"] = {
             "how": "bench/kpi_baseline.sql for the same month, in the bench's cursor",
             "median_s": base_median,
