@@ -42,8 +42,7 @@ import subprocess
 import sys
 import time
 
-import odoo_env
-from common import HERE, MODULE, REPO, TARGETS, median_of, sizes, verdict, with_floor
+from common import HERE, MODULE, REPO, TARGETS, median_of, odoo_env, sizes, verdict, with_floor
 
 # The measuring modules import Odoo: they are loaded once Odoo is found (import_odoo).
 
