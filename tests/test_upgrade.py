@@ -335,6 +335,12 @@ NO_TRIGGERS = {
         "AND name LIKE 'ir_cron_business_kpi%'",
         [("ir_cron_business_kpi_store_refresh",)],
     ),
+    "nor the 10-minute cron's server action": (
+        "SELECT count(*) FROM ir_act_server s JOIN ir_model_data d ON d.res_id = s.id "
+        "AND d.model = 'ir.actions.server' AND d.module = 'business_dept' "
+        "WHERE d.name = 'ir_cron_business_kpi_refresh_ir_actions_server'",
+        [(0,)],
+    ),
 }
 
 CHECKS_2_1 = {

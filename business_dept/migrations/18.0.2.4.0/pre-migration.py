@@ -37,7 +37,14 @@ def drop_triggers(cr):
 def migrate(env, version):
     cr = env.cr
     drop_triggers(cr)
-    openupgrade.delete_records_safely_by_xml_id(env, ["business_dept.ir_cron_business_kpi_refresh"])
+    # the cron, then its server action (Odoo keeps it when the cron goes)
+    openupgrade.delete_records_safely_by_xml_id(
+        env,
+        [
+            "business_dept.ir_cron_business_kpi_refresh",
+            "business_dept.ir_cron_business_kpi_refresh_ir_actions_server",
+        ],
+    )
     if openupgrade.table_exists(cr, "business_kpi_snapshot"):
         _query(
             cr,
