@@ -47,9 +47,6 @@ from common import HERE, MODULE, REPO, TARGETS, median_of, odoo_env, sizes, verd
 # The measuring modules import Odoo: they are loaded once Odoo is found (import_odoo).
 
 
-# --------------------------------------------------------------------------- timing
-
-
 # --------------------------------------------------------------------------- database
 def create_database(odoo, db):
     """A fresh database with the addon installed, without demo data."""
@@ -183,6 +180,20 @@ def summary(result):
         add("http_screens", http)
     for name, figure in (http or {}).get("screens", {}).items():
         add(f"http.{name}", figure)
+    overhead = result.get("overhead")
+    if overhead:
+        # the standard flows with the addon against the same database without it
+        rows.append(
+            {
+                "figure": "overhead_standard_flows",
+                "seconds": overhead["median_with_s"],
+                "floor_s": overhead["median_without_s"],
+                "ratio_to_floor": overhead["ratio"],
+                "ratio_target": overhead["ratio_target"],
+                "target_s": None,
+                "met": overhead["met"],
+            }
+        )
     return rows
 
 
@@ -227,6 +238,11 @@ def main():
     )
     parser.add_argument(
         "--no-http", action="store_true", help="skip the screens timed through HTTP JSON-RPC"
+    )
+    parser.add_argument(
+        "--no-overhead",
+        action="store_true",
+        help="skip the addon's cost to the standard flows (a copy of the database without it)",
     )
     parser.add_argument(
         "--explain",
@@ -300,10 +316,19 @@ def main():
             # what the run needed of the machine: the database's disk, this process's memory
             cr.execute("SELECT pg_database_size(current_database())")
             result["database_gb"] = round(cr.fetchone()[0] / 1024**3, 2)
-    finally:
-        if not args.keep_db:
-            from odoo.modules.registry import Registry  # noqa: PLC0415
+        if not args.no_overhead:
+            from bench_overhead import make_twin, measure_overhead  # noqa: PLC0415
 
+            twin = make_twin(odoo, args.db)
+            result["overhead"] = measure_overhead(odoo, args.db, twin)
+    finally:
+        from odoo.modules.registry import Registry  # noqa: PLC0415
+
+        twin = f"{args.db}_without_addon"
+        Registry.delete(twin)
+        odoo.sql_db.close_db(twin)
+        subprocess.run(["dropdb", "--if-exists", twin], check=False)
+        if not args.keep_db:
             Registry.delete(args.db)
             odoo.sql_db.close_db(args.db)
             subprocess.run(["dropdb", "--if-exists", args.db], check=False)

@@ -66,11 +66,12 @@ def measure_customer_statements(env, context, size, repeat, median_of, verdict, 
         cr.execute(SQL("SELECT COUNT(*) FROM business_customer_statement_line"))
         lines = cr.fetchone()[0]
 
-        closing_days = Statement._closing_days_ending(date_to)
-        periods = {day: Statement._period_start(date_to, day) for day in closing_days}
+        Collector = env["business.customer.statement.collector"]
+        closing_days = Collector._closing_days_ending(date_to)
+        periods = {day: Collector._period_start(date_to, day) for day in closing_days}
 
         def floor():
-            rows = Statement._statement_candidates(company, date_to, periods)
+            rows = Collector._statement_candidates(company, date_to, periods)
             cr.execute(
                 SQL(
                     """INSERT INTO business_customer_statement

@@ -61,7 +61,7 @@ def test_bench_runs_at_tiny_scale(tmp_path):
         ],
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=1500,
         check=False,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -116,8 +116,16 @@ def test_bench_runs_at_tiny_scale(tmp_path):
         assert screen["target_s"] == 1.0
     pivot = http["screens"]["kpi_pivot_month_by_salesperson"]["reference_kpi_baseline"]
     assert _number(pivot["median_s"]) and _number(pivot["ratio"]), pivot
+    # the customer statements of a month beside their floor
+    statements = result["figures"]["customer_statements"]
+    assert statements["status"] == "ok", statements
+    # the addon's cost to the standard flows: the same database without the addon
+    overhead = result["overhead"]
+    assert len(overhead["with_addon_s"]) == len(overhead["without_addon_s"]) == 3
+    assert _number(overhead["ratio"]) and overhead["ratio_target"] == 1.05, overhead
     names = {row["figure"] for row in result["summary"]}
     assert set(FIGURES) <= names and {f"http.{name}" for name in SCREENS} <= names
+    assert "overhead_standard_flows" in names
     assert all(isinstance(row["met"], bool) for row in result["summary"])
     assert isinstance(result["all_met"], bool)
 
