@@ -190,6 +190,18 @@ class TestReviewEscalation(SignoffCase):
         self.assertFalse(order.review_ids.business_escalated)
         self.assertFalse(order.review_ids.business_reminded)
 
+    def test_no_reminder_for_a_rejected_or_cancelled_document(self):
+        with freeze_time(self.local(2026, 10, 1, 10, 0)):
+            rejected = self.make_order()
+            rejected.with_user(self.gm)._business_reject("Price too low")
+            cancelled = self.make_order()
+            cancelled.action_cancel()
+        self._run(2026, 10, 9, 11, 0)
+        self.assertEqual(rejected.review_ids.status, "rejected")
+        self.assertFalse(rejected.review_ids.business_reminded)
+        self.assertFalse(rejected.review_ids.business_escalated)
+        self.assertFalse(cancelled.review_ids.filtered("business_reminded"))
+
     def test_the_requester_is_never_an_escalation_reviewer(self):
         """Escalated to a named deputy who made the quotation: not him."""
         self.definition.business_escalate_user_id = self.manager
