@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tools import format_date
 from odoo.tools.pdf import PdfFileReader
 
@@ -22,11 +22,14 @@ SIGNATURE_PNG = base64.b64encode(
 
 
 @tagged("post_install", "-at_install")
-class TestPrintedForms(SalesRulesCase):
+class TestPrintedForms(SalesRulesCase, HttpCase):
     """The department's printed forms (表单): each renders as a PDF for a record made
     through its workflow, with its title, number, form code and the signature block
     编制/审核/批准 (who, the day in the company's time zone), empty boxes for steps not
-    done, the rejection with its comment."""
+    done, the rejection with its comment.
+
+    An HTTP test case: wkhtmltopdf fetches the report's assets from the server, which then
+    reads the test's own transaction (a plain test case would wait on its locks)."""
 
     @classmethod
     def setUpClass(cls):
