@@ -97,6 +97,10 @@ class BusinessTierSubstitute(models.Model):
                 raise ValidationError(self.env._("A substitution ends on or after its start."))
             if substitution.substitute_id == substitution.user_id:
                 raise ValidationError(self.env._("Name someone else as substitute."))
+            if substitution.substitute_id.share:
+                raise ValidationError(
+                    self.env._("A substitute is an internal user, not a portal user.")
+                )
             overlapping = self.sudo().search(
                 [
                     ("id", "!=", substitution.id),
@@ -119,8 +123,10 @@ class BusinessTierSubstitute(models.Model):
                     )
                 )
 
-    def _check_may_name(self):
-        """Server side: who names a substitute for whom, and never in the past."""
+    def _check_may_name(self, dates=()):
+        """Server side: who names a substitute for whom; the ``dates`` written (``date_from``,
+        ``date_to``) are never in the past: a running substitution can still be shortened
+        to today or extended."""
         if self.env.su:
             return
         user = self.env.user
@@ -143,7 +149,8 @@ class BusinessTierSubstitute(models.Model):
                         user=substitution.user_id.name,
                     )
                 )
-            if substitution.date_from < substitution.company_id._business_local_today():
+            today = substitution.company_id._business_local_today()
+            if any(substitution[fname] < today for fname in dates):
                 raise ValidationError(
                     self.env._("A substitution starts today or later; it is not back-dated.")
                 )
@@ -151,14 +158,14 @@ class BusinessTierSubstitute(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         substitutions = super().create(vals_list)
-        substitutions._check_may_name()
+        substitutions._check_may_name(dates=("date_from", "date_to"))
         self._business_reviews_follow()
         return substitutions
 
     def write(self, vals):
         self._check_may_name()
         result = super().write(vals)
-        self._check_may_name()
+        self._check_may_name(dates=[f for f in ("date_from", "date_to") if f in vals])
         self._business_reviews_follow()
         return result
 

@@ -123,6 +123,22 @@ class TestSubstitutes(SignoffCase):
         self.assertTrue(self._away(self.manager, self.manager2, by=self.director))
         admin = self.env.ref("base.user_admin")
         self.assertTrue(self._away(self.gm, self.gm2, by=admin))
+        # a running substitution is extended or ended today, never back-dated
+        running = self._away(self.salesman, self.gm2)
+        with freeze_time(f"{self.today + timedelta(days=1)} 06:00:00"):
+            running.with_user(self.salesman).write({"date_to": self.today + timedelta(days=5)})
+            with self.assertRaises(ValidationError):
+                running.with_user(self.salesman).write({"date_to": self.today})
+        # a portal user is no substitute
+        portal = self.env["res.users"].create(
+            {
+                "name": "Portal Buyer",
+                "login": "t_portal_substitute",
+                "groups_id": [Command.set(self.env.ref("base.group_portal").ids)],
+            }
+        )
+        with self.assertRaises(ValidationError):
+            self._away(self.gm, portal)
         # nor changes another's
         substitution = self._away(self.assistant, self.finance)
         with self.assertRaises(AccessError):
