@@ -23,6 +23,7 @@ from . import business_stock_backlog
 from . import business_kpi_mixin
 from . import business_kpi_snapshot
 from . import account_move
+from . import account_move_carrier_bill
 from . import business_logistics_agreement
 from . import business_logistics_zone
 from . import business_logistics_statement

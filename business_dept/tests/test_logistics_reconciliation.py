@@ -526,6 +526,46 @@ class TestLogisticsWorkflow(LogisticsCase):
         with self.assertRaises(UserError):
             statement.with_user(self.assistant).unlink()
 
+    def test_carrier_bill_keeps_the_signed_amount(self):
+        """The bill of a signed statement: reference and date may be set, a tax included
+        in the price too; another carrier, currency or total is refused, also at posting."""
+        statement = self._matched_statement()
+        statement.with_user(self.finance).action_finance_approve()
+        statement.with_user(self.director).action_director_sign()
+        statement.with_user(self.assistant).action_submit()
+        bill = statement.vendor_bill_id
+        accountant = new_test_user(
+            self.env, "t_carrier_accountant", groups="base.group_user,account.group_account_manager"
+        )
+        bill = bill.with_user(accountant)
+        bill.write({"ref": "SF-INV-0001", "invoice_date": date(2026, 11, 30)})
+        line = bill.invoice_line_ids
+        with self.assertRaises(UserError) as refused:
+            bill.write({"invoice_line_ids": [Command.update(line.id, {"price_unit": 66.0})]})
+        self.assertIn("60.0 USD", str(refused.exception))
+        with self.assertRaises(UserError):
+            bill.write({"partner_id": self.env["res.partner"].create({"name": "Other"}).id})
+        tax = self.env["account.tax"].create(
+            {
+                "name": "VAT 9% included",
+                "amount": 9.0,
+                "type_tax_use": "purchase",
+                "price_include_override": "tax_included",
+                "company_id": statement.company_id.id,
+            }
+        )
+        self.env.invalidate_all()  # the refused writes were rolled back
+        self.assertEqual(line.price_unit, 60.0)
+        bill.write({"invoice_line_ids": [Command.update(line.id, {"tax_ids": [Command.set(tax.ids)]})]})
+        self.assertAlmostEqual(bill.amount_total, 60.0)
+        # a line written past the bill's form is caught when the bill is posted
+        line.sudo().with_context(check_move_validity=False).write({"price_unit": 70.0})
+        with self.assertRaises(UserError):
+            bill.action_post()
+        line.sudo().with_context(check_move_validity=False).write({"price_unit": 60.0})
+        bill.action_post()
+        self.assertEqual(bill.state, "posted")
+
     def test_wrong_roles(self):
         statement = self._matched_statement()
         for user in (self.assistant, self.director, self.manager):
