@@ -65,6 +65,59 @@ class BusinessKpiReportParts(models.AbstractModel):
 
     # ------------------------------------------------------------------ parts
     @api.model
+    def _kpi_owners(self):
+        """(archived internal users' ids, (company, its director, its first open month)
+        of each company) for ``_kpi_owner``: read once per report query (``_kpi_parts``)."""
+        gone = tuple(
+            self.env["res.users"]
+            .sudo()
+            .with_context(active_test=False)
+            ._search([("active", "=", False), ("share", "=", False)])
+        )
+        Snapshot = self.env["business.kpi.snapshot"]
+        companies = tuple(
+            (company.id, company._business_director().id or None, Snapshot._kpi_open_from(company))
+            for company in self.env["res.company"].sudo().search([])
+        )
+        return gone, companies
+
+    @api.model
+    def _kpi_owner(self, user, partner, month, company):
+        """SQL: the salesperson a row counts for (离职交接). In the months still open
+        (``business.kpi.snapshot._kpi_open_from``: not frozen nor stored), the figures of
+        an archived salesperson go to the customer's salesperson at work in the company,
+        else to the company's Business Director; closed months keep whom they named.
+        ``partner``: the customer of the row (NULL for a target: the director)."""
+        gone, companies = self.env.context.get("business_kpi_owners") or self._kpi_owners()
+        if not gone:
+            return user
+        companies = SQL(", ").join(
+            SQL("(%s, %s::int, %s::date)", *company) for company in companies
+        )
+        return SQL(
+            """(CASE WHEN %(user)s = ANY(%(gone)s) AND %(month)s >= (
+                    SELECT o.open_from FROM (VALUES %(companies)s) o(company_id, director_id, open_from)
+                     WHERE o.company_id = %(company)s)
+                 THEN COALESCE(
+                    (SELECT su.id FROM res_partner sp
+                       JOIN res_partner sc ON sc.id = sp.commercial_partner_id
+                       JOIN res_users su ON su.id = sc.user_id
+                      WHERE sp.id = %(partner)s AND su.active AND NOT su.share
+                        AND EXISTS (SELECT 1 FROM res_company_users_rel r
+                                     WHERE r.user_id = su.id AND r.cid = %(company)s)),
+                    (SELECT o.director_id FROM (VALUES %(companies)s) o(company_id, director_id, open_from)
+                      WHERE o.company_id = %(company)s),
+                    %(user)s)
+                 ELSE %(user)s END)""",
+            user=user,
+            gone=list(gone),
+            month=month,
+            companies=companies,
+            company=company,
+            partner=partner,
+        )
+
+    @api.model
     def _kpi_tz(self):
         """Relation (company_id, tz) of the companies' time zones, to join."""
         return self.env["res.company"]._business_tz_sql()
@@ -91,19 +144,23 @@ class BusinessKpiReportParts(models.AbstractModel):
     def _kpi_part_target(self):
         return SQL(
             """
-            SELECT l.company_id, l.user_id, make_date(l.year, l.month, 1) AS month,
+            SELECT l.company_id, %s AS user_id, make_date(l.year, l.month, 1) AS month,
                    sum(l.amount) AS target_amount
               FROM business_sales_target_line l
              WHERE l.user_id IS NOT NULL
           GROUP BY 1, 2, 3
-            """
+            """,
+            self._kpi_owner(
+                SQL("l.user_id"), SQL("NULL::int"), SQL("make_date(l.year, l.month, 1)"),
+                SQL("l.company_id"),
+            ),
         )
 
     @api.model
     def _kpi_part_output_invoiced(self):
         return SQL(
             """
-            SELECT am.company_id, am.invoice_user_id AS user_id, %(month)s AS month,
+            SELECT am.company_id, %(user)s AS user_id, %(month)s AS month,
                    sum(am.amount_untaxed_signed) AS invoiced_amount
               FROM account_move am
               -- only for the companies counting invoiced output (nothing read otherwise)
@@ -116,13 +173,17 @@ class BusinessKpiReportParts(models.AbstractModel):
             """,
             month=self._kpi_month(SQL("am.invoice_date")),
             rows_in=self._kpi_rows_in(SQL("am.invoice_date")),
+            user=self._kpi_owner(
+                SQL("am.invoice_user_id"), SQL("am.commercial_partner_id"),
+                self._kpi_month(SQL("am.invoice_date")), SQL("am.company_id"),
+            ),
         )
 
     @api.model
     def _kpi_part_output_delivered(self):
         return SQL(
             """
-            SELECT so.company_id, so.user_id, %(month)s AS month,
+            SELECT so.company_id, %(user)s AS user_id, %(month)s AS month,
                    sum(CASE WHEN dest.usage = 'customer' THEN 1 ELSE -1 END
                        * sm.quantity * sol.price_reduce_taxexcl
                        / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS delivered_amount
@@ -143,6 +204,10 @@ class BusinessKpiReportParts(models.AbstractModel):
             month=self._kpi_local_month(SQL("sm.date")),
             rows_in=self._kpi_rows_in(SQL("sm.date")),
             tz=self._kpi_tz(),
+            user=self._kpi_owner(
+                SQL("so.user_id"), SQL("so.partner_id"), self._kpi_local_month(SQL("sm.date")),
+                SQL("so.company_id"),
+            ),
         )
 
     @api.model
@@ -153,13 +218,13 @@ class BusinessKpiReportParts(models.AbstractModel):
         return SQL(
             """
             WITH off AS MATERIALIZED (%(days_off)s)
-            SELECT i.company_id, i.user_id, i.month,
+            SELECT i.company_id, %(user)s AS user_id, i.month,
                    count(*) AS payment_due_count,
                    count(*) FILTER (WHERE i.paid >= i.owed) AS payment_ontime_count,
                    sum(i.owed) AS payment_due_amount,
                    sum(LEAST(i.paid, i.owed)) AS payment_ontime_amount
               FROM (SELECT aml.id, am.company_id, am.invoice_user_id AS user_id,
-                           %(month)s AS month,
+                           am.commercial_partner_id AS partner_id, %(month)s AS month,
                            -- owed: the installment less what credit notes took off
                            aml.balance - COALESCE(sum(apr.amount)
                                FILTER (WHERE cm.move_type = 'out_refund'), 0) AS owed,
@@ -180,13 +245,16 @@ class BusinessKpiReportParts(models.AbstractModel):
                        AND aml.date_maturity IS NOT NULL
                        AND am.state = 'posted' AND am.move_type = 'out_invoice'
                        AND %(rows_in)s
-                  GROUP BY aml.id, am.id, 4, off.deadline) i
+                  GROUP BY aml.id, am.id, 5, off.deadline) i
              WHERE i.owed > 0
           GROUP BY 1, 2, 3
             """,
             month=self._kpi_month(SQL("aml.date_maturity")),
             rows_in=self._kpi_rows_in(SQL("aml.date_maturity")),
             days_off=self._kpi_days_off(),
+            user=self._kpi_owner(
+                SQL("i.user_id"), SQL("i.partner_id"), SQL("i.month"), SQL("i.company_id")
+            ),
         )
 
     @api.model
@@ -230,7 +298,7 @@ class BusinessKpiReportParts(models.AbstractModel):
         next_closing = self._kpi_closing_date(next_start, SQL("d.closing_day"))
         return SQL(
             """
-            SELECT d.company_id, d.user_id, d.month,
+            SELECT d.company_id, %(user)s AS user_id, d.month,
                    count(*) AS delivery_count,
                    -- a posted invoice of the order delivered to the customer (发票送达)
                    -- from the month's first day up to the closing date (an indexed
@@ -247,7 +315,7 @@ class BusinessKpiReportParts(models.AbstractModel):
                           AND am.invoice_delivered_date <= CASE WHEN d.done_date <= %(closing)s
                                                       THEN %(closing)s ELSE %(next_closing)s END
                    )) AS delivery_ontime_count
-              FROM (SELECT p.id, p.company_id, so.user_id, p.sale_id,
+              FROM (SELECT p.id, p.company_id, so.user_id, p.sale_id, rp.id AS partner_id,
                            %(month)s AS month, %(day)s AS done_date,
                            %(closing_day)s AS closing_day
                       FROM stock_picking p
@@ -269,13 +337,16 @@ class BusinessKpiReportParts(models.AbstractModel):
             closing_day=self.env["res.partner"]._company_value_sql(
                 "closing_day", "rp", SQL("p.company_id")
             ),
+            user=self._kpi_owner(
+                SQL("d.user_id"), SQL("d.partner_id"), SQL("d.month"), SQL("d.company_id")
+            ),
         )
 
     @api.model
     def _kpi_part_review(self):
         return SQL(
             """
-            SELECT so.company_id, so.user_id, %(month)s AS month,
+            SELECT so.company_id, %(user)s AS user_id, %(month)s AS month,
                    count(*) AS review_count,
                    count(*) FILTER (WHERE so.review_on_time) AS review_ontime_count
               FROM sale_order so
@@ -286,13 +357,17 @@ class BusinessKpiReportParts(models.AbstractModel):
             month=self._kpi_local_month(SQL("so.review_received_date")),
             rows_in=self._kpi_rows_in(SQL("so.review_received_date")),
             tz=self._kpi_tz(),
+            user=self._kpi_owner(
+                SQL("so.user_id"), SQL("so.partner_id"),
+                self._kpi_local_month(SQL("so.review_received_date")), SQL("so.company_id"),
+            ),
         )
 
     @api.model
     def _kpi_part_satisfaction(self):
         return SQL(
             """
-            SELECT s.company_id, s.user_id, %(month)s AS month,
+            SELECT s.company_id, %(user)s AS user_id, %(month)s AS month,
                    count(*) AS survey_count, sum(s.score) AS survey_score
               FROM business_satisfaction_survey s
              WHERE s.state = 'done' AND %(rows_in)s
@@ -300,19 +375,27 @@ class BusinessKpiReportParts(models.AbstractModel):
             """,
             month=self._kpi_month(SQL("s.date")),
             rows_in=self._kpi_rows_in(SQL("s.date")),
+            user=self._kpi_owner(
+                SQL("s.user_id"), SQL("s.partner_id"), self._kpi_month(SQL("s.date")),
+                SQL("s.company_id"),
+            ),
         )
 
     @api.model
     def _kpi_part_backlog(self):
         return SQL(
             """
-            SELECT b.company_id, b.user_id, %s AS month,
+            SELECT b.company_id, %s AS user_id, %s AS month,
                    count(*) AS backlog_count,
                    count(*) FILTER (WHERE b.explained_on_time) AS backlog_explained_count
               FROM business_stock_backlog b
              WHERE %s
           GROUP BY 1, 2, 3
             """,
+            self._kpi_owner(
+                SQL("b.user_id"), SQL("NULL::int"), self._kpi_month(SQL("b.month")),
+                SQL("b.company_id"),
+            ),
             self._kpi_month(SQL("b.month")),
             self._kpi_rows_in(SQL("b.month")),
         )
@@ -325,7 +408,7 @@ class BusinessKpiReportParts(models.AbstractModel):
             # period) rather than every customer's first order over the history
             return SQL(
                 """
-            SELECT f.company_id, f.user_id, f.month, count(*) AS new_customers
+            SELECT f.company_id, %(user)s AS user_id, f.month, count(*) AS new_customers
               FROM (SELECT DISTINCT ON (so.company_id, rp.commercial_partner_id)
                            so.company_id, so.user_id, %(month)s AS month,
                            rp.commercial_partner_id, so.date_order, so.id
@@ -347,12 +430,14 @@ class BusinessKpiReportParts(models.AbstractModel):
                 month=self._kpi_local_month(SQL("so.date_order")),
                 tz=self._kpi_tz(),
                 rows_in=self._kpi_rows_in(SQL("so.date_order")),
+                user=self._kpi_new_customer_owner(),
             )
         return SQL(
             """
-            SELECT f.company_id, f.user_id, f.month, count(*) AS new_customers
+            SELECT f.company_id, %(user)s AS user_id, f.month, count(*) AS new_customers
               FROM (SELECT DISTINCT ON (so.company_id, rp.commercial_partner_id)
-                           so.company_id, so.user_id, %(month)s AS month
+                           so.company_id, so.user_id, %(month)s AS month,
+                           rp.commercial_partner_id
                       FROM sale_order so
                       JOIN res_partner rp ON rp.id = so.partner_id
                       JOIN %(tz)s tz ON tz.company_id = so.company_id
@@ -362,11 +447,20 @@ class BusinessKpiReportParts(models.AbstractModel):
             """,
             month=self._kpi_local_month(SQL("so.date_order")),
             tz=self._kpi_tz(),
+            user=self._kpi_new_customer_owner(),
+        )
+
+    @api.model
+    def _kpi_new_customer_owner(self):
+        return self._kpi_owner(
+            SQL("f.user_id"), SQL("f.commercial_partner_id"), SQL("f.month"), SQL("f.company_id")
         )
 
     @api.model
     def _kpi_parts(self):
         """[(part query, its measure columns)]; extend to add a KPI."""
+        if "business_kpi_owners" not in self.env.context:
+            self = self.with_context(business_kpi_owners=self._kpi_owners())
         return [
             (self._kpi_part_target(), ["target_amount"]),
             (self._kpi_part_output_invoiced(), ["invoiced_amount"]),

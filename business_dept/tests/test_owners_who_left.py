@@ -1,9 +1,12 @@
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import Command
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from . import test_collection_plan
+from .common import KpiCase
 
 
 @tagged("post_install", "-at_install")
@@ -100,3 +103,79 @@ class TestWorkHandedOver(test_collection_plan.CollectionPlanCase):
         self.env["res.partner"]._cron_business_agreement_expiry()
         self.assertEqual(self.customer2.activity_ids.user_id, self.company._business_director())
         self.assertFalse(self._open_of(self.manager2))
+
+
+@tagged("post_install", "-at_install")
+class TestKpiOwnersWhoLeft(KpiCase):
+    """The KPI rows of the months still open (the current one, and the previous one until
+    it is frozen) of an archived salesperson go to the customer's salesperson at work, else
+    to the Business Director; a closed month keeps whom it named."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.leaver = new_test_user(
+            cls.env,
+            login="t_kpi_leaver",
+            groups="base.group_user,business_dept.group_business_manager",
+            company_id=cls.company.id,
+            company_ids=[cls.company.id],
+        )
+        # the customer was given to manager2; the other one is still the leaver's
+        cls.customer.user_id = cls.manager2
+        cls.own = cls.env["res.partner"].create(
+            {"name": "Leaver's Own Co.", "is_company": True, "user_id": cls.leaver.id}
+        )
+        cls.month = cls.company._business_local_today().replace(day=1)
+        cls.old_month = cls.month - relativedelta(months=3)
+        for partner, amount, day in (
+            (cls.customer, 1000.0, cls.month),
+            (cls.own, 500.0, cls.month),
+            (cls.customer, 200.0, cls.old_month),
+        ):
+            move = cls.env["account.move"].create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner.id,
+                    "invoice_user_id": cls.leaver.id,
+                    "invoice_date": day,
+                    "invoice_line_ids": [
+                        Command.create({"name": "Pump", "quantity": 1, "price_unit": amount})
+                    ],
+                }
+            )
+            move.line_ids.tax_ids = False
+            move.action_post()
+        cls.env["business.sales.target"].with_user(cls.director).create(
+            {"user_id": cls.leaver.id, "year": cls.month.year, "amount": 12000.0}
+        )
+
+    def _invoiced(self, user, month):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        rows = self.env["business.kpi.report"].search(
+            [("user_id", "=", user.id), ("month", "=", month)]
+        )
+        return sum(rows.mapped("output_amount")), sum(rows.mapped("target_amount"))
+
+    def test_figures_of_open_months_go_to_who_is_at_work(self):
+        self.assertEqual(self._invoiced(self.leaver, self.month), (1500.0, 1000.0))
+        before_m2 = self._invoiced(self.manager2, self.month)[0]
+        director = self.company._business_director()
+        before_director = self._invoiced(director, self.month)
+        self.leaver.action_archive()
+        self.assertEqual(self._invoiced(self.leaver, self.month), (0, 0))
+        # the customer's salesperson of now takes the customer's figures
+        self.assertEqual(self._invoiced(self.manager2, self.month)[0], before_m2 + 1000.0)
+        # the leaver's own customer and his target: the Business Director
+        self.assertEqual(
+            self._invoiced(director, self.month),
+            (before_director[0] + 500.0, before_director[1] + 1000.0),
+        )
+        # a closed month keeps whom it named
+        self.assertEqual(self._invoiced(self.leaver, self.old_month)[0], 200.0)
+
+    def test_back_at_work_gets_them_back(self):
+        self.leaver.action_archive()
+        self.leaver.action_unarchive()
+        self.assertEqual(self._invoiced(self.leaver, self.month)[0], 1500.0)
