@@ -4,7 +4,7 @@
     "name": "Business Department Rules",
     "summary": "业务部管理制度: quotation sign-off, framework agreements, order-review "
     "timing, insert orders, backlog, logistics reconciliation, targets and KPIs",
-    "version": "18.0.2.4.0",
+    "version": "18.0.2.5.0",
     "category": "Sales/Sales",
     "website": "https://github.com/business-dept/business_dept",
     "author": "business_dept contributors",

@@ -564,3 +564,30 @@ def test_upgrade_from_18_0_2_3_0(odoo):
         assert "ROW 2026-04-01 stored 300.0 7" in out, out[-2000:]
 
     upgrade_from(odoo, "18.0.2.3.0", SETUP_2_3, CHECKS_2_3, after)
+
+
+SETUP_2_4 = """
+from datetime import datetime
+env.company.write({"quote_signoff_required": False, "agreement_required": False})
+partner = env["res.partner"].create({"name": "Upgrade Customer", "is_company": True})
+# signed Monday 2 March 2026, 10:00 in Shanghai: 4 working days, due Friday 6 March
+for ref, received in (("evening", datetime(2026, 3, 6, 10, 30)),
+                      ("saturday", datetime(2026, 3, 7, 1, 0))):
+    env["sale.order"].create({"partner_id": partner.id, "client_order_ref": ref,
+        "review_start_date": datetime(2026, 3, 2, 2, 0), "review_received_date": received})
+env.cr.commit()
+"""
+
+CHECKS_2_4 = {
+    "review on time by the receipt date (接收日期)": (
+        "SELECT client_order_ref, review_deadline::text, review_on_time FROM sale_order "
+        "WHERE client_order_ref IN ('evening', 'saturday') ORDER BY 1",
+        [("evening", "2026-03-06 09:00:00", True), ("saturday", "2026-03-06 09:00:00", False)],
+    ),
+}
+
+
+def test_upgrade_from_18_0_2_4_0(odoo):
+    """The review received on the evening of its deadline day is on time (the receipt
+    date counts, 接收日期); one received the next day stays late."""
+    upgrade_from(odoo, "18.0.2.4.0", SETUP_2_4, CHECKS_2_4)

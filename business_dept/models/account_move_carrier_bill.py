@@ -36,8 +36,7 @@ class AccountMove(models.Model):
             if bill.state == "cancel":
                 continue
             if (
-                bill.partner_id.commercial_partner_id
-                != statement.partner_id.commercial_partner_id
+                bill.partner_id.commercial_partner_id != statement.partner_id.commercial_partner_id
                 or bill.currency_id != statement.currency_id
                 or bill.currency_id.compare_amounts(bill.amount_total, statement.amount_agreed)
             ):

@@ -97,13 +97,18 @@ class SaleOrder(models.Model):
         "working day on or after it (the Invoice Overdue filter).",
     )
 
-    @api.depends("review_received_date", "review_deadline")
+    @api.depends("review_received_date", "review_deadline", "company_id")
     def _compute_review_on_time(self):
+        """On time when the receipt date (接收日期, the company's local day the assistant
+        received the reviewed form) is at the latest the deadline's local day: the seed
+        counts by the date written on the form, not the hour."""
         for order in self:
+            company = order.company_id
             order.review_on_time = bool(
                 order.review_received_date
                 and order.review_deadline
-                and order.review_received_date <= order.review_deadline
+                and company._business_local_date(order.review_received_date)
+                <= company._business_local_date(order.review_deadline)
             )
 
     @api.depends("review_start_date", "company_id")

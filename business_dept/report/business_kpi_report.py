@@ -60,7 +60,9 @@ class BusinessKpiReport(models.Model):
       paid on time ÷ amount owed, so partial payments count partly.
     - ``invoice_ontime_rate`` (开票及时率): of the sale orders' done customer deliveries
       of the month (local day and month of ``date_done``; salesperson = the
-      order's), the share with a posted customer invoice of the order delivered to the
+      order's), the share with a posted customer invoice for the delivery's goods
+      ("whose invoice": billing one of the order lines the delivery shipped, dated on or
+      after the delivery's local day) delivered to the
       customer (发票送达, ``invoice_delivered_date``, the company's local day) from the
       first day of the delivery month up to the customer's closing date (关账日,
       ``closing_day`` of the commercial partner for the delivery's company (a
@@ -70,7 +72,8 @@ class BusinessKpiReport(models.Model):
       month's closing day).
     - ``review_ontime_rate`` (订单评审表及时率): orders whose review was received in the
       month (local month of ``review_received_date``) and received by the deadline ÷
-      reviews received; salesperson = the order's.
+      reviews received; salesperson = the order's. The receipt date (接收日期) counts:
+      received on the deadline's local day, after working hours too, is on time.
     - ``satisfaction`` (客户满意度): points of the finished (done) surveys dated in the
       month ÷ their number, by responsible manager.
     - ``backlog_explained_rate``: backlog records of the month explained by their

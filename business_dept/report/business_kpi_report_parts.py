@@ -96,7 +96,8 @@ class BusinessKpiReportParts(models.AbstractModel):
         )
         return SQL(
             """(CASE WHEN %(user)s = ANY(%(gone)s) AND %(month)s >= (
-                    SELECT o.open_from FROM (VALUES %(companies)s) o(company_id, director_id, open_from)
+                    SELECT o.open_from
+                      FROM (VALUES %(companies)s) o(company_id, director_id, open_from)
                      WHERE o.company_id = %(company)s)
                  THEN COALESCE(
                     (SELECT su.id FROM res_partner sp
@@ -105,7 +106,8 @@ class BusinessKpiReportParts(models.AbstractModel):
                       WHERE sp.id = %(partner)s AND su.active AND NOT su.share
                         AND EXISTS (SELECT 1 FROM res_company_users_rel r
                                      WHERE r.user_id = su.id AND r.cid = %(company)s)),
-                    (SELECT o.director_id FROM (VALUES %(companies)s) o(company_id, director_id, open_from)
+                    (SELECT o.director_id
+                       FROM (VALUES %(companies)s) o(company_id, director_id, open_from)
                       WHERE o.company_id = %(company)s),
                     %(user)s)
                  ELSE %(user)s END)""",
@@ -151,7 +153,9 @@ class BusinessKpiReportParts(models.AbstractModel):
           GROUP BY 1, 2, 3
             """,
             self._kpi_owner(
-                SQL("l.user_id"), SQL("NULL::int"), SQL("make_date(l.year, l.month, 1)"),
+                SQL("l.user_id"),
+                SQL("NULL::int"),
+                SQL("make_date(l.year, l.month, 1)"),
                 SQL("l.company_id"),
             ),
         )
@@ -174,8 +178,10 @@ class BusinessKpiReportParts(models.AbstractModel):
             month=self._kpi_month(SQL("am.invoice_date")),
             rows_in=self._kpi_rows_in(SQL("am.invoice_date")),
             user=self._kpi_owner(
-                SQL("am.invoice_user_id"), SQL("am.commercial_partner_id"),
-                self._kpi_month(SQL("am.invoice_date")), SQL("am.company_id"),
+                SQL("am.invoice_user_id"),
+                SQL("am.commercial_partner_id"),
+                self._kpi_month(SQL("am.invoice_date")),
+                SQL("am.company_id"),
             ),
         )
 
@@ -205,7 +211,9 @@ class BusinessKpiReportParts(models.AbstractModel):
             rows_in=self._kpi_rows_in(SQL("sm.date")),
             tz=self._kpi_tz(),
             user=self._kpi_owner(
-                SQL("so.user_id"), SQL("so.partner_id"), self._kpi_local_month(SQL("sm.date")),
+                SQL("so.user_id"),
+                SQL("so.partner_id"),
+                self._kpi_local_month(SQL("sm.date")),
                 SQL("so.company_id"),
             ),
         )
@@ -300,17 +308,20 @@ class BusinessKpiReportParts(models.AbstractModel):
             """
             SELECT d.company_id, %(user)s AS user_id, d.month,
                    count(*) AS delivery_count,
-                   -- a posted invoice of the order delivered to the customer (发票送达)
-                   -- from the month's first day up to the closing date (an indexed
-                   -- look-up per delivery)
+                   -- a posted invoice for the delivery's goods (one of the order lines
+                   -- it shipped, dated on or after it) delivered to the customer
+                   -- (发票送达) from the month's first day up to the closing date (an
+                   -- indexed look-up per delivery)
                    count(*) FILTER (WHERE EXISTS (
                        SELECT 1
-                         FROM sale_order_line sol
-                         JOIN sale_order_line_invoice_rel rel ON rel.order_line_id = sol.id
+                         FROM stock_move sm
+                         JOIN sale_order_line_invoice_rel rel
+                              ON rel.order_line_id = sm.sale_line_id
                          JOIN account_move_line aml ON aml.id = rel.invoice_line_id
                          JOIN account_move am ON am.id = aml.move_id
-                        WHERE sol.order_id = d.sale_id
+                        WHERE sm.picking_id = d.id
                           AND am.state = 'posted' AND am.move_type = 'out_invoice'
+                          AND am.invoice_date >= d.done_date
                           AND am.invoice_delivered_date >= d.month
                           AND am.invoice_delivered_date <= CASE WHEN d.done_date <= %(closing)s
                                                       THEN %(closing)s ELSE %(next_closing)s END
@@ -358,8 +369,10 @@ class BusinessKpiReportParts(models.AbstractModel):
             rows_in=self._kpi_rows_in(SQL("so.review_received_date")),
             tz=self._kpi_tz(),
             user=self._kpi_owner(
-                SQL("so.user_id"), SQL("so.partner_id"),
-                self._kpi_local_month(SQL("so.review_received_date")), SQL("so.company_id"),
+                SQL("so.user_id"),
+                SQL("so.partner_id"),
+                self._kpi_local_month(SQL("so.review_received_date")),
+                SQL("so.company_id"),
             ),
         )
 
@@ -376,7 +389,9 @@ class BusinessKpiReportParts(models.AbstractModel):
             month=self._kpi_month(SQL("s.date")),
             rows_in=self._kpi_rows_in(SQL("s.date")),
             user=self._kpi_owner(
-                SQL("s.user_id"), SQL("s.partner_id"), self._kpi_month(SQL("s.date")),
+                SQL("s.user_id"),
+                SQL("s.partner_id"),
+                self._kpi_month(SQL("s.date")),
                 SQL("s.company_id"),
             ),
         )
@@ -393,7 +408,9 @@ class BusinessKpiReportParts(models.AbstractModel):
           GROUP BY 1, 2, 3
             """,
             self._kpi_owner(
-                SQL("b.user_id"), SQL("NULL::int"), self._kpi_month(SQL("b.month")),
+                SQL("b.user_id"),
+                SQL("NULL::int"),
+                self._kpi_month(SQL("b.month")),
                 SQL("b.company_id"),
             ),
             self._kpi_month(SQL("b.month")),
@@ -459,14 +476,15 @@ class BusinessKpiReportParts(models.AbstractModel):
     @api.model
     def _kpi_parts(self):
         """[(part query, its measure columns)]; extend to add a KPI."""
+        report = self
         if "business_kpi_owners" not in self.env.context:
-            self = self.with_context(business_kpi_owners=self._kpi_owners())
+            report = self.with_context(business_kpi_owners=self._kpi_owners())
         return [
-            (self._kpi_part_target(), ["target_amount"]),
-            (self._kpi_part_output_invoiced(), ["invoiced_amount"]),
-            (self._kpi_part_output_delivered(), ["delivered_amount"]),
+            (report._kpi_part_target(), ["target_amount"]),
+            (report._kpi_part_output_invoiced(), ["invoiced_amount"]),
+            (report._kpi_part_output_delivered(), ["delivered_amount"]),
             (
-                self._kpi_part_payment(),
+                report._kpi_part_payment(),
                 [
                     "payment_due_count",
                     "payment_ontime_count",
@@ -474,11 +492,11 @@ class BusinessKpiReportParts(models.AbstractModel):
                     "payment_ontime_amount",
                 ],
             ),
-            (self._kpi_part_invoicing(), ["delivery_count", "delivery_ontime_count"]),
-            (self._kpi_part_review(), ["review_count", "review_ontime_count"]),
-            (self._kpi_part_satisfaction(), ["survey_count", "survey_score"]),
-            (self._kpi_part_backlog(), ["backlog_count", "backlog_explained_count"]),
-            (self._kpi_part_new_customers(), ["new_customers"]),
+            (report._kpi_part_invoicing(), ["delivery_count", "delivery_ontime_count"]),
+            (report._kpi_part_review(), ["review_count", "review_ontime_count"]),
+            (report._kpi_part_satisfaction(), ["survey_count", "survey_score"]),
+            (report._kpi_part_backlog(), ["backlog_count", "backlog_explained_count"]),
+            (report._kpi_part_new_customers(), ["new_customers"]),
         ]
 
     @api.model

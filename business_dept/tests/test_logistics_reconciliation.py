@@ -556,7 +556,9 @@ class TestLogisticsWorkflow(LogisticsCase):
         )
         self.env.invalidate_all()  # the refused writes were rolled back
         self.assertEqual(line.price_unit, 60.0)
-        bill.write({"invoice_line_ids": [Command.update(line.id, {"tax_ids": [Command.set(tax.ids)]})]})
+        bill.write(
+            {"invoice_line_ids": [Command.update(line.id, {"tax_ids": [Command.set(tax.ids)]})]}
+        )
         self.assertAlmostEqual(bill.amount_total, 60.0)
         # a line written past the bill's form is caught when the bill is posted
         line.sudo().with_context(check_move_validity=False).write({"price_unit": 70.0})
