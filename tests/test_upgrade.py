@@ -569,6 +569,7 @@ def test_upgrade_from_18_0_2_3_0(odoo):
 SETUP_2_4 = """
 from datetime import datetime
 env.company.write({"quote_signoff_required": False, "agreement_required": False})
+env.company.resource_calendar_id.tz = "Asia/Shanghai"
 partner = env["res.partner"].create({"name": "Upgrade Customer", "is_company": True})
 # signed Monday 2 March 2026, 10:00 in Shanghai: 4 working days, due Friday 6 March
 for ref, received in (("evening", datetime(2026, 3, 6, 10, 30)),

@@ -99,7 +99,7 @@ class TierReview(models.Model):
             return result
         if result:
             return (result[0] + forbidden, result[1])
-        return (forbidden, lambda: forbidden._make_access_error(operation))
+        return (forbidden, lambda: self.env["ir.rule"]._make_access_error(operation, forbidden))
 
     @api.model
     def _search(self, domain, offset=0, limit=None, order=None):

@@ -82,6 +82,8 @@ class TierReviewInbox(models.Model):
         document = self._business_document_record()
         if not document:
             raise UserError(self.env._("The document of this review no longer exists."))
+        # the form opens only what the user may read (an AccessError names the document)
+        document.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "res_model": document._name,

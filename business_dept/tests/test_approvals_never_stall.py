@@ -284,6 +284,23 @@ class TestApproverInbox(SignoffCase):
         self.assertFalse(own.signoff_user_id)
         self.assertEqual(own.review_ids.status, "pending")
 
+    def test_open_only_a_document_one_may_read(self):
+        order = self.make_order()
+        review = self.env["tier.review"].search(
+            [("model", "=", "sale.order"), ("res_id", "=", order.id)]
+        )
+        action = review.with_user(self.gm).action_business_open()
+        self.assertEqual((action["res_model"], action["res_id"]), ("sale.order", order.id))
+        # a salesperson who sees his own orders only reads neither the order nor its review
+        # (a clear access error, as for the order)
+        with self.assertRaises(AccessError):
+            review.with_user(self.salesman).check_access("read")
+        with self.assertRaises(AccessError):
+            review.with_user(self.salesman).action_business_open()
+        self.assertFalse(
+            self.env["tier.review"].with_user(self.salesman).search([("id", "=", review.id)])
+        )
+
     def test_substitute_sees_what_waits_for_the_one_away(self):
         order = self.make_order()
         self.assertFalse(self._inbox_of(self.director).filtered(lambda r: r.res_id == order.id))

@@ -7,8 +7,10 @@ from openupgradelib import openupgrade
 
 @openupgrade.migrate()
 def migrate(env, version):
-    orders = env["sale.order"].with_context(active_test=False).search(
-        [("review_received_date", "!=", False)]
+    orders = (
+        env["sale.order"]
+        .with_context(active_test=False)
+        .search([("review_received_date", "!=", False)])
     )
     env.add_to_compute(orders._fields["review_on_time"], orders)
     orders.flush_recordset(["review_on_time"])
