@@ -217,8 +217,21 @@ class SaleOrder(models.Model):
         )
 
     def _search_late_review(self, operator, value):
-        """Review received after its deadline, or still open past it."""
-        now = fields.Datetime.now()
+        """Review received after its deadline, or still open after the deadline's day
+        (the receipt date counts, 接收日期: the company's local day)."""
+        past_deadline_day = expression.OR(
+            [
+                [
+                    ("company_id", "=", company.id),
+                    (
+                        "review_deadline",
+                        "<",
+                        company._business_utc_start(company._business_local_today()),
+                    ),
+                ]
+                for company in self.env["res.company"].sudo().search([])
+            ]
+        )
         return self._business_flag_domain(
             operator,
             value,
@@ -230,7 +243,7 @@ class SaleOrder(models.Model):
                 ("review_on_time", "=", False),
                 "&",
                 ("review_received_date", "=", False),
-                ("review_deadline", "<", now),
+                *past_deadline_day,
             ],
         )
 

@@ -125,6 +125,48 @@ class TestKpiLocalTime(KpiRulesCase):
         self.company.output_basis = "delivered"
         self.assertAlmostEqual(self._row(self.manager, date(2024, 4, 1)).output_amount, 200.0)
 
+    def test_each_delivery_by_its_own_invoice(self):
+        """Two deliveries of one order (5 then 5 units): the first invoice, delivered
+        to the customer in time, bills the first delivery only; the second delivery
+        waits for its own invoice and is late without it (an earlier invoice of the
+        order for other goods does not count)."""
+        self._set_tz("Asia/Shanghai")
+        self.product.invoice_policy = "delivery"
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "user_id": self.manager.id,
+                "order_line": [
+                    Command.create({"product_id": self.product.id, "product_uom_qty": 10})
+                ],
+            }
+        )
+        order.action_confirm()
+
+        def deliver(done_utc):
+            picking = order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
+            picking.move_ids.write({"quantity": 5, "picked": True})
+            picking.with_context(cancel_backorder=False)._action_done()
+            picking.date_done = done_utc
+            picking.move_ids.date = done_utc
+            return picking
+
+        deliver(datetime(2024, 5, 6, 2, 0))
+        invoice = order._create_invoices()
+        invoice.invoice_date = "2024-05-07"
+        invoice.action_post()
+        invoice.invoice_delivered_date = "2024-05-08"
+        deliver(datetime(2024, 5, 10, 2, 0))
+        may = self._row(self.manager, date(2024, 5, 1))
+        self.assertEqual((may.delivery_count, may.delivery_ontime_count), (2, 1))
+        # its own invoice, delivered by the month end: both on time
+        second = order._create_invoices()
+        second.invoice_date = "2024-05-20"
+        second.action_post()
+        second.invoice_delivered_date = "2024-05-21"
+        may = self._row(self.manager, date(2024, 5, 1))
+        self.assertEqual((may.delivery_count, may.delivery_ontime_count), (2, 2))
+
     def test_new_york_late_evening(self):
         """Done 21:00 on 30 April in New York (01:00 UTC on 1 May), invoiced on
         30 April: April, on time; a review received then is an April review."""

@@ -112,6 +112,22 @@ class TestOrderReview(SalesRulesCase):
         self.assertFalse(self.order.review_on_time)
         self.assertIn(self.order, self.env["sale.order"].search([("late_review", "=", True)]))
 
+    def test_received_on_the_evening_of_the_deadline_day(self):
+        """The receipt date counts (接收日期): the deadline is Thursday 17:00; received at
+        19:30 that Thursday, on time; still open that evening, not late yet; open on
+        Friday morning, late."""
+        self.start(self.friday)
+        with freeze_time(self.local(2025, 11, 27, 19, 30)):
+            self.assertNotIn(
+                self.order, self.env["sale.order"].search([("late_review", "=", True)])
+            )
+        with freeze_time(self.local(2025, 11, 28, 0, 30)):
+            self.assertIn(self.order, self.env["sale.order"].search([("late_review", "=", True)]))
+        with freeze_time(self.local(2025, 11, 27, 19, 30)):
+            self.order.with_user(self.assistant).action_review_receive()
+        self.assertTrue(self.order.review_on_time)
+        self.assertNotIn(self.order, self.env["sale.order"].search([("late_review", "=", True)]))
+
     def test_review_wrong_role_state_and_order(self):
         with self.assertRaises(AccessError):
             self.order.with_user(self.manager).action_review_sign()
