@@ -37,7 +37,7 @@ from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 from pytz import timezone, utc
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.tests import tagged
 from odoo.tools import float_compare
 
@@ -486,13 +486,26 @@ class TestMonthSimulation(KpiCase):
             ]
         )
 
+    def _key(self, user, partner, month):
+        """(salesperson, month) a figure counts for: in a month still open (the current
+        and the previous month of the company's local today), the figures of a salesperson
+        who left (archived) go to the customer's salesperson at work in the company, else
+        to the Business Director; a closed month keeps whom it named."""
+        open_from = _first(_local(fields.Datetime.now()).date()) - relativedelta(months=1)
+        if user.active or month < open_from:
+            return (user.id, month)
+        seller = partner.commercial_partner_id.user_id
+        if seller.active and not seller.share and self.company in seller.company_ids:
+            return (seller.id, month)
+        return (self.company._business_director().id, month)
+
     def _oracle_output_invoiced(self, figures):
         """产值 (invoiced): untaxed amount of the posted invoices less the credit notes,
         month of the invoice date, salesperson of the invoice."""
         for move in self._invoices():
             sign = -1 if move.move_type == "out_refund" else 1
             amount = sum(move.invoice_line_ids.mapped("price_subtotal"))
-            key = (move.invoice_user_id.id, _first(move.invoice_date))
+            key = self._key(move.invoice_user_id, move.partner_id, _first(move.invoice_date))
             figures[key]["output_amount"] += sign * amount
 
     def _oracle_output_delivered(self, figures):
@@ -506,7 +519,9 @@ class TestMonthSimulation(KpiCase):
                     back = move.location_id.usage == "customer"
                     if out == back:
                         continue
-                    key = (order.user_id.id, _first(_local(move.date).date()))
+                    key = self._key(
+                        order.user_id, order.partner_id, _first(_local(move.date).date())
+                    )
                     figures[key]["output_amount"] += (1 if out else -1) * move.quantity * unit
 
     def _oracle_payment(self, figures):
@@ -536,7 +551,9 @@ class TestMonthSimulation(KpiCase):
                 owed = line.balance - credited
                 if float_compare(owed, 0.0, precision_digits=2) <= 0:
                     continue
-                key = (invoice.invoice_user_id.id, _first(line.date_maturity))
+                key = self._key(
+                    invoice.invoice_user_id, invoice.partner_id, _first(line.date_maturity)
+                )
                 figures[key]["payment_due_count"] += 1
                 figures[key]["payment_due_amount"] += owed
                 figures[key]["payment_ontime_amount"] += min(paid, owed)
@@ -578,7 +595,7 @@ class TestMonthSimulation(KpiCase):
                     and i.invoice_date >= day
                     and i.invoice_line_ids.sale_line_ids & picking.move_ids.sale_line_id
                 ]
-                key = (order.user_id.id, month)
+                key = self._key(order.user_id, order.partner_id, month)
                 figures[key]["delivery_count"] += 1
                 figures[key]["delivery_ontime_count"] += int(bool(its_own))
 
@@ -591,7 +608,9 @@ class TestMonthSimulation(KpiCase):
             )
             if orders:
                 first = min(orders, key=lambda o: (o.date_order, o.id))
-                key = (first.user_id.id, _first(_local(first.date_order).date()))
+                key = self._key(
+                    first.user_id, first.partner_id, _first(_local(first.date_order).date())
+                )
                 figures[key]["new_customers"] += 1
 
     def _working_day_ends(self):
@@ -622,7 +641,7 @@ class TestMonthSimulation(KpiCase):
                 day += timedelta(days=1)
                 left -= day.weekday() in ends and day not in holidays
             received = _local(order.review_received_date)
-            key = (order.user_id.id, _first(received.date()))
+            key = self._key(order.user_id, order.partner_id, _first(received.date()))
             figures[key]["review_count"] += 1
             figures[key]["review_ontime_count"] += int(received.date() <= day)
 
@@ -701,8 +720,9 @@ class TestMonthSimulation(KpiCase):
                 )
 
     # ------------------------------------------------------------------ comparison
-    def _report(self, **context):
+    def _report(self, users=None, **context):
         """{(salesperson, month): figures} of the report as a Business Director reads it."""
+        users = users or self.users
         self.env.invalidate_all()
         rows = (
             self.env["business.kpi.report"]
@@ -710,7 +730,7 @@ class TestMonthSimulation(KpiCase):
             .with_context(**context)
             .search(
                 [
-                    ("user_id", "in", self.users.ids),
+                    ("user_id", "in", users.ids),
                     ("month", ">=", MONTHS[0]),
                     ("month", "<=", MONTHS[-1]),
                 ]
@@ -728,6 +748,20 @@ class TestMonthSimulation(KpiCase):
             self.env["business.kpi.snapshot"]._kpi_store_refresh()
             self._assert_figures(seed, f"{basis}/stored", expected, self._report())
             self.env["business.kpi.snapshot"].search([("kpi_source", "=", "stored")]).unlink()
+        self._compare_after_leaving(seed)
+
+    def _compare_after_leaving(self, seed):
+        """manager2 leaves on 10 April (Shanghai): March and April are still open, his
+        figures of these months count for the customers' salespeople at work, else the
+        Business Director; February keeps his name (离职交接)."""
+        with freeze_time(datetime(2026, 4, 10, 4, 0)):
+            self.manager2.action_archive()
+            self.log.append("salesperson archived: manager2 on 10 April")
+            users = self.users | self.company._business_director()
+            for basis in ("invoiced", "delivered"):
+                self.company.output_basis = basis
+                expected = self._oracle(basis)
+                self._assert_figures(seed, f"{basis}/left", expected, self._report(users))
 
     def _assert_figures(self, seed, how, expected, actual):
         empty = dict.fromkeys(MEASURES, 0.0)
