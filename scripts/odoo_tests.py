@@ -13,10 +13,10 @@ from odoo_env import (
     MODULE,
     REPO,
     database_exists,
-    module_installed,
     ensure_postgres,
     free_port,
     import_odoo,
+    module_installed,
     odoo_cmd,
 )
 

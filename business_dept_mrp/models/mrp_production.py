@@ -87,11 +87,15 @@ class MrpProduction(models.Model):
     def _business_facts_select(self):
         Company = self.env["res.company"]
         now = fields.Datetime.now()
-        finish_day = SQL("%s::date", Company._business_local_sql(SQL("mp.date_finished"), SQL("tz.tz")))
+        finish_day = SQL(
+            "%s::date", Company._business_local_sql(SQL("mp.date_finished"), SQL("tz.tz"))
+        )
         promise_day = SQL(
             "%s::date", Company._business_local_sql(SQL("so.commitment_date"), SQL("tz.tz"))
         )
-        today = SQL("%s::date", Company._business_local_sql(SQL("%s::timestamp", now), SQL("tz.tz")))
+        today = SQL(
+            "%s::date", Company._business_local_sql(SQL("%s::timestamp", now), SQL("tz.tz"))
+        )
         return SQL(
             """SELECT so.id AS order_id, mp.id AS production_id,
                       (SELECT MIN(p.date_start)

@@ -12,8 +12,7 @@ class SaleOrder(models.Model):
         "mrp.production",
         string="Manufacturing Orders",
         compute="_compute_business_production",
-        help="The manufacturing orders made for the order (订单生产节点), cancelled ones left "
-        "out.",
+        help="The manufacturing orders made for the order (订单生产节点), cancelled ones left out.",
     )
     business_production_count = fields.Integer(
         string="Manufacturing Order Count", compute="_compute_business_production"

@@ -1,7 +1,6 @@
 from odoo import Command
-from odoo.tests import new_test_user
-
 from odoo.addons.business_dept.tests.common_sales import SalesRulesCase
+from odoo.tests import new_test_user
 
 
 class ProductionCase(SalesRulesCase):

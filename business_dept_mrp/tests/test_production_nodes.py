@@ -41,8 +41,8 @@ class TestProductionNodes(ProductionCase):
         """Manufacture + replenish on order: confirming the order makes a manufacturing order,
         shown on the order with its dates, not late."""
         self.env.ref("stock.route_warehouse0_mto").active = True
-        self.gearbox.route_ids = (
-            self.env.ref("mrp.route_warehouse0_manufacture") | self.env.ref("stock.route_warehouse0_mto")
+        self.gearbox.route_ids = self.env.ref("mrp.route_warehouse0_manufacture") | self.env.ref(
+            "stock.route_warehouse0_mto"
         )
         order = self.order_of((self.gearbox, 2), (self.product, 1))
         order.commitment_date = self.local(2026, 6, 30, 17, 0)
@@ -149,7 +149,9 @@ class TestProductionNodes(ProductionCase):
 
     def test_second_company_in_its_time_zone(self):
         """An order of a company in UTC: its day is the UTC day."""
-        calendar = self.env["resource.calendar"].create({"name": "UTC calendar", "tz": "UTC", "company_id": False})
+        calendar = self.env["resource.calendar"].create(
+            {"name": "UTC calendar", "tz": "UTC", "company_id": False}
+        )
         company_b, seller = self.company_with_seller(
             "Production UTC Co.", resource_calendar_id=calendar.id
         )
@@ -158,15 +160,19 @@ class TestProductionNodes(ProductionCase):
         self.assertEqual(order_b.company_id, company_b)
         self.production_for(order, self.local(2026, 5, 11, 0, 30))
         bom_b = self.bom.copy({"company_id": company_b.id})
-        production_b = self.env["mrp.production"].with_company(company_b).create(
-            {
-                "product_id": self.gearbox.id,
-                "product_qty": 1,
-                "bom_id": bom_b.id,
-                "company_id": company_b.id,
-                "sale_line_id": order_b.order_line.id,
-                "date_start": self.local(2026, 5, 1, 8, 0),
-            }
+        production_b = (
+            self.env["mrp.production"]
+            .with_company(company_b)
+            .create(
+                {
+                    "product_id": self.gearbox.id,
+                    "product_qty": 1,
+                    "bom_id": bom_b.id,
+                    "company_id": company_b.id,
+                    "sale_line_id": order_b.order_line.id,
+                    "date_start": self.local(2026, 5, 1, 8, 0),
+                }
+            )
         )
         production_b.date_finished = self.local(2026, 5, 11, 0, 30)
         with freeze_time(self.local(2026, 5, 2, 9, 0)):
