@@ -42,10 +42,11 @@ class MrpProduction(models.Model):
     def _compute_business_production_facts(self):
         facts = {
             row["production_id"]: row
-            for row in self._business_production_facts(SQL("mp.id = ANY(%s)", self.ids))
+            for row in self._business_production_facts(SQL("mp.id = ANY(%s)", self._origin.ids))
         }
         for production in self:
-            row = facts.get(production.id) or {}
+            # a manufacturing order being edited (onchange) shows what is stored
+            row = facts.get(production._origin.id) or {}
             production.business_sale_order_id = row.get("order_id")
             production.business_actual_start = row.get("actual_start")
             production.business_actual_finish = row.get("actual_finish")

@@ -38,17 +38,17 @@ class SaleOrder(models.Model):
         productions = defaultdict(list)
         late = set()
         rows = self.env["mrp.production"]._business_production_facts(
-            SQL("so.id = ANY(%s)", self.ids)
+            SQL("so.id = ANY(%s)", self._origin.ids)
         )
         for row in rows:
             productions[row["order_id"]].append(row["production_id"])
             if row["late_promise"] or row["overdue"]:
                 late.add(row["order_id"])
         for order in self:
-            ids = productions.get(order.id, [])
+            ids = productions.get(order._origin.id, [])
             order.business_production_ids = [fields.Command.set(ids)]
             order.business_production_count = len(ids)
-            order.business_production_late = order.id in late
+            order.business_production_late = order._origin.id in late
 
     def _search_business_production_late(self, operator, value):
         """Orders with a late manufacturing order, read in one query."""

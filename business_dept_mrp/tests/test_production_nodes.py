@@ -133,6 +133,20 @@ class TestProductionNodes(ProductionCase):
         self.assertEqual(order.business_production_count, 0)
         self.assertFalse(self.late_orders(order))
 
+    def test_records_being_edited(self):
+        """A form being edited (onchange, records not saved yet): what is stored."""
+        order = self.order_of((self.gearbox, 1), commitment_date=self.promise)
+        production = self.production_for(order, self.local(2026, 5, 12, 9, 0))
+        self.assertFalse(
+            self.env["sale.order"].new({"partner_id": self.customer.id}).business_production_count
+        )
+        self.assertFalse(
+            self.env["mrp.production"].new({"product_id": self.gearbox.id}).business_late_promise
+        )
+        edited = production.new(origin=production)
+        self.assertTrue(edited.business_late_promise)
+        self.assertEqual(order.new(origin=order).business_production_ids._origin, production)
+
     def test_who_reads_the_productions(self):
         """The Business Manager and Assistant read the order's manufacturing orders (the
         salespeople's access of sale_mrp); the filter is refused an unsupported operator."""
