@@ -14,6 +14,8 @@ import sys
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODULE = "business_dept"
+# the bridge to manufacturing (订单生产节点), installed and tested in a database of its own
+BRIDGE = "business_dept_mrp"
 LANGS_CHOICES = ["zh_CN", "zh_TW", "en_US"]
 DEFAULT_LANG = "zh_CN"
 
@@ -99,3 +101,10 @@ def database_exists(db):
         ).stdout.strip()
         == "1"
     )
+
+
+def module_installed(db, module):
+    """Is ``module`` installed in the database ``db`` (which exists)?"""
+    query = f"select 1 from ir_module_module where name = '{module}' and state = 'installed'"
+    out = subprocess.run(["psql", "-Atqc", query, db], capture_output=True, text=True, check=False)
+    return out.stdout.strip() == "1"

@@ -9,19 +9,21 @@ import tempfile
 import xml.etree.ElementTree as ET
 
 from odoo_env import (
+    BRIDGE,
     MODULE,
     REPO,
     database_exists,
     ensure_postgres,
     free_port,
     import_odoo,
+    module_installed,
     odoo_cmd,
 )
 
 LINTERS = [
     ("ruff check", ["ruff", "check", "."]),
     ("ruff format", ["ruff", "format", "--check", "."]),
-    ("pylint-odoo", ["pylint", "--rcfile=.pylintrc", "business_dept"]),
+    ("pylint-odoo", ["pylint", "--rcfile=.pylintrc", MODULE, BRIDGE]),
 ]
 
 
@@ -69,25 +71,28 @@ def run_pytest():
         return total - failed - skipped, failed
 
 
-def run_odoo_tests(odoo, tags, keep_db, quick=False):
-    """Install the module with its tests in a fresh database: returns (passed, failed).
+def run_odoo_tests(odoo, tags, keep_db, quick=False, module=MODULE):
+    """Install ``module`` with its tests in a fresh database: returns (passed, failed).
 
     ``quick``: reuse the database ``business_dept_quick`` (installed once, kept; another name
     with the environment variable ``BUSINESS_DEPT_QUICK_DB``, for two checkouts side by side)
     and only update the module there (``-u``): seconds instead of minutes for a changed test.
+    The bridge ``business_dept_mrp`` has its own: the same name ending in ``_mrp``.
     """
-    quick_db = os.environ.get("BUSINESS_DEPT_QUICK_DB") or f"{MODULE}_quick"
-    db = quick_db if quick else f"{MODULE}_test_{os.getpid()}"
+    quick_db = (os.environ.get("BUSINESS_DEPT_QUICK_DB") or f"{MODULE}_quick") + module[
+        len(MODULE) :
+    ]
+    db = quick_db if quick else f"{module}_test_{os.getpid()}"
     if quick:
         keep_db = True
-        if not database_exists(db):
+        if not database_exists(db) or not module_installed(db, module):
             subprocess.run(
                 odoo_cmd(
                     odoo,
                     "-d",
                     db,
                     "-i",
-                    MODULE,
+                    module,
                     "--stop-after-init",
                     "--log-level",
                     "warn",
@@ -124,7 +129,7 @@ def run_odoo_tests(odoo, tags, keep_db, quick=False):
         "-d",
         db,
         "-u" if quick else "-i",
-        MODULE,
+        module,
         "--test-enable",
         "--test-tags",
         tags,
@@ -162,6 +167,20 @@ def run_odoo_tests(odoo, tags, keep_db, quick=False):
     return passed, failed
 
 
+def split_tags(tags):
+    """``[(module, tags)]``: the passes to run. The main addon is tested in a database
+    without manufacturing; the bridge ``business_dept_mrp`` (which pulls ``mrp``) in its
+    own. Without ``--tags`` both run; the specs of ``--tags`` naming the bridge go to its
+    pass, the others to the main one, and a pass without a spec is left out."""
+    if tags is None:
+        return [(MODULE, f"/{MODULE}"), (BRIDGE, f"/{BRIDGE}")]
+    specs = [spec for spec in tags.split(",") if spec.strip()]
+    bridge = [spec for spec in specs if BRIDGE in spec]
+    main = [spec for spec in specs if BRIDGE not in spec]
+    passes = [(MODULE, ",".join(main))] if main else []
+    return passes + ([(BRIDGE, ",".join(bridge))] if bridge else [])
+
+
 def cmd_test(args):
     odoo = import_odoo()
     ensure_postgres()
@@ -169,8 +188,9 @@ def cmd_test(args):
     if not args.odoo_only:
         for p, f in (run_linters(), run_pytest()):
             passed, failed = passed + p, failed + f
-    p, f = run_odoo_tests(odoo, args.tags, args.keep_db, quick=args.quick)
-    passed, failed = passed + p, failed + f
+    for module, tags in split_tags(args.tags):
+        p, f = run_odoo_tests(odoo, tags, args.keep_db, quick=args.quick, module=module)
+        passed, failed = passed + p, failed + f
     print(f"{passed} passed, {failed} failed", flush=True)
     sys.exit(1 if failed else 0)
 
@@ -178,7 +198,9 @@ def cmd_test(args):
 def add_parser(sub):
     test = sub.add_parser("test")
     test.add_argument(
-        "--tags", default=f"/{MODULE}", help="Odoo --test-tags (default: every test of the module)"
+        "--tags",
+        help=f"Odoo --test-tags (default: every test of {MODULE}, in a database without "
+        f"manufacturing, then every test of {BRIDGE} in one with it)",
     )
     test.add_argument("--odoo-only", action="store_true", help="skip the Odoo-free checks")
     test.add_argument("--keep-db", action="store_true", help="keep the test database")

@@ -8,7 +8,7 @@ import os
 import re
 
 import pytest
-from conftest import ADDON
+from conftest import ADDONS, REPO
 
 MAX_FILE_LINES = 600
 MAX_FUNCTION_LINES = 60
@@ -29,16 +29,17 @@ ODOO_TABLES = (
 
 
 def python_files():
-    for root, __, names in os.walk(ADDON):
-        if os.sep + "tests" in root or os.sep + "migrations" in root:
-            continue
-        for name in sorted(names):
-            if name.endswith(".py"):
-                yield os.path.join(root, name)
+    for addon in ADDONS:
+        for root, __, names in os.walk(addon):
+            if os.sep + "tests" in root or os.sep + "migrations" in root:
+                continue
+            for name in sorted(names):
+                if name.endswith(".py"):
+                    yield os.path.join(root, name)
 
 
 def relative(path):
-    return os.path.relpath(path, ADDON)
+    return os.path.relpath(path, REPO)
 
 
 @pytest.mark.parametrize("path", list(python_files()), ids=relative)

@@ -1,0 +1,2 @@
+from . import test_production_nodes
+from . import test_component_shortage
