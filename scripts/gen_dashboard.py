@@ -121,6 +121,8 @@ COLLECTIONS = (
     ["amount", "collected_by_planned", "collected_by_month_end"],
 )
 SALESPEOPLE = 15
+# the charts right of the ten columns (the first 240 px wide, the others 96)
+CHART_X = 240 + 9 * 96 + 24
 
 
 def matching(user=None, month=None, month_type="date", trend=None, collect=None):
@@ -178,15 +180,16 @@ def status(value, threshold):
 
 
 def build(director):
-    cells, conditional, pivots = {}, [], {}
+    cells, styles, formats, conditional, pivots = {}, {}, {}, [], {}
     bold = 1
 
     def put(ref, content, style=None, fmt=None):
+        """A cell; its style and format ids go in the sheet's maps (format version 21)."""
         cells[ref] = {"content": content}
         if style:
-            cells[ref]["style"] = style
+            styles[ref] = style
         if fmt:
-            cells[ref]["format"] = fmt
+            formats[ref] = fmt
 
     # -- pivot 1: the KPI report of the month, by salesperson (its total = the department)
     pivots["1"] = pivot(
@@ -304,7 +307,7 @@ def build(director):
 
     figures = [
         {
-            "id": "fig-target-output", "x": 1050, "y": 0, "width": 700, "height": 340,
+            "id": "fig-target-output", "x": CHART_X, "y": 0, "width": 700, "height": 340,
             "tag": "chart",
             "data": {
                 "type": "combo", "title": {"text": "Target, Output and Threshold"},
@@ -324,7 +327,7 @@ def build(director):
          ("payment_ontime_rate", "Payment On Time (%), Last 12 Months")]
     ):
         figures.append({
-            "id": f"fig-trend-{measure}", "x": 1050, "y": 360 + 360 * k, "width": 700,
+            "id": f"fig-trend-{measure}", "x": CHART_X, "y": 360 + 360 * k, "width": 700,
             "height": 340, "tag": "chart",
             "data": {
                 "type": "odoo_line", "title": {"text": title}, "background": "#FFFFFF",
@@ -342,7 +345,7 @@ def build(director):
         "sheets": [{
             "id": "dashboard", "name": "Dashboard", "colNumber": 10, "rowNumber": last_row + 5,
             "rows": {}, "cols": {"0": {"size": 240}}, "merges": [], "cells": cells,
-            "styles": {}, "formats": {}, "borders": {},
+            "styles": styles, "formats": formats, "borders": {},
             "conditionalFormats": conditional, "figures": figures, "tables": [],
             "areGridLinesVisible": False, "isVisible": True, "headerGroups": {"ROW": [], "COL": []},
             "dataValidationRules": [], "comments": {},

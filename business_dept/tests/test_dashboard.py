@@ -4,9 +4,11 @@ from freezegun import freeze_time
 from pytz import timezone, utc
 
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tools.safe_eval import datetime as safe_datetime, dateutil, safe_eval
 
+from . import test_tours
+from .common import BusinessDeptCase
 from .test_kpi_report import MARCH, KpiMarchCase
 
 APRIL = date(2026, 4, 1)
@@ -300,3 +302,30 @@ class TestKpiMonthInProgress(KpiMarchCase):
             rows = self.env["business.kpi.report"].with_user(self.manager).search(domain)
             self.assertEqual(rows.mapped("month"), [MARCH])
             self.assertEqual(rows.month_state, "closed")
+
+
+@tagged("post_install", "-at_install")
+class TestDashboardTour(BusinessDeptCase, HttpCase):
+    """The dashboard loads in a real browser for a manager and for the director."""
+
+    browser_size = "1920x1080"
+    _tour = test_tours.TestTours._tour
+
+    def test_dashboard_loads(self):
+        self.env["business.sales.target"].with_user(self.director).create(
+            {"user_id": self.manager.id, "year": date.today().year, "amount": 120000.0}
+        )
+        for role, user in (("manager", self.manager), ("director", self.director)):
+            with self.subTest(role=role):
+                self._tour_at(user, f"dashboard_{role}")
+
+    def _tour_at(self, user, screenshot):
+        """``_tour`` started on the Dashboards app."""
+        start = self.start_tour
+        self.start_tour = lambda url, name, **kw: start(
+            "/odoo/action-spreadsheet_dashboard.ir_actions_dashboard_action", name, **kw
+        )
+        try:
+            self._tour("business_dept_dashboard", user, screenshot)
+        finally:
+            del self.start_tour
