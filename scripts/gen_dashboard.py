@@ -172,7 +172,7 @@ def link(label, model, domain, view="list", group_by=None, measures=None):
         "threshold": 0,
         "name": label,
     }
-    return "[%s](odoo://view/%s)" % (label, json.dumps(action, separators=(",", ":")))
+    return f"[{label}](odoo://view/{json.dumps(action, separators=(',', ':'))})"
 
 
 def status(value, threshold):
@@ -224,50 +224,97 @@ def build(director):
         },
     }
 
-    put("A1", link("KPIs of the Month", "business.kpi.report", KPI_DOMAIN, "pivot",
-                   ["user_id"], AMOUNTS + ["achievement"]), bold)
-    for col, title in zip("ABCD", ["KPI", "Department", "Threshold", "Status"]):
+    put(
+        "A1",
+        link(
+            "KPIs of the Month",
+            "business.kpi.report",
+            KPI_DOMAIN,
+            "pivot",
+            ["user_id"],
+            AMOUNTS + ["achievement"],
+        ),
+        bold,
+    )
+    for col, title in zip("ABCD", ["KPI", "Department", "Threshold", "Status"], strict=True):
         put(f"{col}2", f'=_t("{title}")', bold)
     for i, (label, rate, threshold) in enumerate(KPIS):
         row = 3 + i
         put(f"A{row}", f'=_t("{label}")')
-        put(f"B{row}", f'=ODOO.PIVOT(1,"{rate}")', fmt=1)
+        put(f"B{row}", f'=PIVOT.VALUE(1,"{rate}")', fmt=1)
         put(f"C{row}", f'=ODOO.LIST(1,1,"{threshold}")', fmt=1)
         put(f"D{row}", status(f"B{row}", f"C{row}"))
     conditional += [
-        {"id": "cf-ok", "ranges": ["D3:D8"],
-         "rule": {"type": "CellIsRule", "operator": "ContainsText", "values": ["OK"],
-                  "style": {"fillColor": "#D9EAD3", "textColor": "#274E13"}}},
-        {"id": "cf-below", "ranges": ["D3:D8"],
-         "rule": {"type": "CellIsRule", "operator": "ContainsText", "values": ["Below"],
-                  "style": {"fillColor": "#F4CCCC", "textColor": "#990000"}}},
+        {
+            "id": "cf-ok",
+            "ranges": ["D3:D8"],
+            "rule": {
+                "type": "CellIsRule",
+                "operator": "ContainsText",
+                "values": ["OK"],
+                "style": {"fillColor": "#D9EAD3", "textColor": "#274E13"},
+            },
+        },
+        {
+            "id": "cf-below",
+            "ranges": ["D3:D8"],
+            "rule": {
+                "type": "CellIsRule",
+                "operator": "ContainsText",
+                "values": ["Below"],
+                "style": {"fillColor": "#F4CCCC", "textColor": "#990000"},
+            },
+        },
     ]
 
     # -- by salesperson: amounts and every KPI, green/red against its threshold
     top = 11
-    put(f"A{top - 1}", link("By Salesperson", "business.kpi.report", KPI_DOMAIN, "pivot",
-                            ["user_id"], AMOUNTS + ["achievement"]), bold)
+    put(
+        f"A{top - 1}",
+        link(
+            "By Salesperson",
+            "business.kpi.report",
+            KPI_DOMAIN,
+            "pivot",
+            ["user_id"],
+            AMOUNTS + ["achievement"],
+        ),
+        bold,
+    )
     heads = ["Salesperson", "Target", "Output", "Threshold Output"] + [k[0] for k in KPIS]
     columns = "ABCDEFGHIJ"
-    for col, title in zip(columns, heads):
+    for col, title in zip(columns, heads, strict=True):
         put(f"{col}{top}", f'=_t("{title}")', bold)
     first, last = top + 1, top + SALESPEOPLE
     for i in range(1, SALESPEOPLE + 1):
         row = top + i
-        put(f"A{row}", f'=ODOO.PIVOT.HEADER(1,"#user_id",{i})')
-        for col, measure in zip(columns[1:], AMOUNTS + [k[1] for k in KPIS]):
-            put(f"{col}{row}", f'=ODOO.PIVOT(1,"{measure}","#user_id",{i})', fmt=1)
+        put(f"A{row}", f'=PIVOT.HEADER(1,"#user_id",{i})')
+        for col, measure in zip(columns[1:], AMOUNTS + [k[1] for k in KPIS], strict=True):
+            put(f"{col}{row}", f'=PIVOT.VALUE(1,"{measure}","#user_id",{i})', fmt=1)
     for j, (__, rate, __) in enumerate(KPIS):
         col = columns[4 + j]
         rng = [f"{col}{first}:{col}{last}"]
         conditional += [
-            {"id": f"cf-{rate}-ok", "ranges": rng,
-             "rule": {"type": "CellIsRule", "operator": "GreaterThanOrEqual",
-                      "values": [f"=$C${3 + j}"],
-                      "style": {"fillColor": "#D9EAD3"}}},
-            {"id": f"cf-{rate}-below", "ranges": rng,
-             "rule": {"type": "CellIsRule", "operator": "LessThan", "values": [f"=$C${3 + j}"],
-                      "style": {"fillColor": "#F4CCCC"}}},
+            {
+                "id": f"cf-{rate}-ok",
+                "ranges": rng,
+                "rule": {
+                    "type": "CellIsRule",
+                    "operator": "GreaterThanOrEqual",
+                    "values": [f"=$C${3 + j}"],
+                    "style": {"fillColor": "#D9EAD3"},
+                },
+            },
+            {
+                "id": f"cf-{rate}-below",
+                "ranges": rng,
+                "rule": {
+                    "type": "CellIsRule",
+                    "operator": "LessThan",
+                    "values": [f"=$C${3 + j}"],
+                    "style": {"fillColor": "#F4CCCC"},
+                },
+            },
         ]
 
     # -- what waits
@@ -280,76 +327,128 @@ def build(director):
         if director_only and not director:
             continue
         row += 1
-        pivots[str(pid)] = pivot(pid, label, model, domain, ["__count"] + measures, [],
-                                 matching(user=user, month=month))
+        pivots[str(pid)] = pivot(
+            pid, label, model, domain, ["__count"] + measures, [], matching(user=user, month=month)
+        )
         put(f"A{row}", link(label, model, domain))
-        put(f"B{row}", f'=ODOO.PIVOT({pid},"__count")')
+        put(f"B{row}", f'=PIVOT.VALUE({pid},"__count")')
         if measures:
-            put(f"C{row}", f'=ODOO.PIVOT({pid},"{measures[0]}")', fmt=1)
+            put(f"C{row}", f'=PIVOT.VALUE({pid},"{measures[0]}")', fmt=1)
         pid += 1
     row += 2
-    put(f"A{row}", link("Approvals Waiting Longest", "tier.review", [["status", "=", "pending"]]),
-        bold)
+    put(
+        f"A{row}",
+        link("Approvals Waiting Longest", "tier.review", [["status", "=", "pending"]]),
+        bold,
+    )
     put(f"B{row}", '=_t("Working Days Waiting")', bold)
     for i in range(1, 6):
         put(f"A{row + i}", f'=ODOO.LIST(2,{i},"business_document")')
         put(f"B{row + i}", f'=ODOO.LIST(2,{i},"business_waiting_days")')
     row += 7
     model, domain, measures = COLLECTIONS
-    pivots[str(pid)] = pivot(pid, "Collections", model, domain, measures, [],
-                             matching(user="user_id", collect="month"))
-    put(f"A{row}", link("Collections of the Month", model, domain, "pivot", ["user_id"], measures),
-        bold)
+    pivots[str(pid)] = pivot(
+        pid, "Collections", model, domain, measures, [], matching(user="user_id", collect="month")
+    )
+    put(
+        f"A{row}",
+        link("Collections of the Month", model, domain, "pivot", ["user_id"], measures),
+        bold,
+    )
     for i, title in enumerate(["Planned", "Collected by Planned Date", "Collected in the Month"]):
         put(f"A{row + 1 + i}", f'=_t("{title}")')
-        put(f"B{row + 1 + i}", f'=ODOO.PIVOT({pid},"{measures[i]}")', fmt=1)
+        put(f"B{row + 1 + i}", f'=PIVOT.VALUE({pid},"{measures[i]}")', fmt=1)
     last_row = row + 4
 
     figures = [
         {
-            "id": "fig-target-output", "x": CHART_X, "y": 0, "width": 700, "height": 340,
+            "id": "fig-target-output",
+            "x": CHART_X,
+            "y": 0,
+            "width": 700,
+            "height": 340,
             "tag": "chart",
             "data": {
-                "type": "combo", "title": {"text": "Target, Output and Threshold"},
+                "type": "combo",
+                "title": {"text": "Target, Output and Threshold"},
                 "dataSetsHaveTitle": True,
                 "dataSets": [
                     {"dataRange": f"B{top}:B{last}", "type": "bar"},
                     {"dataRange": f"C{top}:C{last}", "type": "bar"},
                     {"dataRange": f"D{top}:D{last}", "type": "line"},
                 ],
-                "labelRange": f"A{first}:A{last}", "legendPosition": "top",
-                "aggregated": False, "background": "#FFFFFF",
+                "labelRange": f"A{first}:A{last}",
+                "legendPosition": "top",
+                "aggregated": False,
+                "background": "#FFFFFF",
             },
         },
     ]
     for k, (measure, title) in enumerate(
-        [("achievement", "Target Achievement (%), Last 12 Months"),
-         ("payment_ontime_rate", "Payment On Time (%), Last 12 Months")]
+        [
+            ("achievement", "Target Achievement (%), Last 12 Months"),
+            ("payment_ontime_rate", "Payment On Time (%), Last 12 Months"),
+        ]
     ):
-        figures.append({
-            "id": f"fig-trend-{measure}", "x": CHART_X, "y": 360 + 360 * k, "width": 700,
-            "height": 340, "tag": "chart",
-            "data": {
-                "type": "odoo_line", "title": {"text": title}, "background": "#FFFFFF",
-                "legendPosition": "none", "verticalAxisPosition": "left", "stacked": False,
-                "metaData": {"groupBy": ["month:month"], "measure": measure, "order": None,
-                             "resModel": "business.kpi.report", "mode": "line"},
-                "searchParams": {"comparison": None, "context": {}, "domain": KPI_DOMAIN,
-                                 "groupBy": ["month:month"], "orderBy": []},
-                "fieldMatching": matching(user="user_id", trend="month"),
-            },
-        })
+        figures.append(
+            {
+                "id": f"fig-trend-{measure}",
+                "x": CHART_X,
+                "y": 360 + 360 * k,
+                "width": 700,
+                "height": 340,
+                "tag": "chart",
+                "data": {
+                    "type": "odoo_line",
+                    "title": {"text": title},
+                    "background": "#FFFFFF",
+                    "legendPosition": "none",
+                    "verticalAxisPosition": "left",
+                    "stacked": False,
+                    "metaData": {
+                        "groupBy": ["month:month"],
+                        "measure": measure,
+                        "order": None,
+                        "resModel": "business.kpi.report",
+                        "mode": "line",
+                    },
+                    "searchParams": {
+                        "comparison": None,
+                        "context": {},
+                        "domain": KPI_DOMAIN,
+                        "groupBy": ["month:month"],
+                        "orderBy": [],
+                    },
+                    "fieldMatching": matching(user="user_id", trend="month"),
+                },
+            }
+        )
 
     return {
         "version": 21,
-        "sheets": [{
-            "id": "dashboard", "name": "Dashboard", "colNumber": 10, "rowNumber": last_row + 5,
-            "rows": {}, "cols": {"0": {"size": 240}}, "merges": [], "cells": cells,
-            "styles": styles, "formats": formats, "borders": {},
-            "conditionalFormats": conditional, "figures": figures, "tables": [],
-            "areGridLinesVisible": False, "isVisible": True, "headerGroups": {"ROW": [], "COL": []},
-            "dataValidationRules": [], "comments": {},
-        }],
+        "sheets": [
+            {
+                "id": "dashboard",
+                "name": "Dashboard",
+                "colNumber": 10,
+                "rowNumber": last_row + 5,
+                "rows": {},
+                "cols": {"0": {"size": 240}},
+                "merges": [],
+                "cells": cells,
+                "styles": styles,
+                "formats": formats,
+                "borders": {},
+                "conditionalFormats": conditional,
+                "figures": figures,
+                "tables": [],
+                "areGridLinesVisible": False,
+                "isVisible": True,
+                "headerGroups": {"ROW": [], "COL": []},
+                "dataValidationRules": [],
+                "comments": {},
+            }
+        ],
         "styles": {"1": {"bold": True}},
         "formats": {"1": "#,##0.00"},
         "borders": {},

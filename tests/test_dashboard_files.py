@@ -34,8 +34,9 @@ def test_dashboard_sources():
             assert source["model"] and isinstance(source["domain"], list), name
         for cell in data["sheets"][0]["cells"].values():
             content = cell["content"]
-            if content.startswith("=ODOO.PIVOT("):
-                assert content[len("=ODOO.PIVOT(") :].split(",")[0].rstrip(")") in data["pivots"]
+            for formula in ("=PIVOT.VALUE(", "=PIVOT.HEADER("):
+                if content.startswith(formula):
+                    assert content[len(formula) :].split(",")[0] in data["pivots"]
             if content.startswith("=ODOO.LIST("):
                 assert content[len("=ODOO.LIST(") :].split(",")[0] in data["lists"]
     director = json.loads(_generator().outputs()["business_dept_director_dashboard.json"])

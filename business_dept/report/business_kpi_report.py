@@ -203,7 +203,6 @@ class BusinessKpiReport(models.Model):
         "against the working days elapsed). Not started: a later month.",
     )
     working_days = fields.Integer(
-        string="Working Days",
         readonly=True,
         aggregator="max",
         help="Working days of the month in progress (company calendar).",

@@ -5,7 +5,8 @@ from pytz import timezone, utc
 
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
-from odoo.tools.safe_eval import datetime as safe_datetime, dateutil, safe_eval
+from odoo.tools.safe_eval import datetime as safe_datetime
+from odoo.tools.safe_eval import dateutil, safe_eval
 
 from . import test_tours
 from .common import BusinessDeptCase
@@ -58,9 +59,9 @@ class TestDashboard(KpiMarchCase):
         # the group shows for a manager, with his dashboard only
         groups = self.env["spreadsheet.dashboard.group"].with_user(self.manager)
         self.assertEqual(
-            groups.search([("id", "=", group.id)]).dashboard_ids.with_user(self.manager).search(
-                [("id", "in", ours.ids)]
-            ),
+            groups.search([("id", "=", group.id)])
+            .dashboard_ids.with_user(self.manager)
+            .search([("id", "in", ours.ids)]),
             self.dashboard,
         )
 
@@ -111,16 +112,21 @@ class TestDashboard(KpiMarchCase):
         measures = [m["fieldName"] for m in pivot["measures"]]
         domain = pivot["domain"] + self._month_domain(MARCH)
         Report = self.env["business.kpi.report"].with_user(self.director)
-        groups = Report.read_group(
-            domain, [f"{m}:sum" for m in measures], ["user_id"], lazy=False
-        )
+        groups = Report.read_group(domain, [f"{m}:sum" for m in measures], ["user_id"], lazy=False)
         rows = Report.search(domain)
         self.assertEqual(len(groups), len(rows))
         by_user = {group["user_id"][0]: group for group in groups}
         for row in rows:
-            for measure in ("target_amount", "output_amount", "achievement",
-                            "payment_ontime_rate", "review_ontime_rate", "satisfaction",
-                            "backlog_explained_rate", "invoice_ontime_rate"):
+            for measure in (
+                "target_amount",
+                "output_amount",
+                "achievement",
+                "payment_ontime_rate",
+                "review_ontime_rate",
+                "satisfaction",
+                "backlog_explained_rate",
+                "invoice_ontime_rate",
+            ):
                 with self.subTest(user=row.user_id.name, measure=measure):
                     self.assertAlmostEqual(
                         by_user[row.user_id.id][measure] or 0.0, row[measure] or 0.0, places=6
@@ -133,7 +139,9 @@ class TestDashboard(KpiMarchCase):
         with_target = rows.filtered("target_amount")
         self.assertAlmostEqual(
             total["achievement"],
-            100.0 * sum(with_target.mapped("output_amount")) / sum(with_target.mapped("target_amount")),
+            100.0
+            * sum(with_target.mapped("output_amount"))
+            / sum(with_target.mapped("target_amount")),
         )
 
     def test_manager_sees_own_rows_only(self):
@@ -147,9 +155,7 @@ class TestDashboard(KpiMarchCase):
             domain, ["output_amount:sum"], ["user_id"], lazy=False
         )
         self.assertEqual([group["user_id"][0] for group in mine], [self.manager.id])
-        self.assertEqual(
-            Report.with_user(self.manager).search(domain).user_id, self.manager
-        )
+        self.assertEqual(Report.with_user(self.manager).search(domain).user_id, self.manager)
         everyone = Report.with_user(self.director).read_group(
             domain, ["output_amount:sum"], ["user_id"], lazy=False
         )
@@ -317,15 +323,4 @@ class TestDashboardTour(BusinessDeptCase, HttpCase):
         )
         for role, user in (("manager", self.manager), ("director", self.director)):
             with self.subTest(role=role):
-                self._tour_at(user, f"dashboard_{role}")
-
-    def _tour_at(self, user, screenshot):
-        """``_tour`` started on the Dashboards app."""
-        start = self.start_tour
-        self.start_tour = lambda url, name, **kw: start(
-            "/odoo/action-spreadsheet_dashboard.ir_actions_dashboard_action", name, **kw
-        )
-        try:
-            self._tour("business_dept_dashboard", user, screenshot)
-        finally:
-            del self.start_tour
+                self._tour("business_dept_dashboard", user, f"dashboard_{role}")
