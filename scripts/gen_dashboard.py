@@ -121,8 +121,11 @@ COLLECTIONS = (
     ["amount", "collected_by_planned", "collected_by_month_end"],
 )
 SALESPEOPLE = 15
-# the charts right of the ten columns (the first 240 px wide, the others 96)
-CHART_X = 240 + 9 * 96 + 24
+# column widths: the labels, the department's figures, the salespeople's KPIs; the charts
+# right of the ten columns, inside the sheet (a figure outside its columns is not drawn)
+COLUMN_SIZES = {0: 240, 1: 100, 2: 100, 3: 110, **{i: 110 for i in range(4, 10)}}
+CHART_X = sum(COLUMN_SIZES.values()) + 16
+CHART_WIDTH, CHART_HEIGHT = 520, 300
 
 
 def matching(user=None, month=None, month_type="date", trend=None, collect=None):
@@ -291,6 +294,19 @@ def build(director):
         put(f"A{row}", f'=PIVOT.HEADER(1,"#user_id",{i})')
         for col, measure in zip(columns[1:], AMOUNTS + [k[1] for k in KPIS], strict=True):
             put(f"{col}{row}", f'=PIVOT.VALUE(1,"{measure}","#user_id",{i})', fmt=1)
+    # no data (an empty cell) is neither reached nor missed: the first rule wins
+    conditional.append(
+        {
+            "id": "cf-no-data",
+            "ranges": [f"{columns[4]}{first}:{columns[-1]}{last}"],
+            "rule": {
+                "type": "CellIsRule",
+                "operator": "IsEmpty",
+                "values": [],
+                "style": {"fillColor": "#FFFFFF"},
+            },
+        }
+    )
     for j, (__, rate, __) in enumerate(KPIS):
         col = columns[4 + j]
         rng = [f"{col}{first}:{col}{last}"]
@@ -365,8 +381,8 @@ def build(director):
             "id": "fig-target-output",
             "x": CHART_X,
             "y": 0,
-            "width": 700,
-            "height": 340,
+            "width": CHART_WIDTH,
+            "height": CHART_HEIGHT,
             "tag": "chart",
             "data": {
                 "type": "combo",
@@ -394,9 +410,9 @@ def build(director):
             {
                 "id": f"fig-trend-{measure}",
                 "x": CHART_X,
-                "y": 360 + 360 * k,
-                "width": 700,
-                "height": 340,
+                "y": (CHART_HEIGHT + 16) * (k + 1),
+                "width": CHART_WIDTH,
+                "height": CHART_HEIGHT,
                 "tag": "chart",
                 "data": {
                     "type": "odoo_line",
@@ -430,10 +446,10 @@ def build(director):
             {
                 "id": "dashboard",
                 "name": "Dashboard",
-                "colNumber": 10,
+                "colNumber": 18,
                 "rowNumber": last_row + 5,
                 "rows": {},
-                "cols": {"0": {"size": 240}},
+                "cols": {str(col): {"size": size} for col, size in COLUMN_SIZES.items()},
                 "merges": [],
                 "cells": cells,
                 "styles": styles,
