@@ -19,6 +19,7 @@
         "base_tier_validation",
         "sale_tier_validation",
         "report_xlsx",
+        "spreadsheet_dashboard",
     ],
     "external_dependencies": {
         "python": ["xlsxwriter", "openupgradelib", "openpyxl", "chinese-calendar"],
@@ -73,6 +74,7 @@
         "views/portal_statement_templates.xml",
         "views/business_tier_substitute_views.xml",
         "views/menus.xml",
+        "data/spreadsheet_dashboard_data.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",

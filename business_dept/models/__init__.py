@@ -47,3 +47,4 @@ from . import business_customer_statement_customer
 from . import business_customer_statement_invoicing
 from . import business_customer_statement_line
 from . import sale_order_line_review_facts
+from . import spreadsheet_dashboard

@@ -105,7 +105,11 @@ class BusinessKpiReport(models.Model):
     """
 
     _name = "business.kpi.report"
-    _inherit = ["business.kpi.mixin", "business.kpi.report.parts"]
+    _inherit = [
+        "business.kpi.mixin",
+        "business.kpi.report.parts",
+        "business.kpi.report.progress",
+    ]
     _description = "Business Department KPI Report"
     _auto = False
     _order = "month desc, user_id"
@@ -193,6 +197,44 @@ class BusinessKpiReport(models.Model):
         "Frozen: frozen at month end by a director; later changes do not move it.",
     )
     stored_date = fields.Datetime(string="Stored On", readonly=True)
+    # the threshold and the month in progress (``business.kpi.report.progress``)
+    month_state = fields.Selection(
+        [("closed", "Closed"), ("in_progress", "In Progress"), ("future", "Not Started")],
+        string="Month Status",
+        readonly=True,
+        help="In progress: the company's current month, its figures are to date (read them "
+        "against the working days elapsed). Not started: a later month.",
+    )
+    working_days = fields.Integer(
+        readonly=True,
+        aggregator="max",
+        help="Working days of the month in progress (company calendar).",
+    )
+    days_elapsed = fields.Integer(
+        string="Working Days Elapsed",
+        readonly=True,
+        aggregator="max",
+        help="Working days of the month in progress up to today, today included.",
+    )
+    target_to_date = fields.Monetary(
+        string="Target to Date",
+        readonly=True,
+        aggregator="sum",
+        help="The target pro rata of the working days elapsed (the whole target for a "
+        "closed month).",
+    )
+    threshold_amount = fields.Monetary(
+        string="Threshold Output",
+        readonly=True,
+        aggregator="sum",
+        help="The output that reaches the target threshold: target × threshold %.",
+    )
+    achievement_threshold = fields.Float(
+        string="Threshold (%)",
+        readonly=True,
+        aggregator="max",
+        help="The company's sales target threshold (目标完成率考核线).",
+    )
 
     @api.model
     def _search(self, domain, offset=0, limit=None, order=None):
@@ -206,8 +248,9 @@ class BusinessKpiReport(models.Model):
     @property
     def _table_query(self):
         """The report is a query, not a view: built when read, from the extendable parts
-        (``_kpi_parts``, ``_kpi_rates``...), so an override is seen without a module update."""
-        return self._kpi_query()
+        (``_kpi_parts``, ``_kpi_rates``...), so an override is seen without a module update;
+        with the threshold and the month in progress around them (``_kpi_progress_query``)."""
+        return self._kpi_progress_query(self._kpi_query())
 
     def init(self):
         """Kept for the indexes on the month expressions the report filters on (and to drop

@@ -107,7 +107,7 @@ class TestMenus(BusinessDeptCase):
             "business_stock_backlog_action_review": "search_default_explained",
             "sale_order_action_followup": "search_default_my_orders",
             "sale_order_action_review": "search_default_review_open",
-            "business_kpi_report_action": "search_default_filter_month",
+            "business_kpi_report_action": "search_default_last_closed_month",
         }
         for xmlid, key in cases.items():
             with self.subTest(action=xmlid):

@@ -1,6 +1,7 @@
 /** @odoo-module */
 /**
- * 工作指标 / 月度总结报告: the Business Director opens the KPI pivot, then downloads the
+ * 工作指标 / 月度总结报告: the Business Director opens the KPI report (its graph, then
+ * the pivot), then downloads the
  * monthly summary XLSX. The download is fetched by the tour (instead of leaving it to the
  * browser) so that its type and size can be checked.
  * Data: tests/test_tours.py (test_kpi_summary_tour).
@@ -35,6 +36,15 @@ registry.category("web_tour.tours").add("business_dept_kpi_summary", {
             "business_dept.menu_business_dept_root",
             "business_dept.menu_business_kpi_report"
         ),
+        {
+            content: "The KPI report opens on the graph of the last closed month",
+            trigger: ".o_graph_renderer canvas",
+        },
+        {
+            content: "Switch to the pivot",
+            trigger: ".o_switch_view.o_pivot",
+            run: "click",
+        },
         {
             content: "The KPI pivot shows the manager's target",
             trigger: ".o_pivot .o_pivot_header_cell_closed:contains(Tour Manager Li)",
