@@ -1,4 +1,6 @@
 import os
+import subprocess
+import sys
 
 import pytest
 
@@ -12,3 +14,25 @@ ADDONS = (ADDON, BRIDGE)
 @pytest.fixture(scope="session")
 def addon_dir():
     return ADDON
+
+
+def build_wheel(addon, out):
+    """The wheel of ``addon`` (a folder with its pyproject.toml) built into ``out``."""
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--disable-pip-version-check",
+            "-w",
+            str(out),
+            addon,
+        ],
+        check=True,
+    )
+    (path,) = out.glob("*.whl")
+    return path

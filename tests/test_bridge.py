@@ -4,15 +4,13 @@ installed by itself with it and ``mrp``, held to the same files and packaging.""
 import ast
 import glob
 import os
-import subprocess
-import sys
 import zipfile
 from email.parser import Parser
 from xml.etree import ElementTree
 
 import polib
 import pytest
-from conftest import ADDON, BRIDGE
+from conftest import ADDON, BRIDGE, build_wheel
 
 
 def manifest(addon):
@@ -61,23 +59,7 @@ def test_translations_complete(lang):
 
 
 def test_wheel(tmp_path):
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--quiet",
-            "--no-deps",
-            "--no-build-isolation",
-            "--disable-pip-version-check",
-            "-w",
-            str(tmp_path),
-            BRIDGE,
-        ],
-        check=True,
-    )
-    (path,) = tmp_path.glob("*.whl")
+    path = build_wheel(BRIDGE, tmp_path)
     with zipfile.ZipFile(path) as zf:
         names = zf.namelist()
         meta = Parser().parsestr(

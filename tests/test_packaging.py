@@ -7,14 +7,13 @@ import importlib.util
 import os
 import shutil
 import subprocess
-import sys
 import uuid
 import venv
 import zipfile
 from email.parser import Parser
 
 import pytest
-from conftest import ADDON
+from conftest import ADDON, build_wheel
 
 
 def manifest():
@@ -37,25 +36,7 @@ def odoo_core_addons():
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory):
-    out = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--quiet",
-            "--no-deps",
-            "--no-build-isolation",
-            "--disable-pip-version-check",
-            "-w",
-            str(out),
-            ADDON,
-        ],
-        check=True,
-    )
-    (path,) = out.glob("*.whl")
-    return path
+    return build_wheel(ADDON, tmp_path_factory.mktemp("wheel"))
 
 
 def wheel_metadata(path):
