@@ -46,3 +46,8 @@ from . import business_customer_statement_customer
 from . import business_customer_statement_invoicing
 from . import business_customer_statement_line
 from . import sale_order_line_review_facts
+from . import business_review_department
+from . import business_order_review_line
+from . import business_order_review_line_time
+from . import sale_order_review_departments
+from . import sale_order_review_facts
