@@ -64,9 +64,7 @@ class BusinessReviewDepartment(models.Model):
         string="Reviewers",
         help="When set, only these users answer for the department.",
     )
-    head_id = fields.Many2one(
-        "res.users", string="Head", help="Told when the department's answer is late."
-    )
+    head_id = fields.Many2one("res.users", help="Told when the department's answer is late.")
     fact_finance = fields.Boolean(
         string="Credit Facts", help="The customer's overdue receivables and credit limit."
     )

@@ -21,7 +21,7 @@ class SaleOrder(models.Model):
     """The order review (订单评审) as the departments' review form: a line per department,
     the outcome when every required department answered, the manager's decision."""
 
-    _inherit = "sale.order"
+    _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
 
     review_line_ids = fields.One2many(
         "business.order.review.line", "order_id", string="Department Reviews", copy=False
@@ -38,7 +38,6 @@ class SaleOrder(models.Model):
     )
     review_outcome = fields.Selection(
         [("open", "In Review"), ("complete", "Feasible"), ("refused", "Not Feasible")],
-        string="Review Outcome",
         compute="_compute_review_outcome",
         store=True,
         index=True,

@@ -7,7 +7,7 @@ class SaleOrder(models.Model):
     """Facts put in front of the reviewers of the order review (订单评审), read from Odoo's
     own data at the moment of review, for many orders at once."""
 
-    _inherit = "sale.order"
+    _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
 
     def _business_review_facts_finance(self):
         """财务部: the customer's overdue receivables, open amount and credit limit (Odoo's
