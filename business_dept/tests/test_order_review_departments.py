@@ -195,6 +195,26 @@ class TestOrderReviewDepartmentsFlow(ReviewDepartmentsCase):
         self.assertEqual(order.review_decision, "accept")
         self.assertEqual(order.review_decision_user_id, self.director)
 
+    def test_printed_form_has_every_department(self):
+        order = self.signed_order()
+        self.answer(
+            order,
+            "quality",
+            self.local(2025, 11, 24, 9, 0),
+            "infeasible",
+            comment="Coating not available",
+        )
+        html, __ = (
+            self.env["ir.actions.report"]
+            .with_user(self.assistant)
+            ._render_qweb_html("business_dept.order_review_report", order.ids)
+        )
+        html = html.decode()
+        for department in self.departments:
+            self.assertIn(department.name, html)
+        self.assertIn("Coating not available", html)
+        self.assertIn("不可行", html)
+
     def test_cancelled_order_voids_the_review(self):
         order = self.signed_order()
         self.answer(order, "technical", self.local(2025, 11, 24, 9, 0), day=date(2025, 12, 8))
