@@ -570,12 +570,22 @@ SETUP_2_4 = """
 from datetime import datetime
 env.company.write({"quote_signoff_required": False, "agreement_required": False})
 env.company.resource_calendar_id.tz = "Asia/Shanghai"
+second = env["res.company"].create({"name": "Upgrade Second Co."})
 partner = env["res.partner"].create({"name": "Upgrade Customer", "is_company": True})
 # signed Monday 2 March 2026, 10:00 in Shanghai: 4 working days, due Friday 6 March
 for ref, received in (("evening", datetime(2026, 3, 6, 10, 30)),
                       ("saturday", datetime(2026, 3, 7, 1, 0))):
     env["sale.order"].create({"partner_id": partner.id, "client_order_ref": ref,
         "review_start_date": datetime(2026, 3, 2, 2, 0), "review_received_date": received})
+product = env["product.product"].create({"name": "Upgrade Valve", "list_price": 100.0})
+def order(ref):
+    order = env["sale.order"].create({"partner_id": partner.id, "client_order_ref": ref,
+        "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 2})]})
+    order.action_confirm()
+    return order
+order("received").write({"review_start_date": datetime(2026, 3, 2, 2, 0),
+                         "review_received_date": datetime(2026, 3, 4, 2, 0)})
+order("signed").write({"review_start_date": datetime(2026, 3, 9, 2, 0)})
 env.cr.commit()
 """
 
@@ -585,10 +595,27 @@ CHECKS_2_4 = {
         "WHERE client_order_ref IN ('evening', 'saturday') ORDER BY 1",
         [("evening", "2026-03-06 09:00:00", True), ("saturday", "2026-03-06 09:00:00", False)],
     ),
+    "shipped departments per company": (
+        "SELECT (SELECT count(*) FROM res_company), count(DISTINCT company_id), count(*), "
+        "count(*) FILTER (WHERE is_start) FROM business_review_department",
+        [(2, 2, 12, 2)],
+    ),
+    "old reviews keep their dates and rate": (
+        "SELECT client_order_ref, review_start_date::text, review_received_date::text, "
+        "review_on_time FROM sale_order WHERE client_order_ref IN ('received', 'signed') "
+        "ORDER BY 1",
+        [
+            ("received", "2026-03-02 02:00:00", "2026-03-04 02:00:00", True),
+            ("signed", "2026-03-09 02:00:00", None, False),
+        ],
+    ),
+    "no department line invented": ("SELECT count(*) FROM business_order_review_line", [(0,)]),
 }
 
 
 def test_upgrade_from_18_0_2_4_0(odoo):
-    """The review received on the evening of its deadline day is on time (the receipt
-    date counts, 接收日期); one received the next day stays late."""
+    """The order review by department: the shipped departments for each company; the
+    reviews signed or received before keep their dates, without lines; a review received
+    on the evening of its deadline day is on time (the receipt date counts, 接收日期), one
+    received the next day stays late."""
     upgrade_from(odoo, "18.0.2.4.0", SETUP_2_4, CHECKS_2_4)

@@ -48,3 +48,8 @@ from . import business_customer_statement_invoicing
 from . import business_customer_statement_line
 from . import sale_order_line_review_facts
 from . import spreadsheet_dashboard
+from . import business_review_department
+from . import business_order_review_line
+from . import business_order_review_line_time
+from . import sale_order_review_departments
+from . import sale_order_review_facts

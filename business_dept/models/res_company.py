@@ -181,6 +181,12 @@ class ResCompany(models.Model):
                     )
                 raise ValidationError(message)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        self.env["business.review.department"]._business_create_defaults(companies)
+        return companies
+
     def write(self, vals):
         watched = {"quote_signoff_required", "quote_signoff_min_amount"} & set(vals)
         before = {c.id: [c[f] for f in sorted(watched)] for c in self} if watched else {}

@@ -2,7 +2,7 @@ from odoo import models
 
 
 class SaleOrderLine(models.Model):
-    _inherit = "sale.order.line"
+    _inherit = "sale.order.line"  # pylint: disable=consider-merging-classes-inherited
 
     def _business_review_component_shortage(self):
         """Components short for each line at the order review (订单评审, 采购部 facts).

@@ -40,3 +40,4 @@ from . import test_read_only
 from . import test_approvals_never_stall
 from . import test_printed_forms
 from . import test_dashboard
+from . import test_order_review_departments

@@ -31,6 +31,7 @@ class TestInstall(BusinessDeptCase):
                 "business_dept.group_business_director",
                 "business_dept.group_general_manager",
                 "business_dept.group_business_finance",
+                "business_dept.group_order_reviewer",
             },
         )
 

@@ -70,6 +70,19 @@ MATRIX = {
     "business.customer.statement.generate": {"assistant": "rwc-", "director": "rwc-", "gm": "rwc-"},
     # every internal user names his own substitute (who for whom: checked in Python)
     "business.tier.substitute": {role: "rwcu" for role in ROLES if role != "portal"},
+    # the columns of the order review form: read by all, configured by the directors
+    "business.review.department": {
+        **{role: "r---" for role in ROLES if role != "portal"},
+        **BUSINESS_ONLY,
+    },
+    # answered through the small form only (the department checked in Python)
+    "business.order.review.line": {
+        role: "r---" for role in ("assistant", "manager", "director", "gm", "finance")
+    },
+    "business.order.review.answer": {
+        role: "rwc-" for role in ("assistant", "manager", "director", "gm", "finance")
+    },
+    "business.order.review.decide": {role: "rwc-" for role in ("manager", "director", "gm")},
 }
 
 

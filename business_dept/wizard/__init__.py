@@ -4,3 +4,5 @@ from . import business_insert_order_reject
 from . import business_invoice_delivery
 from . import business_customer_statement_generate
 from . import comment_wizard
+from . import business_order_review_answer
+from . import business_order_review_decide
