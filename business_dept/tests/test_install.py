@@ -8,7 +8,7 @@ class TestInstall(BusinessDeptCase):
     def test_module_installed(self):
         module = self.env["ir.module.module"].search([("name", "=", "business_dept")])
         self.assertEqual(module.state, "installed")
-        self.assertEqual(module.latest_version, "18.0.2.4.0")
+        self.assertEqual(module.latest_version, "18.0.2.5.0")
         for dependency in (
             "sale_management",
             "sale_stock",

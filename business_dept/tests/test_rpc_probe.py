@@ -104,14 +104,19 @@ class TestRpcProbe(SalesRulesCase):
         return sorted(names)
 
     def _records(self, Model):
-        """Up to three records, of different states where the model has a state."""
+        """Up to three records of the own company (the other company's users probe them),
+        of different states where the model has a state."""
         Model = Model.sudo().with_context(active_test=False)
+        domain = []
+        if "company_id" in Model._fields and Model._fields["company_id"].store:
+            # a record the other company made for itself (its review departments) is its own
+            domain = [("company_id", "!=", self.other_company.id)]
         if "state" in Model._fields and Model._fields["state"].store:
             records = Model.browse()
             for state in Model._fields["state"].get_values(self.env):
-                records |= Model.search([("state", "=", state)], limit=1, order="id desc")
+                records |= Model.search([*domain, ("state", "=", state)], limit=1, order="id desc")
             return records[:RECORDS_PER_MODEL]
-        return Model.search([], limit=RECORDS_PER_MODEL, order="id desc")
+        return Model.search(domain, limit=RECORDS_PER_MODEL, order="id desc")
 
     def _guarded_fields(self, Model):
         guarded = {"validation_status"} & set(Model._fields)
