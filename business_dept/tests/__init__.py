@@ -39,3 +39,6 @@ from . import test_month_simulation
 from . import test_read_only
 from . import test_approvals_never_stall
 from . import test_printed_forms
+from . import test_chinese_office
+from . import test_chinese_demo
+from . import test_chinese_screens
