@@ -34,6 +34,9 @@ class TestChineseScreens(SalesRulesCase, HttpCase):
         cls.product.name = "深沟球轴承 6204"
         cls.customer.name = "华东测试客户有限公司"
         cls.company.quote_signoff_required = True
+        # the General Manager of the test only (the demo's and the administrator read
+        # their own languages)
+        cls.env.ref("business_dept.group_general_manager").users = cls.gm
         cls.order = cls.make_order()
         cls.gm.groups_id = [Command.link(cls.env.ref("sales_team.group_sale_salesman").id)]
 

@@ -25,13 +25,19 @@ function englishWords(text) {
     ];
 }
 
-/** Fail on any English word shown in the elements of ``selector`` (all of them). */
-export function noEnglish(selector, what) {
+/** Fail on any English word shown in the elements of ``selector`` (all of them), and in
+ * the list rows showing ``rowsOf`` when given. */
+export function noEnglish(selector, what, rowsOf = null) {
     return {
         content: `Nothing in English on ${what}`,
         trigger: selector,
         run() {
-            const text = [...document.querySelectorAll(selector)]
+            const rows = rowsOf
+                ? [...document.querySelectorAll(".o_data_row")].filter((row) =>
+                      row.innerText.includes(rowsOf)
+                  )
+                : [];
+            const text = [...document.querySelectorAll(selector), ...rows]
                 .map((el) => el.innerText)
                 .join("\n");
             const english = englishWords(text);
@@ -42,7 +48,10 @@ export function noEnglish(selector, what) {
     };
 }
 
+const CUSTOMER = "华东测试客户有限公司";
 const LIST = ".o_control_panel, .o_list_renderer thead, .o_data_row, .o_view_nocontent";
+// a list of other people's records too (the demo's): its headers, the test's own rows
+const HEADERS = ".o_control_panel, .o_list_renderer thead, .o_view_nocontent";
 
 function systrayReviews() {
     return [
@@ -62,19 +71,29 @@ function systrayReviews() {
 
 registry.category("web_tour.tours").add("business_dept_chinese_home_sales", {
     steps: () => [
-        ...openMenu("sale.sale_menu_root", "business_dept.menu_business_dept_root"),
+        ...openMenu("sale.sale_menu_root"),
+        {
+            content: "The quotations are shown",
+            trigger: ".o_action_manager .o_list_view, .o_action_manager .o_view_nocontent",
+        },
         noEnglish(".o_main_navbar", "the menu bar"),
+        noEnglish(HEADERS, "the home (quotations)", CUSTOMER),
+        {
+            content: "Open the department's menu",
+            trigger: '[data-menu-xmlid="business_dept.menu_business_dept_root"]',
+            run: "click",
+        },
         noEnglish(".o-dropdown--menu", "the department's menu"),
         {
-            content: "Open the approvals waiting for me",
-            trigger: '[data-menu-xmlid="business_dept.menu_business_tier_review_inbox"]',
+            content: "Open the customer statements",
+            trigger: '[data-menu-xmlid="business_dept.menu_business_customer_statement"]',
             run: "click",
         },
         {
-            content: "The inbox is shown",
+            content: "The statements are shown",
             trigger: ".o_action_manager .o_list_view, .o_action_manager .o_view_nocontent",
         },
-        noEnglish(LIST, "the approval inbox"),
+        noEnglish(LIST, "the customer statements"),
         ...systrayReviews(),
     ],
 });
@@ -82,15 +101,18 @@ registry.category("web_tour.tours").add("business_dept_chinese_home_sales", {
 registry.category("web_tour.tours").add("business_dept_chinese_home_invoicing", {
     steps: () => [
         ...openMenu("account.menu_finance", "account.menu_finance_receivables"),
-        noEnglish(".o-dropdown--menu .o-dropdown-item[data-menu-xmlid^=business_dept]", "the department's entries"),
+        noEnglish(
+            ".o-dropdown--menu .o-dropdown-item[data-menu-xmlid^=business_dept]",
+            "the department's entries"
+        ),
         {
             content: "Open the customer statements",
             trigger: '[data-menu-xmlid="business_dept.menu_business_invoicing_customer_statement"]',
             run: "click",
         },
         {
-            content: "The statements are listed",
-            trigger: ".o_action_manager .o_data_row",
+            content: "The statements are shown",
+            trigger: ".o_action_manager .o_list_view, .o_action_manager .o_view_nocontent",
         },
         noEnglish(LIST, "the customer statements"),
         ...systrayReviews(),
@@ -101,13 +123,24 @@ registry.category("web_tour.tours").add("business_dept_chinese_review", {
     steps: () => [
         ...openMenu("sale.sale_menu_root"),
         ...openReviews("sale.order"),
-        noEnglish(LIST, "the quotations to review"),
-        openRow("华东测试客户有限公司"),
+        noEnglish(HEADERS, "the quotations to review", CUSTOMER),
+        openRow(CUSTOMER),
         {
             content: "The document under review shows its approval banner",
             trigger: ".o_form_view .alert-warning button[name=validate_tier]",
         },
-        noEnglish(".o_form_view .alert, .o_form_statusbar .o_statusbar_buttons", "the approval banner and buttons"),
-        noEnglish(".o_form_view .o_review th, .o_form_view .o_review td[name=td_display_status]", "the reviews"),
+        noEnglish(
+            ".o_form_view .alert, .o_form_statusbar .o_statusbar_buttons",
+            "the approval banner and buttons"
+        ),
+        {
+            content: "Unfold the reviews",
+            trigger: ".o_form_view .o_info_btn",
+            run: "click",
+        },
+        noEnglish(
+            ".o_form_view .o_review th, .o_form_view .o_review td[name=td_display_status], .o_form_view .o_review td[name=td_todo_by]",
+            "the reviews"
+        ),
     ],
 });
