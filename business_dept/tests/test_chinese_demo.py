@@ -35,6 +35,21 @@ class TestChineseDemo(TransactionCase):
                 self.assertEqual(partner.lang, "zh_CN")
         self.assertEqual(set(self.foreign.mapped("lang")), {"en_US"})
 
+    def test_invoices_of_chinese_customers_name_products_in_chinese(self):
+        lines = self.env["account.move.line"].search(
+            [
+                ("move_id.partner_id", "in", self.chinese.ids),
+                ("move_id.move_type", "=", "out_invoice"),
+                ("display_type", "=", "product"),
+            ]
+        )
+        self.assertTrue(lines)
+        for line in lines:
+            with self.subTest(line=line.id):
+                # the product's code ([BD-6204]) stays as it is
+                name = re.sub(r"^\[[^\]]*\]\s*", "", line.name or "")
+                self.assertFalse(LATIN_WORD.search(name), line.name)
+
     def test_quotations_in_the_company_currency(self):
         """The default price list (a new quotation of a Chinese customer) is in the company's
         currency; USD and EUR for the two foreign customers only."""
