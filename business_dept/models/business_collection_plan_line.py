@@ -319,9 +319,7 @@ class BusinessCollectionPlanLine(models.Model):
             deadline = deadlines[line.company_id.id, line.planned_date]
             values = {
                 # what is still owed on the installment, not the planned figure
-                "amount": format_amount(
-                    env, line.move_line_id.amount_residual, line.currency_id
-                ),
+                "amount": format_amount(env, line.move_line_id.amount_residual, line.currency_id),
                 "partner": line.partner_id.name,
                 "date": deadline,
             }

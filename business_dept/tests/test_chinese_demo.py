@@ -59,10 +59,16 @@ class TestChineseDemo(TransactionCase):
             with self.subTest(partner=partner.id):
                 pricelist = partner.with_company(self.company).property_product_pricelist
                 self.assertEqual(pricelist.currency_id, currency)
-        fallback = pricelists._get_partner_pricelist_multi([self.env["res.partner"].create({"name": "新客户"}).id])
+        fallback = pricelists._get_partner_pricelist_multi(
+            [self.env["res.partner"].create({"name": "新客户"}).id]
+        )
         self.assertEqual(list(fallback.values())[0].currency_id, currency)
         self.assertEqual(
-            set(self.foreign.with_company(self.company).mapped("property_product_pricelist.currency_id.name")),
+            set(
+                self.foreign.with_company(self.company).mapped(
+                    "property_product_pricelist.currency_id.name"
+                )
+            ),
             {"USD", "EUR"},
         )
 

@@ -8,7 +8,6 @@ from datetime import timedelta
 import polib
 from lxml import etree
 
-from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools.misc import file_path
@@ -142,7 +141,9 @@ class TestChineseStatementMail(CustomerStatementCase):
         for lang in ("zh_CN", "zh_TW"):
             for template in templates.with_context(lang=lang):
                 with self.subTest(template=template.id, lang=lang):
-                    self.assertFalse(LATIN_WORD.search(re.sub(r"\{\{.*?\}\}", "", template.subject or "")))
+                    self.assertFalse(
+                        LATIN_WORD.search(re.sub(r"\{\{.*?\}\}", "", template.subject or ""))
+                    )
                     self.assertNotIn("Please find", str(template.body_html))
         views = self.env["ir.ui.view"].search(
             [("type", "=", "qweb"), ("key", "=like", "business_dept.report_%")]
@@ -152,7 +153,7 @@ class TestChineseStatementMail(CustomerStatementCase):
             english = view.arch_db
             for lang in ("zh_CN", "zh_TW"):
                 with self.subTest(view=view.key, lang=lang):
-                    if LATIN_WORD.search(re.sub("<[^>]*>|t-[a-z-]+=\"[^\"]*\"", "", english)):
+                    if LATIN_WORD.search(re.sub('<[^>]*>|t-[a-z-]+="[^"]*"', "", english)):
                         self.assertNotEqual(view.with_context(lang=lang).arch_db, english)
 
 
@@ -203,7 +204,9 @@ class TestRolesOnTheUserForm(SalesRulesCase):
         for field in arch.iter("field"):
             name = field.get("name", "")
             if name.startswith("sel_groups_") and str(roles[0].id) in name.split("_"):
-                hidden = [a for a in field.iterancestors() if a.get("groups") == "base.group_no_one"]
+                hidden = [
+                    a for a in field.iterancestors() if a.get("groups") == "base.group_no_one"
+                ]
                 self.assertFalse(hidden, "the department's roles only in developer mode")
                 break
         else:
