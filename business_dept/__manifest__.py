@@ -78,6 +78,7 @@
         "views/business_customer_statement_views.xml",
         "views/portal_statement_templates.xml",
         "views/business_tier_substitute_views.xml",
+        "views/tier_validation_templates.xml",
         "views/menus.xml",
         "data/spreadsheet_dashboard_data.xml",
     ],
@@ -94,6 +95,9 @@
     ],
     "uninstall_hook": "uninstall_hook",
     "assets": {
+        "web.assets_backend": [
+            "business_dept/static/src/tier_review/*.xml",
+        ],
         "web.assets_tests": [
             "business_dept/static/tests/tours/*.js",
         ],

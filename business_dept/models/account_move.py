@@ -342,7 +342,7 @@ class AccountMove(models.Model):
                 activity_type_id=activity_type.id,
                 date_deadline=deadline,
                 user_id=user.id,
-                summary=self.env._(
+                summary=self.with_context(lang=user.lang).env._(
                     "Deliver the invoice before the customer's closing day %(date)s",
                     date=deadline,
                 ),

@@ -153,13 +153,14 @@ class BusinessAgreementLedger(models.Model):
             )
             due |= orders.filtered(lambda o: o.contract_expiry_reminded != o.contract_expiry)
         for order in due:
+            user = order.company_id._business_owner(
+                order.user_id | order.partner_id.commercial_partner_id.user_id
+            )
             order.activity_schedule(
                 "mail.mail_activity_data_todo",
                 date_deadline=order.contract_expiry,
-                user_id=order.company_id._business_owner(
-                    order.user_id | order.partner_id.commercial_partner_id.user_id
-                ).id,
-                summary=self.env._(
+                user_id=user.id,
+                summary=self.with_context(lang=user.lang).env._(
                     "The contract of %(order)s expires on %(date)s: renew it",
                     order=order.name,
                     date=order.contract_expiry,

@@ -312,25 +312,25 @@ class BusinessCollectionPlanLine(models.Model):
             lines = self.filtered(lambda ln, c=company: ln.company_id == c)
             for day, deadline in company._business_deadlines(lines.mapped("planned_date")).items():
                 deadlines[company.id, day] = deadline
-        methods = dict(self._fields["payment_method"]._description_selection(self.env))
         for line in self:
+            # the salesperson reads it in his language (the cron has none)
+            env = self.with_context(lang=line.plan_id.user_id.lang).env
+            methods = dict(self._fields["payment_method"]._description_selection(env))
             deadline = deadlines[line.company_id.id, line.planned_date]
             values = {
                 # what is still owed on the installment, not the planned figure
-                "amount": format_amount(
-                    self.env, line.move_line_id.amount_residual, line.currency_id
-                ),
+                "amount": format_amount(env, line.move_line_id.amount_residual, line.currency_id),
                 "partner": line.partner_id.name,
                 "date": deadline,
             }
             if line.payment_method:
-                summary = self.env._(
+                summary = env._(
                     "Collect %(amount)s from %(partner)s on %(date)s (%(method)s)",
                     method=methods.get(line.payment_method),
                     **values,
                 )
             else:
-                summary = self.env._("Collect %(amount)s from %(partner)s on %(date)s", **values)
+                summary = env._("Collect %(amount)s from %(partner)s on %(date)s", **values)
             line.move_id.activity_schedule(
                 activity_type_id=activity_type.id,
                 date_deadline=deadline,

@@ -269,7 +269,9 @@ class BusinessCustomerStatement(models.Model):
                 statement.sudo().activity_schedule(
                     DISPUTE_ACTIVITY,
                     user_id=statement.user_id.id,
-                    summary=self.env._("Statement disputed by the customer"),
+                    summary=self.with_context(lang=statement.user_id.lang).env._(
+                        "Statement disputed by the customer"
+                    ),
                 )
         return True
 

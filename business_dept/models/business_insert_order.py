@@ -295,13 +295,16 @@ class BusinessInsertOrder(models.Model):
         pickings.write({"priority": "1"})
         self._notify_warehouse(pickings)
         for other in displaced.sudo():
+            user = (
+                other.company_id._business_owner(
+                    other.user_id | other.partner_id.commercial_partner_id.user_id
+                )
+                or self.env.user
+            )
             other.activity_schedule(
                 "mail.mail_activity_data_todo",
-                user_id=other.company_id._business_owner(
-                    other.user_id | other.partner_id.commercial_partner_id.user_id
-                ).id
-                or self.env.user.id,
-                summary=self.env._(
+                user_id=user.id,
+                summary=self.with_context(lang=user.lang).env._(
                     "Delivery may come later: insert order %(name)s", name=self.name
                 ),
             )
@@ -348,7 +351,7 @@ class BusinessInsertOrder(models.Model):
                 "mail.mail_activity_data_todo",
                 user_id=user.id,
                 date_deadline=deadline,
-                summary=self.env._(
+                summary=self.with_context(lang=user.lang).env._(
                     "Insert order %(name)s: deliver first (%(pickings)s)",
                     name=self.name,
                     pickings=names,

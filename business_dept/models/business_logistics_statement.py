@@ -314,7 +314,9 @@ class BusinessLogisticsStatement(models.Model):
             statement.activity_schedule(
                 act_type_xmlid="business_dept.mail_activity_type_logistics_invoice",
                 date_deadline=expected,
-                summary=activity_type.summary,
+                summary=activity_type.with_context(
+                    lang=(statement.user_id or self.env.user).lang
+                ).summary,
                 user_id=(statement.user_id or self.env.user).id,
             )
 

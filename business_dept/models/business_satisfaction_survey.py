@@ -115,13 +115,15 @@ class BusinessSatisfactionSurvey(models.Model):
         self._business_workflow_write({"state": "done"})
         for survey in self:
             if survey.user_id and survey.score < survey.company_id.satisfaction_threshold:
+                owner = survey.company_id._business_owner(
+                    survey.user_id | survey.partner_id.commercial_partner_id.user_id
+                )
+                env = self.with_context(lang=owner.lang).env
                 survey.activity_schedule(
                     "mail.mail_activity_data_todo",
-                    user_id=survey.company_id._business_owner(
-                        survey.user_id | survey.partner_id.commercial_partner_id.user_id
-                    ).id,
-                    summary=self.env._("Customer satisfaction under the threshold"),
-                    note=self.env._(
+                    user_id=owner.id,
+                    summary=env._("Customer satisfaction under the threshold"),
+                    note=env._(
                         "%(customer)s scored %(score)s points, under %(threshold)s.",
                         customer=survey.partner_id.display_name,
                         score=round(survey.score, 1),

@@ -231,7 +231,9 @@ class BusinessStockBacklog(models.Model):
                 "mail.mail_activity_data_todo",
                 date_deadline=backlog.deadline,
                 user_id=backlog.user_id.id,
-                summary=self.env._("Explain the inventory backlog"),
+                summary=self.with_context(lang=backlog.user_id.lang).env._(
+                    "Explain the inventory backlog"
+                ),
             )
 
     @api.model

@@ -170,7 +170,7 @@ class BusinessTierValidation(models.AbstractModel):
             self.env._(
                 "%(model)s has no Restart Validation: its approval starts again when the "
                 "document is changed or reset.",
-                model=self._description,
+                model=self.env["ir.model"]._get(self._name).name,
             )
         )
 
@@ -252,7 +252,10 @@ class BusinessTierValidation(models.AbstractModel):
             record.activity_schedule(
                 ACTIVITY_TYPE,
                 user_id=user.id,
-                summary=self.env._("Review: %(tier)s", tier=", ".join(current.mapped("name"))),
+                summary=self.with_context(lang=user.lang).env._(
+                    "Review: %(tier)s",
+                    tier=", ".join(current.with_context(lang=user.lang).mapped("name")),
+                ),
             )
         stalled = record.activity_ids.filtered(lambda a: a.activity_type_id == nobody_type)
         if due or not current:

@@ -30,7 +30,7 @@ def refuse_computed(model, vals):
                 fields=", ".join(
                     sorted(model._fields[f]._description_string(model.env) for f in refused)
                 ),
-                model=model._description,
+                model=model.env["ir.model"]._get(model._name).name,
             )
         )
 
@@ -83,7 +83,7 @@ class BusinessWorkflowGuard(models.AbstractModel):
                     self.env._(
                         "%(fields)s of %(model)s are set by the workflow buttons only.",
                         fields=", ".join(sorted(refused)),
-                        model=self._description,
+                        model=self.env["ir.model"]._get(self._name).name,
                     )
                 )
 

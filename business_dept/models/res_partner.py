@@ -340,7 +340,9 @@ class ResPartner(models.Model):
                 customer.activity_schedule(
                     "mail.mail_activity_data_todo",
                     user_id=user.id,
-                    summary=self.env._("File the customer's billing data (开票资料)"),
+                    summary=self.with_context(lang=user.lang).env._(
+                        "File the customer's billing data (开票资料)"
+                    ),
                 )
 
     # ------------------------------------------------------ 合同台账 (agreement ledger)
@@ -384,11 +386,12 @@ class ResPartner(models.Model):
             for partner in candidates:
                 if partner.agreement_expiry_reminded == partner.agreement_expiry:
                     continue
+                user = company._business_owner(partner.user_id)
                 partner.activity_schedule(
                     "business_dept.mail_activity_type_agreement_expiry",
                     date_deadline=partner.agreement_expiry,
-                    user_id=company._business_owner(partner.user_id).id,
-                    summary=self.env._(
+                    user_id=user.id,
+                    summary=self.with_context(lang=user.lang).env._(
                         "The framework agreement expires on %(date)s: renew it",
                         date=partner.agreement_expiry,
                     ),

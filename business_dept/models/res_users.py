@@ -30,6 +30,16 @@ class ResUsers(models.Model):
     def SELF_WRITEABLE_FIELDS(self):
         return [*super().SELF_WRITEABLE_FIELDS, "business_signature"]
 
+    @api.model
+    def review_user_count(self):
+        """The systray's reviews, each kind of document named as Odoo lists it (``ir.model``'s
+        name, translated), not by its ``_description`` (always English)."""
+        groups = super().review_user_count()
+        IrModel = self.env["ir.model"]
+        for group in groups:
+            group["name"] = IrModel._get(group["model"]).name or group["name"]
+        return groups
+
     @api.model_create_multi
     def create(self, vals_list):
         users = super().create(vals_list)

@@ -475,7 +475,9 @@ class SaleOrder(models.Model):
                         order.review_deadline or fields.Datetime.now()
                     ),
                     user_id=user.id,
-                    summary=self.env._("Order review due: hand the order over"),
+                    summary=self.with_context(lang=user.lang).env._(
+                        "Order review due: hand the order over"
+                    ),
                 )
         orders.write({"review_reminded": True})
 

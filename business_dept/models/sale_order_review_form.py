@@ -28,6 +28,6 @@ class SaleOrder(models.Model):
                 self.env._(
                     "%(fields)s of %(model)s are set by the workflow buttons only.",
                     fields=self._fields["review_signed_user_id"]._description_string(self.env),
-                    model=self._description,
+                    model=self.env["ir.model"]._get(self._name).name,
                 )
             )

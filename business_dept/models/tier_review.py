@@ -59,6 +59,28 @@ class TierReview(models.Model):
             else:
                 review.business_done_by_label = review.done_by.name or False
 
+    # the status and the reviewers as the review list shows them, in the addon's words
+    # (base_tier_validation's Chinese leaves "Waiting" and "Group %s" empty)
+    @api.depends("status")
+    def _compute_display_status(self):
+        labels = {
+            "waiting": self.env._("Waiting"),
+            "pending": self.env._("Pending"),
+            "rejected": self.env._("Rejected"),
+            "approved": self.env._("Approved"),
+            "cancel": self.env._("Cancelled"),
+        }
+        for review in self:
+            review.display_status = labels.get(review.status, review.status)
+
+    @api.depends("reviewer_ids")
+    def _compute_todo_by(self):
+        """Stored: a group review written in the language of the one who asked for it."""
+        super()._compute_todo_by()
+        for review in self.filtered("reviewer_group_id"):
+            env = review.with_context(lang=review.requested_by.lang or self.env.lang).env
+            review.todo_by = env._("Group %s", review.reviewer_group_id.with_env(env).name)
+
     # ------------------------------------------------------------ written by the engine only
     @api.model_create_multi
     def create(self, vals_list):

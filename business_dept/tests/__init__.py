@@ -41,3 +41,6 @@ from . import test_approvals_never_stall
 from . import test_printed_forms
 from . import test_dashboard
 from . import test_order_review_departments
+from . import test_chinese_office
+from . import test_chinese_demo
+from . import test_chinese_screens

@@ -22,7 +22,7 @@ class TestInstall(BusinessDeptCase):
     def test_category_holds_the_five_roles(self):
         category = self.env.ref("business_dept.module_category_business_dept")
         self.assertEqual(category.name, "Business Department")
-        groups = self.env["res.groups"].search([("category_id", "=", category.id)])
+        groups = self.env["res.groups"].search([("category_id", "child_of", category.id)])
         self.assertEqual(
             set(groups.get_external_id().values()),
             {
