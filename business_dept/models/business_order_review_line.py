@@ -27,6 +27,7 @@ class BusinessOrderReviewLine(models.Model):
     )
     department_id = fields.Many2one(
         "business.review.department",
+        string="Reviewing Department",
         required=True,
         ondelete="restrict",
         readonly=True,
@@ -223,7 +224,9 @@ class BusinessOrderReviewLine(models.Model):
                 "answer_days": self._business_working_days(self.date_start, now),
             }
         )
-        self.sudo().activity_ids.exists().action_feedback(feedback=dict(OPINIONS)[opinion])
+        # the opinion as the answering reviewer reads it (his language)
+        opinions = dict(self._fields["opinion"]._description_selection(self.env))
+        self.sudo().activity_ids.exists().action_feedback(feedback=opinions[opinion])
         self.order_id.sudo()._business_review_progress()
         return True
 

@@ -1,5 +1,5 @@
 from odoo import Command
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from . import test_tours
 from .common import BusinessDeptCase
@@ -80,3 +80,38 @@ class TestHomeTours(BusinessDeptCase, HttpCase):
         self._tour("business_dept_substitute_approve_zh_cn", self.director, "substitute_zh_CN")
         self.assertEqual(order.signoff_user_id, self.director)
         self.assertEqual(order.review_ids.business_on_behalf_id, self.gm)
+
+    def test_order_review_departments_zh_cn(self):
+        """订单评审表 in zh_CN: the General Manager signs the business column; the reviewers
+        of 技术部 and 品质部 open the order from their activity and answer their column; the
+        assistant hands the reviewed form over (接收日期)."""
+        departments = self.env["business.review.department"].search(
+            [("company_id", "=", self.company.id)]
+        )
+        reviewers = {}
+        for code in ("technical", "quality"):
+            reviewers[code] = new_test_user(
+                self.env,
+                login=f"t_review_{code}",
+                groups="base.group_user,business_dept.group_order_reviewer",
+                company_id=self.company.id,
+                company_ids=[self.company.id],
+                tz="Asia/Shanghai",
+                lang="zh_CN",
+            )
+            departments.filtered(lambda d, c=code: d.code == c).user_ids = reviewers[code]
+        departments.filtered(
+            lambda d: d.code not in ("business", "technical", "quality")
+        ).active = False
+        self.company.write({"quote_signoff_required": False, "agreement_required": False})
+        order = self._quotation("评审测试客户有限公司").sudo()
+        order.action_confirm()
+        self._tour("business_dept_review_sign_zh_cn", self.gm, "review_sign_zh_CN")
+        self.assertTrue(order.review_start_date)
+        for code, user in reviewers.items():
+            self._tour("business_dept_review_answer_zh_cn", user, f"review_answer_{code}_zh_CN")
+            line = order.review_line_ids.filtered(lambda x, c=code: x.department_id.code == c)
+            self.assertEqual((line.opinion, line.answer_user_id), ("feasible", user))
+        self.assertEqual(order.review_outcome, "complete")
+        self._tour("business_dept_review_receive_zh_cn", self.assistant, "review_receive_zh_CN")
+        self.assertTrue(order.review_received_date)
