@@ -10,7 +10,7 @@ class AccountMove(models.Model):
     price; a different amount is agreed by resetting the statement, not by editing
     its bill."""
 
-    _inherit = "account.move"
+    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
 
     def write(self, vals):
         result = super().write(vals)

@@ -76,10 +76,11 @@ class TierReview(models.Model):
     @api.depends("reviewer_ids")
     def _compute_todo_by(self):
         """Stored: a group review written in the language of the one who asked for it."""
-        super()._compute_todo_by()
+        result = super()._compute_todo_by()
         for review in self.filtered("reviewer_group_id"):
             env = review.with_context(lang=review.requested_by.lang or self.env.lang).env
             review.todo_by = env._("Group %s", review.reviewer_group_id.with_env(env).name)
+        return result
 
     # ------------------------------------------------------------ written by the engine only
     @api.model_create_multi
