@@ -211,26 +211,35 @@ class Replica:
         self.stop()
 
     # ------------------------------------------------------------------ proof
-    def activity(self, db):
+    def activity(self, db, app):
         """The transactions the replica ran on ``db`` and Odoo's connections to it."""
-        return _activity(self.query, db)
+        return _activity(self.query, db, app)
 
 
-def _activity(query, db):
+def _activity(query, db, app):
+    """Transactions run on ``db`` (pg_stat_database), and the Odoo server's connections
+    (``application_name`` ``app``) with the last statement of each."""
     row = query(
-        "SELECT d.xact_commit + d.xact_rollback, "
-        "(SELECT count(*) FROM pg_stat_activity a "
-        f" WHERE a.datname = '{db}' AND a.application_name LIKE 'odoo-%') "
-        f"FROM pg_stat_database d WHERE d.datname = '{db}'"
+        f"SELECT d.xact_commit + d.xact_rollback FROM pg_stat_database d WHERE d.datname = '{db}'"
     )
-    transactions, connections = (int(x) for x in row.split("|"))
-    return {"transactions": transactions, "odoo_connections": connections}
+    last = query(
+        "SELECT state || ': ' || left(regexp_replace(query, '\\s+', ' ', 'g'), 120) "
+        f"FROM pg_stat_activity WHERE datname = '{db}' AND application_name = '{app}' "
+        "ORDER BY backend_start"
+    )
+    statements = [line for line in last.splitlines() if line]
+    return {
+        "transactions": int(row),
+        "odoo_connections": len(statements),
+        "last_statements": statements,
+    }
 
 
 def _delta(before, after):
     return {
         "transactions": after["transactions"] - before["transactions"],
         "odoo_connections": after["odoo_connections"],
+        "last_statements": after["last_statements"],
     }
 
 
@@ -261,13 +270,20 @@ def measure_on_replica(odoo, env, context, size, repeat, *, db, primary_screens=
                 client = Client(url, db)
                 client.authenticate(GM_LOGIN, GM_PASSWORD)
                 time.sleep(1)  # PostgreSQL publishes its statistics about once a second
-                primary = lambda: _activity(_psql, db)  # noqa: E731
-                before = {"replica": replica.activity(db), "primary": primary()}
+                app = f"odoo-{proc.pid}"  # Odoo's application_name: odoo-<pid>
+
+                def activity():
+                    return {
+                        "replica": replica.activity(db, app),
+                        "primary": _activity(_psql, db, app),
+                    }
+
+                before = activity()
                 calls = client.calls
                 measured = measure_http(env, context, size, repeat, client, only=PIVOTS)
                 calls = client.calls - calls
                 time.sleep(1.5)
-                after = {"replica": replica.activity(db), "primary": primary()}
+                after = activity()
             finally:
                 stop_server(proc)
             with open(log) as fh:
