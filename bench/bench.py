@@ -216,10 +216,10 @@ def print_summary(rows, scale):
     out.write(f"\nTargets at scale {scale} (each figure <= its ratio to the floor, {seconds})\n")
     for row in rows:
         if "seconds" not in row:
-            out.write(f"  {row['figure']:<40} {row['status']:>10}  not met\n")
+            out.write(f"  {row['figure']:<44} {row['status']:>10}  not met\n")
             continue
         out.write(
-            f"  {row['figure']:<40} {row['seconds']:>9.4f} s  floor {row['floor_s']:>9.4f} s"
+            f"  {row['figure']:<44} {row['seconds']:>9.4f} s  floor {row['floor_s']:>9.4f} s"
             f"  ratio {row['ratio_to_floor']:>7.2f} (<= {row['ratio_target']})"
             f"  {'met' if row['met'] else 'NOT MET'}"
             + (
