@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark of business_dept against the numbers of SPEC ("Numbers to reach").
 
-    bench/run [--scale 1.0] [--db NAME] [--repeat 3] [--keep-db] [--output FILE]
+    bench/run [--scale 1.0] [--db NAME] [--repeat 3] [--keep-db] [--output FILE] [--replica]
 
 Creates its own database with the addon (no demo data), generates synthetic
 standard rows with set-based SQL (a few records made through the ORM are cloned
@@ -28,8 +28,11 @@ set-based: one INSERT ... SELECT per table, nothing held in Python per order).
 Every figure has a floor, the least work that gives the same answer, timed in the
 same run on the same data, and is reported with ``ratio_to_floor``; the screens
 users wait on are timed through HTTP JSON-RPC (``bench/bench_http.py``) against the
-standard sale.order list. The targets are printed as met / not met. The JSON result is printed
-and written to ``bench/results/latest.json`` (or ``--output``).
+standard sale.order list. With ``--replica`` the KPI pivots are timed again through a
+server reading from a streaming replica of the local cluster (``bench/replica.py``),
+with the proof the replica served them (``"replica"`` in the result). The targets are
+printed as met / not met. The JSON result is printed and written to
+``bench/results/latest.json`` (or ``--output``).
 """
 
 import argparse
@@ -153,14 +156,16 @@ def summary(result):
             return
         if "ratio_to_floor" not in figure:
             return
-        met = figure["ratio_met"] and (figure.get("met", True) or not spec_scale)
+        # seconds judged at scale 1.0, and at the scale SPEC sets them for (the year pivot: 10)
+        judged = spec_scale or result.get("scale", 0) >= figure.get("target_scale", 1e9)
+        met = figure["ratio_met"] and (figure.get("met", True) or not judged)
         row = {
             "figure": name,
             "seconds": figure["median_s"],
             "floor_s": figure["floor"]["median_s"],
             "ratio_to_floor": figure["ratio_to_floor"],
             "ratio_target": figure["ratio_target"],
-            "target_s": figure.get("target_s") if spec_scale else None,
+            "target_s": figure.get("target_s") if judged else None,
             "met": met,
         }
         # a second reference beside the floor (not a target): where the time goes
@@ -180,6 +185,14 @@ def summary(result):
         add("http_screens", http)
     for name, figure in (http or {}).get("screens", {}).items():
         add(f"http.{name}", figure)
+    replica = result.get("replica")
+    if replica:
+        # the KPI pivots read from a streaming replica, and the proof they were
+        proof = replica.get("proof", {})
+        if replica.get("status") != "ok" or not proof.get("served_by_replica"):
+            add("replica", {"status": replica.get("status", "ok") + " (not served by the replica)"})
+        for name, figure in replica.get("screens", {}).items():
+            add(f"replica.{name}", figure)
     overhead = result.get("overhead")
     if overhead:
         # the standard flows with the addon against the same database without it
@@ -203,10 +216,10 @@ def print_summary(rows, scale):
     out.write(f"\nTargets at scale {scale} (each figure <= its ratio to the floor, {seconds})\n")
     for row in rows:
         if "seconds" not in row:
-            out.write(f"  {row['figure']:<40} {row['status']:>10}  not met\n")
+            out.write(f"  {row['figure']:<44} {row['status']:>10}  not met\n")
             continue
         out.write(
-            f"  {row['figure']:<40} {row['seconds']:>9.4f} s  floor {row['floor_s']:>9.4f} s"
+            f"  {row['figure']:<44} {row['seconds']:>9.4f} s  floor {row['floor_s']:>9.4f} s"
             f"  ratio {row['ratio_to_floor']:>7.2f} (<= {row['ratio_target']})"
             f"  {'met' if row['met'] else 'NOT MET'}"
             + (
@@ -243,6 +256,12 @@ def main():
         "--no-overhead",
         action="store_true",
         help="skip the addon's cost to the standard flows (a copy of the database without it)",
+    )
+    parser.add_argument(
+        "--replica",
+        action="store_true",
+        help="also time the KPI pivots through an Odoo server reading from a streaming "
+        "replica of the local cluster (pg_basebackup -R, deleted afterwards)",
     )
     parser.add_argument(
         "--explain",
@@ -295,6 +314,18 @@ def main():
             if not args.no_http:
                 result["http_screens"] = http_screens(
                     odoo, env, context, result["sizes"], args.repeat, db=args.db
+                )
+            if args.replica:
+                from replica import measure_on_replica  # noqa: PLC0415
+
+                result["replica"] = measure_on_replica(
+                    odoo,
+                    env,
+                    context,
+                    result["sizes"],
+                    args.repeat,
+                    db=args.db,
+                    primary_screens=result.get("http_screens", {}).get("screens"),
                 )
             context["explain"] = args.explain or args.scale >= 10
             result["figures"] = measure_all(env, context, result["sizes"], args.repeat)
