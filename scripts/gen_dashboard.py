@@ -179,7 +179,7 @@ def link(label, model, domain, view="list", group_by=None, measures=None):
 
 
 def status(value, threshold):
-    return f'=IF(OR({value}="",{threshold}=""),"",IF({value}>={threshold},"OK","Below"))'
+    return f'=IF(OR({value}="",{threshold}=""),"",IF({value}>={threshold},"✓","✗"))'
 
 
 def build(director):
@@ -254,7 +254,7 @@ def build(director):
             "rule": {
                 "type": "CellIsRule",
                 "operator": "ContainsText",
-                "values": ["OK"],
+                "values": ["✓"],
                 "style": {"fillColor": "#D9EAD3", "textColor": "#274E13"},
             },
         },
@@ -264,7 +264,7 @@ def build(director):
             "rule": {
                 "type": "CellIsRule",
                 "operator": "ContainsText",
-                "values": ["Below"],
+                "values": ["✗"],
                 "style": {"fillColor": "#F4CCCC", "textColor": "#990000"},
             },
         },

@@ -52,6 +52,13 @@ class TestChineseScreens(SalesRulesCase, HttpCase):
             with self.subTest(role=role):
                 self._tour(tour, user, f"chinese_home_{role}")
 
+    def test_dashboard_in_chinese(self):
+        """The 业务部 dashboards, for a manager and the director, in zh_CN."""
+        for role in ("manager", "director"):
+            user = self.roles[role][0]
+            with self.subTest(role=role):
+                self._tour("business_dept_chinese_dashboard", user, f"chinese_dashboard_{role}")
+
     def test_document_under_review_in_chinese(self):
         self.assertEqual(self.order.signoff_state, "to_sign")
         self._tour("business_dept_chinese_review", self.gm, "chinese_review")

@@ -144,3 +144,28 @@ registry.category("web_tour.tours").add("business_dept_chinese_review", {
         ),
     ],
 });
+
+// The 业务部 dashboards in zh_CN: the Dashboards app's panel and the dashboard's control panel
+// (its cells are drawn on a canvas: their words are those of the dashboard's file, translated)
+registry.category("web_tour.tours").add("business_dept_chinese_dashboard", {
+    steps: () => [
+        ...openMenu("spreadsheet_dashboard.spreadsheet_dashboard_menu_root"),
+        {
+            content: "The department's dashboard group",
+            trigger: ".o_spreadsheet_dashboard_search_panel header:contains(业务部)",
+            timeout: 60000,
+        },
+        {
+            content: "Open the department's dashboard",
+            trigger:
+                ".o_spreadsheet_dashboard_search_panel section:has(header:contains(业务部)) .o_search_panel_category_value:first .o_dashboard_name",
+            run: "click",
+        },
+        {
+            content: "The spreadsheet is drawn",
+            trigger: ".o_spreadsheet_dashboard_action .o_renderer .o-grid",
+            timeout: 30000,
+        },
+        noEnglish(".o_spreadsheet_dashboard_search_panel, .o_control_panel", "the dashboard"),
+    ],
+});
