@@ -82,6 +82,12 @@ class TierReview(models.Model):
             review.todo_by = env._("Group %s", review.reviewer_group_id.with_env(env).name)
         return result
 
+    def _notify_review_reminder_body(self):
+        """The reminder the scheduled job posts, in the reviewer's language."""
+        delay = (fields.Datetime.now() - self.create_date).days
+        lang = self.reviewer_ids[:1].lang or self.env.lang
+        return self.with_context(lang=lang).env._("A review has been requested %s days ago.", delay)
+
     # ------------------------------------------------------------ written by the engine only
     @api.model_create_multi
     def create(self, vals_list):

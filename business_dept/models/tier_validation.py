@@ -2,7 +2,7 @@ from lxml import etree
 from markupsafe import Markup
 
 from odoo import api, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 
 from .tier_review import in_tier_engine, tier_engine
 
@@ -205,3 +205,27 @@ class TierValidation(models.AbstractModel):
 
     def _notify_restarted_review_body(self):
         return self.env._("The review has been reset by %s.", self.env.user.name)
+
+    def _tier_validation_check_state_on_write(self, vals):
+        """The refusal of a state change still under review, in the addon's words (its
+        translations: the OCA module's zh_CN has none)."""
+        try:
+            return super()._tier_validation_check_state_on_write(vals)
+        except ValidationError:
+            pending = self.review_ids.filtered(lambda r: r.status == "pending").mapped("name")
+            if pending:
+                raise ValidationError(
+                    self.env._(
+                        "This action needs to be validated for at least one record. Reviews "
+                        "pending:\n - %s \nPlease request a validation.",
+                        "\n - ".join(pending),
+                    )
+                ) from None
+            raise ValidationError(
+                self.env._("A validation process is still open for at least one record.")
+            ) from None
+
+    def _add_comment(self, validate_reject, reviews):
+        action = super()._add_comment(validate_reject, reviews)
+        action["name"] = self.env._("Comment")
+        return action

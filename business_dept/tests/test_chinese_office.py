@@ -8,7 +8,7 @@ from datetime import timedelta
 import polib
 from lxml import etree
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 from odoo.tools.misc import file_path
 
@@ -67,6 +67,21 @@ class TestChineseApprovals(SalesRulesCase):
         self.assertFalse(LATIN_WORD.search(re.sub("<[^>]+>", "", order.to_validate_message)))
         review = order.review_ids[:1]
         self.assertEqual(review.display_status, po_translation("zh_CN", "Pending"))
+
+    def test_refusal_reminder_and_comment_in_chinese(self):
+        """What OCA's engine says to the department: the refusal of a confirmation still
+        under review, the reminder the scheduled job posts, the comment dialog's title."""
+        order = self.order.with_user(self.manager).with_context(lang="zh_CN")
+        with self.assertRaises(ValidationError) as refused:
+            order._tier_validation_check_state_on_write({"state": "sale"})
+        self.assertIn("待审批", str(refused.exception))
+        review = self.order.review_ids[:1]
+        review.reviewer_ids.sudo().write({"lang": "zh_CN"})  # the scheduled job has no language
+        self.assertIn("天前", review.with_context(lang="en_US")._notify_review_reminder_body())
+        action = self.order.with_user(self.gm).with_context(lang="zh_CN")._add_comment(
+            "validate", review
+        )
+        self.assertEqual(action["name"], po_translation("zh_CN", "Comment"))
 
     def test_systray_names_the_documents_in_chinese(self):
         users = self.env["res.users"].with_user(self.gm).with_context(lang="zh_CN")
