@@ -78,8 +78,10 @@ class TestChineseApprovals(SalesRulesCase):
         review = self.order.review_ids[:1]
         review.reviewer_ids.sudo().write({"lang": "zh_CN"})  # the scheduled job has no language
         self.assertIn("天前", review.with_context(lang="en_US")._notify_review_reminder_body())
-        action = self.order.with_user(self.gm).with_context(lang="zh_CN")._add_comment(
-            "validate", review
+        action = (
+            self.order.with_user(self.gm)
+            .with_context(lang="zh_CN")
+            ._add_comment("validate", review)
         )
         self.assertEqual(action["name"], po_translation("zh_CN", "Comment"))
 
