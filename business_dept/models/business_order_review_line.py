@@ -189,6 +189,14 @@ class BusinessOrderReviewLine(models.Model):
             raise UserError(
                 self.env._("This column is answered by the General Manager's signature.")
             )
+        if self.state == "answered":
+            raise UserError(
+                self.env._(
+                    "%(department)s already answered the review of %(order)s.",
+                    department=self.department_id.name,
+                    order=order.name,
+                )
+            )
         if order.state != "sale" or not order.review_start_date or order.review_received_date:
             raise UserError(self.env._("The review of %(order)s is not open.", order=order.name))
         if order.review_decision:

@@ -21,6 +21,11 @@ class BusinessOrderReviewLine(models.Model):
         by_company = defaultdict(list)
         for department in departments:
             by_company[department.company_id].append(department)
+        # a company that switched every other department off reviews the two ends only
+        # (the signature and the receipt), as before the review by department
+        orders = orders.filtered(
+            lambda o: any(not d.is_start for d in by_company.get(o.company_id, ()))
+        )
         vals_list = []
         for calendar_orders, ends in self._business_share_ends(orders, by_company):
             for order, order_ends in zip(calendar_orders, ends, strict=True):

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import format_date
 
 from .tier_review import in_tier_engine
 
@@ -98,6 +99,26 @@ class SaleOrder(models.Model):
         self.env["business.order.review.line"].sudo()._business_open_reviews(self)
         return result
 
+    def action_review_receive(self):
+        """The assistant hands the reviewed form over (接收日期) once the departments have
+        reviewed it: every required department answered, or the manager decided on a
+        不可行. The departments' open to-dos are closed with it."""
+        for order in self.filtered("review_line_ids"):
+            if order.review_outcome == "open" or (
+                order.review_outcome == "refused" and not order.review_decision
+            ):
+                waiting = order.review_waiting_department_ids.mapped("name")
+                raise UserError(
+                    self.env._(
+                        "The review of %(order)s is not finished: it waits for %(departments)s.",
+                        order=order.name,
+                        departments=", ".join(waiting) or self.env._("the manager's decision"),
+                    )
+                )
+        result = super().action_review_receive()
+        self.review_line_ids.activity_ids.sudo().unlink()
+        return result
+
     def _business_start_again(self):
         reviewed = self.filtered("review_line_ids")
         result = super()._business_start_again()
@@ -127,7 +148,7 @@ class SaleOrder(models.Model):
             else:
                 body = self.env._(
                     "Order review complete: the departments commit to %(date)s.",
-                    date=order.review_committed_date or "-",
+                    date=format_date(self.env, order.review_committed_date) or "-",
                 )
             order.message_post(body=body, subtype_xmlid="mail.mt_note")
             owner = order.company_id._business_owner(order.user_id)

@@ -15,6 +15,8 @@ class BusinessDeptCase(TransactionCase):
     """
 
     mail_enabled = False
+    # the company reviews orders by department (订单评审表's columns); off: the two ends only
+    review_by_departments = False
 
     @classmethod
     def setUpClass(cls):
@@ -22,6 +24,10 @@ class BusinessDeptCase(TransactionCase):
         mail_context = {"tracking_disable": True} if cls.mail_enabled else DISABLED_MAIL_CONTEXT
         cls.env = cls.env(context=dict(cls.env.context, **mail_context))
         cls.company = cls.env.company
+        if not cls.review_by_departments:
+            cls.env["business.review.department"].search(
+                [("company_id", "=", cls.company.id), ("is_start", "=", False)]
+            ).active = False
 
         def user(login, groups):
             return new_test_user(

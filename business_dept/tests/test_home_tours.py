@@ -11,6 +11,7 @@ class TestHomeTours(BusinessDeptCase, HttpCase):
     other tours' screenshots (home_<role>_zh_CN.png)."""
 
     browser_size = "1920x1080"
+    review_by_departments = True
 
     @classmethod
     def setUpClass(cls):

@@ -14,6 +14,8 @@ class ReviewDepartmentsCase(SalesRulesCase):
     of the company, a named reviewer for technical, PMC, purchasing and quality; finance
     answered by the Finance Reviewer group, the business column by the GM's signature."""
 
+    review_by_departments = True
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -288,6 +290,27 @@ class TestOrderReviewDepartmentsTime(ReviewDepartmentsCase):
 @tagged("post_install", "-at_install")
 class TestOrderReviewDepartmentsAccess(ReviewDepartmentsCase):
     """A column is answered by its department only, while the review is open."""
+
+    def test_answered_once_and_received_when_reviewed(self):
+        """A column answered is not answered again (nobody overwrites a 不可行); the assistant
+        receives the form only once the departments reviewed it, and their to-dos close."""
+        order = self.signed_order()
+        when = self.local(2025, 11, 24, 9, 0)
+        self.answer(order, "quality", when, "infeasible", comment="公差无法保证")
+        with freeze_time(when), self.assertRaises(UserError):
+            self.line(order, "quality").with_user(self.reviewers["quality"])._business_answer(
+                "feasible", date(2025, 12, 8), False
+            )
+        self.assertEqual(self.line(order, "quality").opinion, "infeasible")
+        with freeze_time(when), self.assertRaises(UserError) as refused:
+            order.with_user(self.assistant).action_review_receive()
+        self.assertIn(self.dept["technical"].name, str(refused.exception))
+        self.assertFalse(order.review_received_date)
+        for code in ("technical", "production", "purchase", "finance"):
+            self.answer(order, code, when, day=date(2025, 12, 8))
+        # 不可行 from quality: the manager decides first
+        with freeze_time(when), self.assertRaises(UserError):
+            order.with_user(self.assistant).action_review_receive()
 
     def test_reviewer_answering_for_another_department_refused(self):
         order = self.signed_order()
