@@ -53,6 +53,11 @@ class ReviewDepartmentsCase(SalesRulesCase):
     def line(self, order, code):
         return order.review_line_ids.filtered(lambda rl: rl.department_id.code == code)
 
+    def answer_rest(self, order, when):
+        """Every department still waiting answers 可行 (before the hand-over)."""
+        for line in order.review_line_ids.filtered(lambda rl: rl.state == "waiting"):
+            self.answer(order, line.department_id.code, when, day=date(2025, 12, 31))
+
     def answer(self, order, code, when, opinion="feasible", day=None, comment=False):
         line = self.line(order, code)
         with freeze_time(when):
@@ -371,6 +376,7 @@ class TestOrderReviewDepartmentsAccess(ReviewDepartmentsCase):
             wizard.action_confirm()
         self.assertEqual(self.line(order, "technical").answer_user_id, self.reviewers["technical"])
         # after the hand-over nothing is answered any more
+        self.answer_rest(order, when)
         with freeze_time(when):
             order.with_user(self.assistant).action_review_receive()
             with self.assertRaises(UserError):
@@ -523,6 +529,7 @@ class TestOrderReviewDepartmentRates(ReviewDepartmentsCase):
         self.assertEqual([round(rate, 2) for __, rate in groups], [50.0, 100.0])
         # the review on-time rate keeps its rule: the receipt against the deadline
         for order in orders[:2]:
+            self.answer_rest(order, order.review_start_date + timedelta(hours=1))
             with freeze_time(order.review_start_date + timedelta(days=1)):
                 order.with_user(self.assistant).action_review_receive()
         self.assertTrue(all(orders[:2].mapped("review_on_time")))
